@@ -1,0 +1,65 @@
+package node
+
+// CredentialType is n8n's ICredentialType: the fields a credential holds,
+// how they authenticate a request, and how to test them.
+type CredentialType struct {
+	Name             string     `json:"name"`
+	DisplayName      string     `json:"displayName"`
+	DocumentationURL string     `json:"documentationUrl,omitempty"`
+	Extends          []string   `json:"extends,omitempty"`
+	Properties       []Property `json:"properties"`
+	// Authenticate is applied to every request the node sends (C2).
+	Authenticate *Authenticate `json:"authenticate,omitempty"`
+	// Test is the request that proves the credential works (C4).
+	Test           *CredentialTest `json:"test,omitempty"`
+	SupportedNodes []string        `json:"supportedNodes,omitempty"`
+	IconURL        string          `json:"iconUrl,omitempty"`
+}
+
+// Authenticate is a generic authentication block: each group's keys and
+// values may be expressions over $credentials.
+type Authenticate struct {
+	// Type is "generic"; code-based authentication is a registered hook.
+	Type       string                 `json:"type"`
+	Properties AuthenticateProperties `json:"properties"`
+}
+
+// AuthenticateProperties are the request parts a generic authenticate sets.
+type AuthenticateProperties struct {
+	Headers map[string]any `json:"headers,omitempty"`
+	Qs      map[string]any `json:"qs,omitempty"`
+	Body    map[string]any `json:"body,omitempty"`
+	// Auth is HTTP basic: {"username": ..., "password": ...}.
+	Auth map[string]any `json:"auth,omitempty"`
+}
+
+// CredentialTest is a credential type's test request and its rules.
+type CredentialTest struct {
+	Request Request    `json:"request"`
+	Rules   []TestRule `json:"rules,omitempty"`
+}
+
+// Credential test rule types (C4).
+const (
+	RuleResponseCode        = "responseCode"
+	RuleResponseSuccessBody = "responseSuccessBody"
+)
+
+// TestRule turns a test response into a failure with a message:
+// responseCode {value, message} or responseSuccessBody {key, value, message}.
+type TestRule struct {
+	Type       string         `json:"type"`
+	Properties map[string]any `json:"properties"`
+}
+
+// SecretFields lists the credential properties whose values are secrets
+// (typeOptions.password), which must never be logged or echoed.
+func (c *CredentialType) SecretFields() []string {
+	var names []string
+	for i := range c.Properties {
+		if c.Properties[i].IsSecret() {
+			names = append(names, c.Properties[i].Name)
+		}
+	}
+	return names
+}
