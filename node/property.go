@@ -1,8 +1,10 @@
 package node
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"sort"
 )
 
 // PropertyType is a property's "type" in n8n.
@@ -103,6 +105,123 @@ type DisplayOptions struct {
 	Hide map[string][]any `json:"hide,omitempty"`
 	// HideOnCloud is an editor hint with no run-time effect.
 	HideOnCloud bool `json:"hideOnCloud,omitempty"`
+
+	// showOrder and hideOrder keep the keys' order in the source JSON:
+	// n8n checks rules in that order and the expression short-cut (P14)
+	// makes the order observable.
+	showOrder, hideOrder []string
+}
+
+// ShowKeys returns the keys of Show in their source order (sorted for
+// values built in Go).
+func (d *DisplayOptions) ShowKeys() []string { return orderedKeys(d.Show, d.showOrder) }
+
+// HideKeys returns the keys of Hide in their source order (sorted for
+// values built in Go).
+func (d *DisplayOptions) HideKeys() []string { return orderedKeys(d.Hide, d.hideOrder) }
+
+func orderedKeys(m map[string][]any, order []string) []string {
+	if len(order) == len(m) {
+		return order
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// UnmarshalJSON decodes the rules and records their key order.
+func (d *DisplayOptions) UnmarshalJSON(b []byte) error {
+	type plain DisplayOptions
+	if err := json.Unmarshal(b, (*plain)(d)); err != nil {
+		return err
+	}
+	var raw struct {
+		Show json.RawMessage `json:"show"`
+		Hide json.RawMessage `json:"hide"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	var err error
+	if d.showOrder, err = objectKeys(raw.Show); err != nil {
+		return err
+	}
+	d.hideOrder, err = objectKeys(raw.Hide)
+	return err
+}
+
+// MarshalJSON writes the rules in their source order.
+func (d DisplayOptions) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	first := true
+	writeRules := func(name string, m map[string][]any, keys []string) error {
+		if len(m) == 0 {
+			return nil
+		}
+		if !first {
+			buf.WriteByte(',')
+		}
+		first = false
+		fmt.Fprintf(&buf, "%q:{", name)
+		for i, k := range keys {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			kb, _ := json.Marshal(k)
+			vb, err := json.Marshal(m[k])
+			if err != nil {
+				return err
+			}
+			buf.Write(kb)
+			buf.WriteByte(':')
+			buf.Write(vb)
+		}
+		buf.WriteByte('}')
+		return nil
+	}
+	if err := writeRules("show", d.Show, d.ShowKeys()); err != nil {
+		return nil, err
+	}
+	if err := writeRules("hide", d.Hide, d.HideKeys()); err != nil {
+		return nil, err
+	}
+	if d.HideOnCloud {
+		if !first {
+			buf.WriteByte(',')
+		}
+		buf.WriteString(`"hideOnCloud":true`)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// objectKeys returns the keys of a JSON object in source order.
+func objectKeys(raw json.RawMessage) ([]string, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if _, err := dec.Token(); err != nil {
+		return nil, err
+	}
+	var keys []string
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		key, _ := tok.(string)
+		keys = append(keys, key)
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, err
+		}
+	}
+	return keys, nil
 }
 
 // PropertyTypeOptions are a property's typeOptions. Only the keys with run-time

@@ -1,0 +1,646 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/runtime/expr"
+	"github.com/noderun/noderun/runtime/internal/params"
+)
+
+// itemContext evaluates one input item's parameters and expressions. It
+// belongs to one goroutine.
+type itemContext struct {
+	p     *Prepared
+	index int
+	base  expr.Scope
+	// cache holds resolved top-level parameters, so each expression is
+	// evaluated once per item however often it is read.
+	cache     map[string]any
+	resolving map[string]bool
+}
+
+func (p *Prepared) newItemContext(index int, item node.Item, input expr.Input) *itemContext {
+	ic := &itemContext{p: p, index: index}
+	ic.base = expr.Scope{
+		JSON:          item.JSON,
+		Binary:        item.Binary,
+		ItemIndex:     index,
+		RunIndex:      p.runIndex,
+		Input:         input,
+		RawParameters: p.stored,
+		Nodes:         p.nodes,
+		Node:          p.nodeInfo(),
+		Workflow:      p.workflow,
+		Execution:     p.execute,
+	}
+	if p.cred != nil {
+		ic.base.Credentials = p.cred.data
+	}
+	ic.base.Parameters = ic
+	return ic
+}
+
+// Parameter implements expr.Parameters: $parameter["name"] for this item.
+func (ic *itemContext) Parameter(ctx context.Context, name string) (any, bool, error) {
+	raw, ok := ic.p.parameters[name]
+	if !ok {
+		return nil, false, nil
+	}
+	if !containsExpression(raw) {
+		return raw, true, nil
+	}
+	if v, ok := ic.cache[name]; ok {
+		return v, true, nil
+	}
+	if ic.resolving[name] {
+		return nil, true, fmt.Errorf("parameter %q refers to itself through $parameter", name)
+	}
+	if ic.resolving == nil {
+		ic.resolving = map[string]bool{}
+	}
+	ic.resolving[name] = true
+	scope := ic.base
+	v, err := ic.p.engine.exprs.Resolve(ctx, raw, &scope)
+	delete(ic.resolving, name)
+	if err != nil {
+		return nil, true, err
+	}
+	if ic.cache == nil {
+		ic.cache = make(map[string]any, 4)
+	}
+	ic.cache[name] = v
+	return v, true, nil
+}
+
+// nodeParameter is getNodeParameter(path) (P10): the normalised value at a
+// lodash path, resolved for this item.
+func (ic *itemContext) nodeParameter(ctx context.Context, path string) (any, error) {
+	if !strings.ContainsAny(path, ".[") {
+		v, ok, err := ic.Parameter(ctx, path)
+		if !ok {
+			return expr.Undefined, err
+		}
+		return v, err
+	}
+	raw, ok := params.GetPath(ic.p.parameters, path)
+	if !ok {
+		return expr.Undefined, nil
+	}
+	return ic.resolve(ctx, raw, ic.base)
+}
+
+// resolve evaluates a raw value with the given scope; values without an
+// expression are returned as they are, without a copy.
+func (ic *itemContext) resolve(ctx context.Context, raw any, scope expr.Scope) (any, error) {
+	if !containsExpression(raw) {
+		return raw, nil
+	}
+	return ic.p.engine.exprs.Resolve(ctx, raw, &scope)
+}
+
+// resolveObjectAsString evaluates in n8n's "object as string" mode (E7).
+func (ic *itemContext) resolveObjectAsString(ctx context.Context, raw any, scope expr.Scope) (any, error) {
+	s, ok := raw.(string)
+	if !ok || !strings.HasPrefix(s, "=") {
+		return ic.resolve(ctx, raw, scope)
+	}
+	return ic.p.engine.exprs.Compile(s).EvalObjectAsString(ctx, &scope)
+}
+
+// requestData is one item's request as routing builds it (R1-R9), before
+// it becomes an HTTP request.
+type requestData struct {
+	baseURL, url, method any
+	headers              *object
+	qs                   *object
+	body                 any
+	json                 any
+	encoding             string
+	arrayFormat          string
+	skipTLS              bool
+	disableRedirects     bool
+	ignoreHTTPErrors     bool
+	timeout              time.Duration
+	proxy                *url.URL
+	basic                *node.BasicAuth
+
+	paginate    bool
+	paginateSet bool
+	maxResults  any
+	preSend     []string
+	postReceive []postReceiveGroup
+	operations  *node.Operations
+}
+
+// postReceiveGroup is one property's postReceive actions with its $value.
+type postReceiveGroup struct {
+	value   any
+	actions []node.PostReceive
+}
+
+// build computes an item's request data (R1-R9, X4-X6). Errors are item
+// failures (F3).
+func (ic *itemContext) build(ctx context.Context) (*requestData, error) {
+	p := ic.p
+	r := &requestData{headers: newObject(4), qs: newObject(4), body: newObject(8), operations: p.operations}
+	// R16: every visible top-level expression is evaluated, routing or not.
+	for _, name := range p.topLevel {
+		if _, _, err := ic.Parameter(ctx, name); err != nil {
+			return nil, operationError(err, ic.index, name)
+		}
+	}
+	for _, k := range p.defaults {
+		v, err := ic.resolve(ctx, k.value, ic.base)
+		if err != nil {
+			return nil, operationError(err, ic.index, "requestDefaults."+k.key)
+		}
+		r.assign(k.key, v)
+	}
+	for i := range p.steps {
+		if err := ic.apply(ctx, r, &p.steps[i]); err != nil {
+			return nil, err
+		}
+	}
+	if err := ic.requestOptions(ctx, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// assign sets a requestDefaults key, replacing the start value whole (R2.1).
+func (r *requestData) assign(key string, v any) {
+	switch key {
+	case "headers", "qs":
+		o := copyObject(v)
+		if key == "headers" {
+			r.headers = o
+		} else {
+			r.qs = o
+		}
+	case "body":
+		if isPlainObject(v) {
+			r.body = copyObject(v)
+		} else {
+			r.body = v
+		}
+	default:
+		r.set(key, v)
+	}
+}
+
+// mergeKey deep-merges one routing.request key (R2.2, R7).
+func (r *requestData) mergeKey(key string, v any) {
+	switch key {
+	case "headers":
+		mergeInto(r.headers, v)
+	case "qs":
+		mergeInto(r.qs, v)
+	case "body":
+		if o, ok := r.body.(*object); ok && isPlainObject(v) {
+			mergeInto(o, v)
+		} else if !expr.IsUndefined(v) {
+			r.body = merge(r.body, v)
+		}
+	default:
+		if !expr.IsUndefined(v) {
+			r.set(key, v)
+		}
+	}
+}
+
+// mergeInto merges an object value into an owned ordered object in place.
+func mergeInto(dst *object, v any) {
+	switch t := v.(type) {
+	case *object:
+		for _, k := range t.keys {
+			mergeKey(dst, k, t.vals[k])
+		}
+	case map[string]any:
+		for _, k := range sortedKeys(t) {
+			mergeKey(dst, k, t[k])
+		}
+	}
+}
+
+func (r *requestData) set(key string, v any) {
+	switch key {
+	case "baseURL":
+		r.baseURL = v
+	case "url":
+		r.url = v
+	case "method":
+		r.method = v
+	case "json":
+		r.json = v
+	case "encoding":
+		r.encoding = jsString(v)
+	case "arrayFormat":
+		r.arrayFormat = jsString(v)
+	case "skipSslCertificateValidation":
+		r.skipTLS = truthy(v)
+	case "disableFollowRedirect":
+		r.disableRedirects = truthy(v)
+	case "ignoreHttpStatusErrors":
+		r.ignoreHTTPErrors = truthy(v)
+	case "auth":
+		if m, ok := v.(map[string]any); ok {
+			r.basic = &node.BasicAuth{Username: jsString(m["username"]), Password: jsString(m["password"])}
+		}
+	}
+}
+
+// apply adds one routing contribution to the item's request (R6-R9).
+func (ic *itemContext) apply(ctx context.Context, r *requestData, s *step) error {
+	scope := ic.base
+	var value any = expr.Undefined
+	if s.isProperty {
+		v, err := ic.nodeParameter(ctx, s.path)
+		if err != nil {
+			return operationError(err, ic.index, s.path)
+		}
+		value = v
+		scope.Value, scope.HasValue = v, true
+	}
+	if s.hasParent {
+		raw, _ := params.GetPath(ic.p.parameters, s.parentPath)
+		parent, err := ic.resolve(ctx, raw, ic.base)
+		if err != nil {
+			return operationError(err, ic.index, s.parentPath)
+		}
+		scope.Index, scope.Parent, scope.HasParent = s.index, parent, true
+	}
+	for _, k := range s.request {
+		v, err := ic.resolve(ctx, k.value, scope)
+		if err != nil {
+			return operationError(err, ic.index, s.path)
+		}
+		r.mergeKey(k.key, v)
+	}
+	if s.send != nil && !s.skipSend && s.send.Property != "" {
+		if err := ic.send(ctx, r, s, value, scope); err != nil {
+			return err
+		}
+	}
+	if s.hasPaginate && !r.paginateSet {
+		v, err := ic.resolveObjectAsString(ctx, s.paginate, scope)
+		if err != nil {
+			return operationError(err, ic.index, s.path)
+		}
+		r.paginate, r.paginateSet = truthy(v), true
+	}
+	r.preSend = append(r.preSend, s.preSend...)
+	if s.maxResults != nil {
+		v, err := ic.resolveObjectAsString(ctx, s.maxResults, scope)
+		if err != nil {
+			return operationError(err, ic.index, s.path)
+		}
+		if truthy(v) {
+			r.maxResults = v
+		}
+	}
+	if len(s.postReceive) > 0 {
+		var kept []node.PostReceive
+		for _, a := range s.postReceive {
+			if a.Hook != "" {
+				kept = append(kept, a)
+				continue
+			}
+			if str, ok := a.Enabled.(string); ok && strings.HasPrefix(str, "=") {
+				v, err := ic.resolveObjectAsString(ctx, str, scope)
+				if err != nil {
+					return operationError(err, ic.index, s.path)
+				}
+				if truthy(v) {
+					kept = append(kept, a)
+				}
+				continue
+			}
+			if a.Enabled != false {
+				kept = append(kept, a)
+			}
+		}
+		if len(kept) > 0 {
+			r.postReceive = append(r.postReceive, postReceiveGroup{value: value, actions: kept})
+		}
+	}
+	if s.operations != nil {
+		ops := node.Operations{}
+		if r.operations != nil {
+			ops = *r.operations
+		}
+		if s.operations.Pagination != nil {
+			ops.Pagination = s.operations.Pagination
+		}
+		r.operations = &ops
+	}
+	return nil
+}
+
+// send puts the property's value into the body or query (R8).
+func (ic *itemContext) send(ctx context.Context, r *requestData, s *step, value any, scope expr.Scope) error {
+	nameValue, err := ic.resolveObjectAsString(ctx, s.send.Property, scope)
+	if err != nil {
+		return operationError(err, ic.index, s.path)
+	}
+	name := jsString(nameValue)
+	v := value
+	if truthy(s.send.Value) {
+		v, err = ic.resolve(ctx, s.send.Value, scope)
+		if err != nil {
+			return operationError(err, ic.index, s.path)
+		}
+	}
+	var target *object
+	if s.send.Type == "body" {
+		o, ok := r.body.(*object)
+		if !ok {
+			o = newObject(4)
+			r.body = o
+		}
+		target = o
+	} else {
+		target = r.qs
+	}
+	if !s.send.InDotNotation() {
+		mergeKey(target, name, v)
+		return nil
+	}
+	path := params.SplitPath(name)
+	if len(path) == 0 {
+		return nil
+	}
+	mergeKey(target, path[0], setIn(nil, path[1:], v))
+	return nil
+}
+
+// requestOptions applies the Request Options collection last (X4-X6).
+func (ic *itemContext) requestOptions(ctx context.Context, r *requestData) error {
+	v, _, err := ic.Parameter(ctx, RequestOptionsName)
+	if err != nil {
+		return operationError(err, ic.index, RequestOptionsName)
+	}
+	ro, _ := v.(map[string]any)
+	if proxy := ro["proxy"]; truthy(proxy) {
+		u, err := parseProxy(jsString(proxy))
+		if err != nil {
+			return &NodeError{Name: NameNodeOperationError, Message: "The proxy is not valid", Description: err.Error(),
+				ItemIndex: ic.index, Parameter: RequestOptionsName + ".proxy"}
+		}
+		r.proxy = u
+	}
+	if truthy(ro["allowUnauthorizedCerts"]) {
+		r.skipTLS = true
+	}
+	r.timeout = defaultTimeout
+	if t := ro["timeout"]; truthy(t) {
+		ms, ok := t.(float64)
+		if !ok || ms < 0 {
+			return &NodeError{Name: NameNodeOperationError, Message: "The timeout is not valid",
+				Description: fmt.Sprintf("Request Options timeout must be a positive number of milliseconds, not %s", jsString(t)),
+				ItemIndex:   ic.index, Parameter: RequestOptionsName + ".timeout"}
+		}
+		r.timeout = time.Duration(ms * float64(time.Millisecond))
+	}
+	return nil
+}
+
+// parseProxy checks a proxy URL as n8n does: it needs a host and a port (X5).
+func parseProxy(s string) (*url.URL, error) {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.Hostname() == "" {
+		return nil, errors.New(`The proxy URL does not contain a valid value for "host"`)
+	}
+	if u.Port() == "" {
+		return nil, errors.New(`The proxy URL does not contain a valid value for "port"`)
+	}
+	return u, nil
+}
+
+// httpRequest is a finished request, ready for the transport.
+type httpRequest struct {
+	method  string
+	url     string
+	headers []headerField
+	body    []byte
+	// credentialHeaders are the header names the credential set: they are
+	// never forwarded to another host on a redirect.
+	credentialHeaders []string
+	timeout           time.Duration
+	proxy             *url.URL
+	skipTLS           bool
+	noRedirects       bool
+	rawBody           bool // encoding arraybuffer: keep the response bytes
+	ignoreHTTPErrors  bool
+}
+
+type headerField struct{ name, value string }
+
+// finish turns request data into an HTTP request: method default, empty
+// body removal, credential, URL join, query and headers (R10-R14, C2).
+func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
+	methodSet := r.method != nil && !expr.IsUndefined(r.method) && jsString(r.method) != ""
+	method := "GET"
+	if methodSet {
+		method = strings.ToUpper(jsString(r.method))
+	}
+	body := r.body
+	if (!methodSet || method == "GET" || method == "HEAD" || method == "OPTIONS") && isEmptyBody(body) {
+		body = nil
+	}
+	if methodSet && method == "GET" {
+		body = nil // axios never sends a body with an explicit GET
+	}
+	if o, ok := body.(*object); ok && o.Len() == 0 {
+		body = nil // {} is never sent (R11)
+	}
+	hr := &httpRequest{method: method, timeout: r.timeout, proxy: r.proxy, skipTLS: r.skipTLS,
+		noRedirects: r.disableRedirects, rawBody: r.encoding == "arraybuffer", ignoreHTTPErrors: r.ignoreHTTPErrors}
+	basic := r.basic
+	if c := ic.p.cred; c != nil {
+		for _, h := range c.auth.Headers {
+			r.headers.Set(h.Name, h.Value)
+			hr.credentialHeaders = append(hr.credentialHeaders, h.Name)
+		}
+		for _, q := range c.auth.Query {
+			r.qs.Set(q.Name, q.Value)
+		}
+		if len(c.auth.Body) > 0 && !(methodSet && method == "GET") {
+			o, ok := body.(*object)
+			if !ok {
+				o = newObject(len(c.auth.Body))
+			}
+			for _, b := range c.auth.Body {
+				o.Set(b.Name, b.Value)
+			}
+			body = o
+		}
+		if c.auth.Basic != nil {
+			basic = c.auth.Basic
+		}
+	}
+	full, err := joinURL(r.baseURL, r.url)
+	if err != nil {
+		return nil, &NodeError{Name: NameNodeOperationError, Message: "Invalid URL", Description: err.Error(), ItemIndex: ic.index}
+	}
+	if r.qs.Len() > 0 {
+		if q := encodeQuery(r.qs, r.arrayFormat); q != "" {
+			sep := "?"
+			if strings.Contains(full, "?") {
+				sep = "&"
+			}
+			full += sep + q
+		}
+	}
+	hr.url = full
+	hasHeader := func(name string) bool {
+		for _, k := range r.headers.keys {
+			if strings.EqualFold(k, name) && headerValue(r.headers.vals[k]) != nil {
+				return true
+			}
+		}
+		return false
+	}
+	if truthy(r.json) && !hasHeader("Accept") {
+		r.headers.Set("Accept", "application/json")
+	}
+	for _, k := range r.headers.keys {
+		if v := headerValue(r.headers.vals[k]); v != nil {
+			hr.headers = append(hr.headers, headerField{name: k, value: *v})
+		}
+	}
+	if !hasHeader("Accept") {
+		hr.headers = append(hr.headers, headerField{"Accept", "application/json, text/plain, */*"})
+	}
+	if basic != nil {
+		token := base64.StdEncoding.EncodeToString([]byte(basic.Username + ":" + basic.Password))
+		hr.headers = append(hr.headers, headerField{"Authorization", "Basic " + token})
+		hr.credentialHeaders = append(hr.credentialHeaders, "Authorization")
+	}
+	if body != nil && !expr.IsUndefined(body) {
+		b, contentType, err := encodeBody(body, headerLookup(hr.headers, "Content-Type"))
+		if err != nil {
+			return nil, &NodeError{Name: NameNodeOperationError, Message: "The request body could not be encoded", Description: err.Error(), ItemIndex: ic.index}
+		}
+		hr.body = b
+		if contentType != "" && headerLookup(hr.headers, "Content-Type") == "" {
+			hr.headers = append(hr.headers, headerField{"Content-Type", contentType})
+		}
+	}
+	return hr, nil
+}
+
+// headerValue stringifies a header value as axios does (R14): undefined,
+// null and false are not sent, arrays are joined with ", ".
+func headerValue(v any) *string {
+	switch t := v.(type) {
+	case nil:
+		return nil
+	case bool:
+		if !t {
+			return nil
+		}
+	case []any:
+		parts := make([]string, len(t))
+		for i, x := range t {
+			parts[i] = jsString(x)
+		}
+		s := strings.Join(parts, ", ")
+		return &s
+	}
+	if expr.IsUndefined(v) {
+		return nil
+	}
+	s := jsString(v)
+	return &s
+}
+
+func headerLookup(h []headerField, name string) string {
+	for _, f := range h {
+		if strings.EqualFold(f.name, name) {
+			return f.value
+		}
+	}
+	return ""
+}
+
+// encodeBody serialises a body: strings as they are, objects as JSON, or
+// as a form when the content type asks for one.
+func encodeBody(body any, contentType string) ([]byte, string, error) {
+	if s, ok := body.(string); ok {
+		return []byte(s), "", nil
+	}
+	if strings.HasPrefix(strings.ToLower(contentType), "application/x-www-form-urlencoded") {
+		o := copyObject(body)
+		return []byte(encodeQuery(o, "indices")), "", nil
+	}
+	var buf bytes.Buffer
+	b, err := marshalValue(body)
+	if err != nil {
+		return nil, "", err
+	}
+	buf.Write(b)
+	return buf.Bytes(), "application/json", nil
+}
+
+// joinURL combines baseURL and url as axios does (R12): an absolute url
+// wins; otherwise one slash joins them; no url means the base alone.
+func joinURL(baseRaw, urlRaw any) (string, error) {
+	base, rel := "", ""
+	if baseRaw != nil && !expr.IsUndefined(baseRaw) {
+		base = jsString(baseRaw)
+	}
+	if urlRaw != nil && !expr.IsUndefined(urlRaw) {
+		rel = jsString(urlRaw)
+	}
+	full := rel
+	switch {
+	case isAbsoluteURL(rel):
+	case rel == "":
+		full = base
+	case base != "":
+		full = strings.TrimSuffix(base, "/") + "/" + strings.TrimLeft(rel, "/")
+	}
+	if full == "" {
+		return "", errors.New("the request has no URL: the base URL is empty")
+	}
+	if strings.HasPrefix(full, "//") {
+		full = "http:" + full
+	}
+	u, err := url.Parse(full)
+	if err != nil {
+		return "", fmt.Errorf("%q is not a valid URL: %v", full, err)
+	}
+	if u.Scheme == "" || u.Host == "" {
+		return "", fmt.Errorf("%q is not a valid URL: it needs a scheme and a host, such as https://example.com", full)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return "", fmt.Errorf("%q is not a valid URL: the scheme must be http or https", full)
+	}
+	return full, nil
+}
+
+// isAbsoluteURL is axios's test: a scheme followed by "//", or "//".
+func isAbsoluteURL(s string) bool {
+	if strings.HasPrefix(s, "//") {
+		return true
+	}
+	i := strings.Index(s, "://")
+	if i <= 0 {
+		return false
+	}
+	for j, c := range s[:i] {
+		isLetter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if !isLetter && (j == 0 || !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return true
+}

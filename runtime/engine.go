@@ -1,0 +1,207 @@
+package runtime
+
+import (
+	"context"
+	"net/http"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+	"golang.org/x/time/rate"
+
+	"github.com/noderun/noderun/credentials"
+	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/runtime/expr"
+)
+
+// Engine runs declarative node descriptions. Its zero value is ready to
+// use, with the defaults documented on each field; set fields before the
+// first run and do not change them afterwards. An Engine is safe for
+// concurrent use and should be reused: it keeps compiled expressions,
+// connection pools and rate limiters across runs.
+type Engine struct {
+	// Logger receives structured logs. The zero Logger discards them.
+	// Secrets are redacted from everything the engine logs.
+	Logger zerolog.Logger
+	// Transport sends every request when set (tests, custom stacks); the
+	// Request Options proxy and Ignore SSL Issues then apply only if it
+	// is an *http.Transport, which is cloned per setting. Nil means
+	// noderun's own keep-alive transports.
+	Transport http.RoundTripper
+	// MaxConcurrency bounds the requests in flight in one run. Zero means 64.
+	MaxConcurrency int
+	// Expressions configures the expression engine (time and size limits,
+	// $env access, timezone, n8n-lenient errors).
+	Expressions expr.Options
+	// Hooks holds the functions that descriptions name in preSend,
+	// postReceive and pagination. Nil means none.
+	Hooks *Hooks
+	// MaxResponseBytes bounds one response body; a larger one fails its
+	// item. Zero means 16 MiB; negative means no limit.
+	MaxResponseBytes int64
+	// MaxPages bounds the pages one item's pagination may fetch, a guard
+	// n8n lacks (O9). Zero means 1000.
+	MaxPages int
+	// Retry retries transient failures of single requests. The zero value
+	// is DefaultRetryPolicy; set Retry.Disabled to turn retries off.
+	Retry RetryPolicy
+	// RateLimit, when positive, limits requests per second for each
+	// credential, in addition to n8n's batching; RateBurst is the burst
+	// (zero means 1).
+	RateLimit rate.Limit
+	RateBurst int
+	// Sleep waits between batches and retries; nil means a timer that
+	// stops early when ctx ends. Tests inject a fake clock here.
+	Sleep func(ctx context.Context, d time.Duration) error
+
+	once       sync.Once
+	exprs      *expr.Engine
+	transports sync.Map // transportKey -> *http.Client
+	limiters   sync.Map // credential identity -> *rate.Limiter
+}
+
+const (
+	defaultMaxConcurrency   = 64
+	defaultMaxResponseBytes = 16 << 20
+	defaultMaxPages         = 1000
+	// defaultTimeout is RoutingNode's timeout when Request Options has none (X4).
+	defaultTimeout = 300 * time.Second
+)
+
+func (e *Engine) init() {
+	e.once.Do(func() {
+		opts := e.Expressions
+		if opts.MaxRuntimes == 0 {
+			opts.MaxRuntimes = runtime.GOMAXPROCS(0) * 2
+		}
+		e.exprs = expr.New(opts)
+	})
+}
+
+// Expr returns the engine's expression engine.
+func (e *Engine) Expr() *expr.Engine {
+	e.init()
+	return e.exprs
+}
+
+func (e *Engine) maxConcurrency() int {
+	if e.MaxConcurrency > 0 {
+		return e.MaxConcurrency
+	}
+	return defaultMaxConcurrency
+}
+
+func (e *Engine) maxResponseBytes() int64 {
+	switch {
+	case e.MaxResponseBytes > 0:
+		return e.MaxResponseBytes
+	case e.MaxResponseBytes < 0:
+		return 1<<63 - 1
+	}
+	return defaultMaxResponseBytes
+}
+
+func (e *Engine) maxPages() int {
+	if e.MaxPages > 0 {
+		return e.MaxPages
+	}
+	return defaultMaxPages
+}
+
+func (e *Engine) sleep(ctx context.Context, d time.Duration) error {
+	if e.Sleep != nil {
+		return e.Sleep(ctx, d)
+	}
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Run is one execution of a node: what n8n's WorkflowExecute hands
+// RoutingNode.
+type Run struct {
+	// Node is the node type to run.
+	Node *NodeType
+	// Parameters are the node's parameters as n8n stores them in a
+	// workflow, including resource and operation.
+	Parameters map[string]any
+	// Credentials gives credential data by type name. It may be nil for
+	// a node that needs none.
+	Credentials credentials.Store
+	// Settings are the node's execution settings (continue on fail, retry).
+	Settings node.Settings
+	// Items are the input items; nil or empty means one empty item, as
+	// n8n gives a node without input (X1).
+	Items []node.Item
+	// NodeName is the node's name in the workflow; empty means the
+	// description's display name.
+	NodeName string
+	// RunIndex is $runIndex.
+	RunIndex int
+	// Nodes resolves $('Name') for expressions; nil means no other nodes.
+	Nodes expr.NodeLookup
+	// Workflow and Execution are $workflow and $execution.
+	Workflow  expr.Workflow
+	Execution expr.Execution
+}
+
+// Result is what a run produced.
+type Result struct {
+	// Items is the main output, in input order, each paired to its input
+	// item. With continue-on-fail (continueRegularOutput), a failed input
+	// item appears here as an item whose Error is set.
+	Items []node.Item
+	// ErrorItems is the error output of onError continueErrorOutput.
+	ErrorItems []node.Item
+	// Err is set when the node failed: no further items were started and
+	// Items holds only the output of the items before the failed one.
+	Err *NodeError
+	// PassedThrough is set when the node failed as a whole but its
+	// settings continue on failure: Items then holds the input items
+	// unchanged, as n8n passes them on (F7).
+	PassedThrough *NodeError
+}
+
+// Execute prepares and runs a node over run.Items. The returned error is
+// for runs that cannot start at all: an invalid run or parameters with
+// issues (*IssuesError). A node that ran and failed is reported in
+// Result.Err.
+func (e *Engine) Execute(ctx context.Context, run Run) (Result, error) {
+	p, err := e.Prepare(ctx, run)
+	if err != nil {
+		if ne, ok := err.(*NodeError); ok {
+			if run.Settings.Continues() {
+				return Result{Items: passThrough(run.Items), PassedThrough: ne}, nil
+			}
+			return Result{Err: ne}, nil
+		}
+		return Result{}, err
+	}
+	return p.Execute(ctx, run.Items)
+}
+
+func passThrough(items []node.Item) []node.Item {
+	items = defaultItems(items)
+	out := make([]node.Item, len(items))
+	for i, it := range items {
+		it.PairedItem = node.Paired(i)
+		out[i] = it
+	}
+	return out
+}
+
+func defaultItems(items []node.Item) []node.Item {
+	if len(items) == 0 {
+		return []node.Item{{JSON: map[string]any{}}}
+	}
+	return items
+}

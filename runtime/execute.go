@@ -1,0 +1,337 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/runtime/expr"
+)
+
+// ItemSource yields input items one at a time; Next returns io.EOF after
+// the last. Stream reads it from one goroutine.
+type ItemSource interface {
+	Next() (node.Item, error)
+}
+
+// SliceSource is an ItemSource over a slice.
+type SliceSource struct {
+	Items []node.Item
+	pos   int
+}
+
+// Next implements ItemSource.
+func (s *SliceSource) Next() (node.Item, error) {
+	if s.pos >= len(s.Items) {
+		return node.Item{}, io.EOF
+	}
+	it := s.Items[s.pos]
+	s.pos++
+	return it, nil
+}
+
+// Output is what one input item produced, delivered in input order.
+type Output struct {
+	// Index is the input item's index.
+	Index int
+	// Items go to the main output, each paired to Index. A failed item
+	// continued with continueRegularOutput is here with its Error set.
+	Items []node.Item
+	// ErrorItems go to the error output (onError continueErrorOutput).
+	ErrorItems []node.Item
+}
+
+// Execute runs the prepared node over items and collects the output.
+func (p *Prepared) Execute(ctx context.Context, items []node.Item) (Result, error) {
+	items = defaultItems(items)
+	var res Result
+	src := &SliceSource{Items: items}
+	err := p.run(ctx, src, expr.Items(items), func(o Output) error {
+		res.Items = append(res.Items, o.Items...)
+		res.ErrorItems = append(res.ErrorItems, o.ErrorItems...)
+		return nil
+	})
+	var ne *NodeError
+	switch {
+	case errors.As(err, &ne):
+		res.Err = ne
+	case err != nil:
+		return res, err
+	}
+	if res.Err == nil && p.settings.AlwaysOutputData && len(res.Items) == 0 {
+		res.Items = []node.Item{{JSON: map[string]any{}, PairedItem: node.Paired(0)}}
+	}
+	return res, nil
+}
+
+// Stream runs the prepared node over items from src, calling emit with
+// each input item's output in input order, from the calling goroutine.
+// Memory stays bounded by the engine's concurrency, whatever the number
+// of items. In a stream, $input sees only the current item. It returns a
+// *NodeError when the node failed, ctx's error when cancelled, or emit's
+// error; items emitted before the failure stand.
+func (p *Prepared) Stream(ctx context.Context, src ItemSource, emit func(Output) error) error {
+	return p.run(ctx, src, nil, emit)
+}
+
+// job is one input item handed to a worker.
+type job struct {
+	index int
+	item  node.Item
+}
+
+// outcome is what a worker made of a job.
+type outcome struct {
+	index int
+	items []node.Item
+	err   *NodeError
+	fatal error // context cancelled or an internal failure
+}
+
+// run schedules items over a fixed pool of workers. A dispatcher starts
+// items in order, sleeping between batches as n8n does (X3) and never
+// holding more than the concurrency window of unfinished or unemitted
+// items; the caller's goroutine emits outcomes in input order.
+func (p *Prepared) run(ctx context.Context, src ItemSource, input expr.Input, emit func(Output) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	window := p.engine.maxConcurrency()
+	tokens := make(chan struct{}, window)
+	jobs := make(chan job)
+	results := make(chan outcome, window)
+	var workers sync.WaitGroup
+	for w := 0; w < window; w++ {
+		workers.Add(1)
+		go func() {
+			defer workers.Done()
+			for j := range jobs {
+				results <- p.process(ctx, j, input)
+			}
+		}()
+	}
+	// The dispatcher reports how many items it started and why it stopped.
+	type dispatchEnd struct {
+		count int
+		err   error
+	}
+	dispatched := make(chan dispatchEnd, 1)
+	go func() {
+		n, err := p.dispatch(ctx, src, tokens, jobs)
+		close(jobs)
+		dispatched <- dispatchEnd{n, err}
+	}()
+	go func() {
+		workers.Wait()
+		close(results)
+	}()
+
+	pending := map[int]outcome{}
+	next := 0
+	total := -1
+	var failure error
+	var dispatchErr error
+	for next != total {
+		select {
+		case d := <-dispatched:
+			total, dispatchErr = d.count, d.err
+			dispatched = nil
+			continue
+		case o, ok := <-results:
+			if !ok {
+				results = nil
+				if total < 0 {
+					d := <-dispatched
+					total, dispatchErr = d.count, d.err
+				}
+				if next != total && failure == nil {
+					failure = ctx.Err()
+				}
+				next = total
+				continue
+			}
+			pending[o.index] = o
+		}
+		for failure == nil {
+			o, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			<-tokens
+			if err := p.deliver(o, emit); err != nil {
+				failure = err
+				cancel()
+			}
+		}
+		if failure != nil {
+			break
+		}
+	}
+	cancel()
+	// Drain so that every worker and the dispatcher finish before return.
+	if results != nil {
+		for range results {
+		}
+	}
+	if dispatched != nil {
+		<-dispatched
+	}
+	if failure != nil {
+		return failure
+	}
+	if dispatchErr != nil {
+		return dispatchErr
+	}
+	return ctx.Err()
+}
+
+// dispatch feeds jobs in order, honouring batching and the window.
+func (p *Prepared) dispatch(ctx context.Context, src ItemSource, tokens chan struct{}, jobs chan<- job) (int, error) {
+	var batchSize, batchInterval int
+	for i := 0; ; i++ {
+		item, err := src.Next()
+		if err == io.EOF {
+			return i, nil
+		}
+		if err != nil {
+			return i, &NodeError{Name: NameNodeOperationError, ItemIndex: i, Message: "The input item could not be read",
+				Description: err.Error(), Cause: err}
+		}
+		if i == 0 {
+			batchSize, batchInterval, err = p.batching(ctx, item)
+			if err != nil {
+				return 0, err
+			}
+		}
+		if i > 0 && batchInterval > 0 && i%batchSize == 0 {
+			if err := p.engine.sleep(ctx, time.Duration(batchInterval)*time.Millisecond); err != nil {
+				return i, nil
+			}
+		}
+		select {
+		case tokens <- struct{}{}:
+		case <-ctx.Done():
+			return i, nil
+		}
+		select {
+		case jobs <- job{index: i, item: item}:
+		case <-ctx.Done():
+			<-tokens
+			return i, nil
+		}
+		if p.settings.ExecuteOnce {
+			return 1, nil // executeOnce runs the first item only (X1)
+		}
+	}
+}
+
+// batching reads the batching settings once, from item 0 (X3).
+func (p *Prepared) batching(ctx context.Context, first node.Item) (size, interval int, err error) {
+	ic := p.newItemContext(0, first, expr.Items{first})
+	v, _, err := ic.Parameter(ctx, RequestOptionsName)
+	if err != nil {
+		return 0, 0, operationError(err, -1, RequestOptionsName)
+	}
+	ro, _ := v.(map[string]any)
+	batching, _ := ro["batching"].(map[string]any)
+	batch, _ := batching["batch"].(map[string]any)
+	size = 1
+	if s, ok := batch["batchSize"].(float64); ok && s > 0 {
+		size = int(s)
+	}
+	if f, ok := batch["batchInterval"].(float64); ok && f > 0 {
+		interval = int(f)
+	}
+	return size, interval, nil
+}
+
+// process builds, sends and shapes one item, retrying per retryOnFail.
+func (p *Prepared) process(ctx context.Context, j job, input expr.Input) outcome {
+	if input == nil {
+		input = expr.Items{j.item}
+	}
+	tries, wait := p.retryOnFail()
+	for try := 1; ; try++ {
+		items, err := p.processOnce(ctx, j, input)
+		if err == nil {
+			return outcome{index: j.index, items: items}
+		}
+		if ctx.Err() != nil {
+			return outcome{index: j.index, fatal: ctx.Err()}
+		}
+		var ne *NodeError
+		if !errors.As(err, &ne) {
+			ne = &NodeError{Name: NameNodeOperationError, Message: err.Error(), Cause: err}
+		}
+		ne.ItemIndex = j.index
+		ne.RunIndex = p.runIndex
+		// Build failures repeat identically; only requests are retried.
+		if try >= tries || ne.Name != NameNodeAPIError {
+			return outcome{index: j.index, err: ne}
+		}
+		p.log.Debug().Int("item", j.index).Int("try", try).Str("httpCode", ne.HTTPCode).Msg("retry on fail")
+		if err := p.engine.sleep(ctx, wait); err != nil {
+			return outcome{index: j.index, fatal: err}
+		}
+	}
+}
+
+func (p *Prepared) processOnce(ctx context.Context, j job, input expr.Input) ([]node.Item, error) {
+	ic := p.newItemContext(j.index, j.item, input)
+	r, err := ic.build(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ic.perform(ctx, r)
+}
+
+// retryOnFail returns n8n's clamped tries and wait (F8): maxTries in
+// [2, 5] (default 3), waitBetweenTries in [0, 5000] ms (0 means 1000).
+func (p *Prepared) retryOnFail() (int, time.Duration) {
+	s := p.settings
+	if !s.RetryOnFail {
+		return 1, 0
+	}
+	tries := s.MaxTries
+	if tries == 0 {
+		tries = 3
+	}
+	tries = min(max(tries, 2), 5)
+	wait := s.WaitBetweenTries
+	if wait == 0 {
+		wait = 1000
+	}
+	wait = min(max(wait, 0), 5000)
+	return tries, time.Duration(wait) * time.Millisecond
+}
+
+// deliver turns an outcome into output, or into the node's failure.
+func (p *Prepared) deliver(o outcome, emit func(Output) error) error {
+	if o.fatal != nil {
+		return o.fatal
+	}
+	out := Output{Index: o.index}
+	if o.err != nil {
+		p.redactNodeError(o.err)
+		if !p.settings.Continues() {
+			p.log.Debug().Int("item", o.index).Str("error", o.err.Message).Msg("item failed; node stops")
+			return o.err
+		}
+		errItem := node.Item{JSON: map[string]any{"error": o.err.Message}, Error: o.err.Info(), PairedItem: node.Paired(o.index)}
+		if p.settings.OnError == node.OnErrorContinueErrorOutput {
+			out.ErrorItems = []node.Item{errItem}
+		} else {
+			out.Items = []node.Item{errItem}
+		}
+		return emit(out)
+	}
+	for i := range o.items {
+		o.items[i].PairedItem = node.Paired(o.index)
+	}
+	out.Items = o.items
+	return emit(out)
+}

@@ -1,0 +1,454 @@
+package runtime
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// userAgent is sent unless the node sets its own.
+const userAgent = "noderun"
+
+// maxRedirects is axios's (follow-redirects') limit.
+const maxRedirects = 21
+
+// transportKey identifies one configured HTTP client.
+type transportKey struct {
+	proxy   string
+	skipTLS bool
+}
+
+// requestPolicy travels in the request context to the shared client's
+// redirect check.
+type requestPolicy struct {
+	noRedirects       bool
+	credentialHeaders []string
+}
+
+type policyKey struct{}
+
+// client returns the HTTP client for a request's Request Options. Clients
+// are cached on the Engine, so connections are reused across items and runs.
+func (e *Engine) client(hr *httpRequest) *http.Client {
+	key := transportKey{skipTLS: hr.skipTLS}
+	if hr.proxy != nil {
+		key.proxy = hr.proxy.String()
+	}
+	if c, ok := e.transports.Load(key); ok {
+		return c.(*http.Client)
+	}
+	c := &http.Client{Transport: e.newTransport(key, hr.proxy), CheckRedirect: checkRedirect}
+	actual, _ := e.transports.LoadOrStore(key, c)
+	return actual.(*http.Client)
+}
+
+func (e *Engine) newTransport(key transportKey, proxy *url.URL) http.RoundTripper {
+	var t *http.Transport
+	switch base := e.Transport.(type) {
+	case nil:
+		t = &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			ForceAttemptHTTP2:     true,
+			MaxIdleConns:          0,
+			MaxIdleConnsPerHost:   e.maxConcurrency(),
+			IdleConnTimeout:       90 * time.Second,
+			TLSHandshakeTimeout:   10 * time.Second,
+			ExpectContinueTimeout: time.Second,
+		}
+	case *http.Transport:
+		t = base.Clone()
+	default:
+		return base // a custom RoundTripper is used as it is
+	}
+	if proxy != nil {
+		t.Proxy = http.ProxyURL(proxy)
+	}
+	if key.skipTLS {
+		if t.TLSClientConfig == nil {
+			t.TLSClientConfig = &tls.Config{}
+		}
+		t.TLSClientConfig.InsecureSkipVerify = true //nolint:gosec // Ignore SSL Issues was set for this node
+	}
+	return t
+}
+
+// checkRedirect follows up to 21 redirects, as axios does, except when the
+// node disabled redirects; a credential header never goes to another host.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	pol, _ := req.Context().Value(policyKey{}).(*requestPolicy)
+	if pol != nil && pol.noRedirects {
+		return http.ErrUseLastResponse
+	}
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("Maximum number of redirects exceeded (%d), last at %s", maxRedirects, redactURL(req.URL))
+	}
+	if pol != nil && !sameHost(req.URL, via[0].URL) {
+		for _, h := range pol.credentialHeaders {
+			delete(req.Header, h)
+			req.Header.Del(h)
+		}
+	}
+	return nil
+}
+
+func sameHost(a, b *url.URL) bool {
+	return strings.EqualFold(a.Hostname(), b.Hostname()) && a.Port() == b.Port() && a.Scheme == b.Scheme
+}
+
+// redactURL drops user info and the query, which may hold secrets.
+func redactURL(u *url.URL) string {
+	c := *u
+	c.User = nil
+	c.RawQuery = ""
+	return c.String()
+}
+
+// response is a received HTTP response with its body read.
+type response struct {
+	status     int
+	statusText string
+	headers    http.Header
+	body       []byte
+}
+
+// value parses the body as n8n does (O1): JSON whatever the content type,
+// else text; an empty body is "".
+func (r *response) value() any {
+	if len(r.body) == 0 {
+		return ""
+	}
+	var v any
+	if err := json.Unmarshal(r.body, &v); err == nil {
+		return v
+	}
+	return string(r.body)
+}
+
+// headerMap is $response.headers: lower-case names, values joined.
+func (r *response) headerMap() map[string]any {
+	m := make(map[string]any, len(r.headers))
+	for k, vs := range r.headers {
+		name := strings.ToLower(k)
+		if name == "set-cookie" {
+			list := make([]any, len(vs))
+			for i, v := range vs {
+				list[i] = v
+			}
+			m[name] = list
+			continue
+		}
+		m[name] = strings.Join(vs, ", ")
+	}
+	return m
+}
+
+// errTooLarge marks a response body over the size limit.
+type errTooLarge struct{ limit int64 }
+
+func (e errTooLarge) Error() string {
+	return fmt.Sprintf("the response body is larger than the limit of %d bytes", e.limit)
+}
+
+// roundTrip sends one request once: the Request Options timeout is an
+// inactivity limit, as in n8n (X4), re-armed whenever body bytes arrive.
+func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest) (*response, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var timedOut atomic.Bool
+	timer := time.AfterFunc(hr.timeout, func() {
+		timedOut.Store(true)
+		cancel()
+	})
+	defer timer.Stop()
+	ctx = context.WithValue(ctx, policyKey{}, &requestPolicy{noRedirects: hr.noRedirects, credentialHeaders: hr.credentialHeaders})
+	var body io.Reader
+	if hr.body != nil {
+		body = bytes.NewReader(hr.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, hr.method, hr.url, body)
+	if err != nil {
+		return nil, err
+	}
+	for _, h := range hr.headers {
+		// Set the name as written: Api-Access-Token must not become a
+		// canonical variant, and case-different names stay distinct (C2).
+		req.Header[h.name] = append(req.Header[h.name], h.value)
+	}
+	if headerLookup(hr.headers, "User-Agent") == "" {
+		req.Header.Set("User-Agent", userAgent)
+	}
+	resp, err := e.client(hr).Do(req)
+	if err != nil {
+		if timedOut.Load() {
+			return nil, fmt.Errorf("%w: %v", errTimeout, err)
+		}
+		return nil, err
+	}
+	defer resp.Body.Close()
+	limit := e.maxResponseBytes()
+	if resp.ContentLength > limit {
+		return nil, errTooLarge{limit}
+	}
+	data, err := readAll(resp.Body, limit, func() { timer.Reset(hr.timeout) })
+	if err != nil {
+		if timedOut.Load() {
+			return nil, fmt.Errorf("%w: %v", errTimeout, err)
+		}
+		return nil, err
+	}
+	text := resp.Status
+	if i := strings.IndexByte(text, ' '); i >= 0 {
+		text = text[i+1:]
+	}
+	return &response{status: resp.StatusCode, statusText: text, headers: resp.Header, body: data}, nil
+}
+
+// readAll reads at most limit bytes, calling progress after each read.
+func readAll(r io.Reader, limit int64, progress func()) ([]byte, error) {
+	var buf bytes.Buffer
+	chunk := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(chunk)
+		if n > 0 {
+			if int64(buf.Len()+n) > limit {
+				return nil, errTooLarge{limit}
+			}
+			buf.Write(chunk[:n])
+			progress()
+		}
+		if err == io.EOF {
+			return buf.Bytes(), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// RetryPolicy retries single requests that failed for transient reasons:
+// 429, 502, 503, 504 and connection errors. A request whose body may have
+// reached the server (anything but a refused connection, a DNS failure or
+// a 429) is retried only when its method is idempotent, unless
+// RetryNonIdempotent is set. The zero value is the default policy.
+type RetryPolicy struct {
+	// Disabled turns retries off.
+	Disabled bool
+	// MaxAttempts counts the first try. Zero means 3.
+	MaxAttempts int
+	// BaseDelay is the first backoff; it doubles each attempt, with full
+	// jitter. Zero means 200 ms.
+	BaseDelay time.Duration
+	// MaxDelay caps one wait, including a server's Retry-After. Zero means 10 s.
+	MaxDelay time.Duration
+	// Budget caps the total time spent waiting for one request. Zero means 30 s.
+	Budget time.Duration
+	// RetryNonIdempotent allows retrying POST and PATCH after their body
+	// may have reached the server.
+	RetryNonIdempotent bool
+}
+
+func (rp RetryPolicy) attempts() int {
+	if rp.Disabled {
+		return 1
+	}
+	if rp.MaxAttempts > 0 {
+		return rp.MaxAttempts
+	}
+	return 3
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d > 0 {
+		return d
+	}
+	return def
+}
+
+// idempotent methods may be repeated safely (RFC 9110 §9.2.2).
+func idempotent(method string) bool {
+	switch method {
+	case "GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE":
+		return true
+	}
+	return false
+}
+
+// retryable decides whether a failed attempt may be repeated.
+func (rp RetryPolicy) retryable(method string, ne *NodeError) bool {
+	if ne == nil {
+		return false
+	}
+	switch {
+	case ne.unsent:
+		return true
+	case ne.status == http.StatusTooManyRequests:
+		return true // the server refused the request without acting on it
+	case ne.status == http.StatusBadGateway, ne.status == http.StatusServiceUnavailable,
+		ne.status == http.StatusGatewayTimeout, ne.status == 0 && ne.HTTPCode != "":
+		return idempotent(method) || rp.RetryNonIdempotent
+	}
+	return false
+}
+
+// backoff returns the wait before attempt n (1-based retries).
+func (rp RetryPolicy) backoff(n int, retryAfter time.Duration) time.Duration {
+	maxDelay := orDefault(rp.MaxDelay, 10*time.Second)
+	if retryAfter > 0 {
+		return min(retryAfter, maxDelay)
+	}
+	d := orDefault(rp.BaseDelay, 200*time.Millisecond) << (n - 1)
+	if d <= 0 || d > maxDelay {
+		d = maxDelay
+	}
+	return time.Duration(rand.Int64N(int64(d)) + 1)
+}
+
+// parseRetryAfter reads a Retry-After header: seconds or an HTTP date.
+func parseRetryAfter(h string, now time.Time) time.Duration {
+	h = strings.TrimSpace(h)
+	if h == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(h); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(h); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// send sends a request with the engine's retry policy and rate limit and
+// turns HTTP errors into NodeErrors (F4, F5). The error is always a
+// *NodeError or the context's error.
+func (p *Prepared) send(ctx context.Context, hr *httpRequest) (*response, error) {
+	e := p.engine
+	policy := e.Retry
+	start := time.Now()
+	budget := orDefault(policy.Budget, 30*time.Second)
+	withCredential := p.cred != nil
+	for attempt := 1; ; attempt++ {
+		if err := p.waitRateLimit(ctx); err != nil {
+			return nil, err
+		}
+		resp, err := e.roundTrip(ctx, hr)
+		var ne *NodeError
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return nil, ctx.Err()
+		case err != nil:
+			var tooLarge errTooLarge
+			if errors.As(err, &tooLarge) {
+				return nil, &NodeError{Name: NameNodeAPIError, ItemIndex: -1, Message: "The response is too large",
+					Description: tooLarge.Error() + "; raise Engine.MaxResponseBytes (CLI: --max-response-bytes) to accept it", Cause: err}
+			}
+			ne = networkError(p.redactErr(err), int(hr.timeout/time.Millisecond), withCredential)
+		case (resp.status < 200 || resp.status > 299) && !hr.ignoreHTTPErrors:
+			ne = httpError(resp.status, resp.value(), withCredential)
+			ne.status = resp.status
+			ne.retryAfter = parseRetryAfter(resp.headers.Get("Retry-After"), time.Now())
+		default:
+			return resp, nil
+		}
+		if attempt >= policy.attempts() || !policy.retryable(hr.method, ne) {
+			return nil, p.redactNodeError(ne)
+		}
+		wait := policy.backoff(attempt, ne.retryAfter)
+		if time.Since(start)+wait > budget {
+			return nil, p.redactNodeError(ne)
+		}
+		p.log.Debug().Str("method", hr.method).Str("url", p.redactString(hr.url)).Int("attempt", attempt).
+			Str("httpCode", ne.HTTPCode).Dur("wait", wait).Msg("retrying request")
+		if err := e.sleep(ctx, wait); err != nil {
+			return nil, err
+		}
+	}
+}
+
+func (p *Prepared) waitRateLimit(ctx context.Context) error {
+	e := p.engine
+	if e.RateLimit <= 0 {
+		return nil
+	}
+	id := ""
+	if p.cred != nil {
+		id = p.cred.identity
+	}
+	l, ok := e.limiters.Load(id)
+	if !ok {
+		burst := e.RateBurst
+		if burst <= 0 {
+			burst = 1
+		}
+		l, _ = e.limiters.LoadOrStore(id, rate.NewLimiter(e.RateLimit, burst))
+	}
+	return l.(*rate.Limiter).Wait(ctx)
+}
+
+// redactString masks the run's secrets in s.
+func (p *Prepared) redactString(s string) string { return p.redactor().String(s) }
+
+// redactErr returns err with secrets masked from its text, keeping the
+// original reachable through Unwrap.
+func (p *Prepared) redactErr(err error) error {
+	if err == nil || !p.redactor().Contains(err.Error()) {
+		return err
+	}
+	return redactedError{msg: p.redactString(err.Error()), err: err}
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (r redactedError) Error() string { return r.msg }
+func (r redactedError) Unwrap() error { return r.err }
+
+// redactNodeError masks secrets in every text a NodeError carries.
+func (p *Prepared) redactNodeError(ne *NodeError) *NodeError {
+	r := p.redactor()
+	if r == nil {
+		return ne
+	}
+	ne.Message = r.String(ne.Message)
+	ne.Description = r.String(ne.Description)
+	ne.Body = redactValue(r.String, ne.Body)
+	ne.Cause = p.redactErr(ne.Cause)
+	return ne
+}
+
+func redactValue(mask func(string) string, v any) any {
+	switch t := v.(type) {
+	case string:
+		return mask(t)
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			out[mask(k)] = redactValue(mask, x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = redactValue(mask, x)
+		}
+		return out
+	}
+	return v
+}

@@ -1,0 +1,459 @@
+package runtime
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"math"
+	"mime"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/runtime/expr"
+	"github.com/noderun/noderun/runtime/internal/params"
+)
+
+// perform sends an item's request and shapes the response into items:
+// preSend hooks, pagination or a single request, postReceive actions and
+// maxResults (O4-O9). Errors are *NodeError for the item, or ctx errors.
+func (ic *itemContext) perform(ctx context.Context, r *requestData) ([]node.Item, error) {
+	for _, name := range r.preSend {
+		hook, err := ic.p.engine.Hooks.preSendHook(name)
+		if err != nil {
+			return nil, operationError(err, ic.index, "")
+		}
+		hr := r.hookRequest(ic.index)
+		if err := hook(ctx, hr); err != nil {
+			return nil, operationError(err, ic.index, "")
+		}
+		r.applyHookRequest(hr)
+	}
+	var items []node.Item
+	var err error
+	if pg := r.operations; r.paginate && pg != nil && pg.Pagination != nil {
+		items, err = ic.paginate(ctx, r, pg.Pagination)
+	} else {
+		items, err = ic.fetch(ctx, r, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if truthy(r.maxResults) {
+		items = splice(items, r.maxResults)
+	}
+	return items, nil
+}
+
+// splice keeps the first parseInt(n) items, as Array#splice(n) does.
+func splice(items []node.Item, n any) []node.Item {
+	k, ok := parseInt(n)
+	if !ok {
+		return items
+	}
+	if k < 0 {
+		k += len(items)
+		if k < 0 {
+			k = 0
+		}
+	}
+	if k < len(items) {
+		return items[:k]
+	}
+	return items
+}
+
+// parseInt is JavaScript's parseInt(String(v), 10).
+func parseInt(v any) (int, bool) {
+	if f, ok := v.(float64); ok && !math.IsNaN(f) && !math.IsInf(f, 0) {
+		return int(f), true
+	}
+	s := strings.TrimSpace(jsString(v))
+	end := 0
+	for end < len(s) && (s[end] >= '0' && s[end] <= '9' || end == 0 && (s[end] == '-' || s[end] == '+')) {
+		end++
+	}
+	n, err := strconv.Atoi(s[:end])
+	return n, err == nil
+}
+
+// fetch sends one request and runs the postReceive actions on it. A nil
+// override sends r as it is.
+func (ic *itemContext) fetch(ctx context.Context, r *requestData, override func(*requestData)) ([]node.Item, error) {
+	_, items, err := ic.fetchFull(ctx, r, override)
+	return items, err
+}
+
+func (ic *itemContext) fetchFull(ctx context.Context, r *requestData, override func(*requestData)) (*response, []node.Item, error) {
+	req := r
+	if override != nil {
+		req = r.clone()
+		override(req)
+	}
+	hr, err := ic.finish(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	resp, err := ic.p.send(ctx, hr)
+	if err != nil {
+		return nil, nil, err
+	}
+	var body any
+	if hr.rawBody {
+		body = resp.body
+	} else {
+		body = resp.value()
+	}
+	items, err := ic.postProcess(ctx, r, resp, body)
+	return resp, items, err
+}
+
+// clone copies request data so a page can change its query and body.
+func (r *requestData) clone() *requestData {
+	c := *r
+	c.headers = copyObject(r.headers)
+	c.qs = copyObject(r.qs)
+	if o, ok := r.body.(*object); ok {
+		c.body = copyObject(o)
+	}
+	return &c
+}
+
+// postProcess turns a response into items (O2, O4).
+func (ic *itemContext) postProcess(ctx context.Context, r *requestData, resp *response, body any) ([]node.Item, error) {
+	if len(r.postReceive) == 0 {
+		if arr, ok := body.([]any); ok {
+			items := make([]node.Item, len(arr))
+			for i, v := range arr {
+				items[i] = node.Item{JSON: v}
+			}
+			return items, nil
+		}
+		if b, ok := body.([]byte); ok {
+			body = string(b)
+		}
+		return []node.Item{{JSON: body}}, nil
+	}
+	items := []node.Item{{JSON: body}}
+	full := &expr.Response{Body: body, Headers: resp.headerMap(), StatusCode: resp.status, StatusMessage: resp.statusText}
+	for _, g := range r.postReceive {
+		for _, a := range g.actions {
+			var err error
+			items, err = ic.postReceive(ctx, a, items, resp, full, g.value)
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	return items, nil
+}
+
+// postReceive runs one action (O4).
+func (ic *itemContext) postReceive(ctx context.Context, a node.PostReceive, items []node.Item, resp *response, full *expr.Response, value any) ([]node.Item, error) {
+	scope := ic.base
+	scope.Response = full
+	scope.Value, scope.HasValue = value, true
+	fail := func(err error) ([]node.Item, error) {
+		return nil, operationError(err, ic.index, "postReceive "+a.Type)
+	}
+	if a.Hook != "" {
+		hook, err := ic.p.engine.Hooks.postReceiveHook(a.Hook)
+		if err != nil {
+			return fail(err)
+		}
+		out, err := hook(ctx, items, &HookResponse{StatusCode: full.StatusCode, StatusMessage: full.StatusMessage, Headers: full.Headers, Body: full.Body})
+		if err != nil {
+			return fail(err)
+		}
+		return out, nil
+	}
+	props := a.Properties
+	switch a.Type {
+	case node.PostReceiveRootProperty:
+		path, _ := props["property"].(string)
+		var out []node.Item
+		for _, it := range items {
+			v, ok := params.GetPath(it.JSON, path)
+			if !ok {
+				out = append(out, node.Item{JSON: nil})
+				continue
+			}
+			if arr, isArr := v.([]any); isArr {
+				for _, x := range arr {
+					out = append(out, node.Item{JSON: x})
+				}
+				continue
+			}
+			out = append(out, node.Item{JSON: v})
+		}
+		return out, nil
+	case node.PostReceiveSet:
+		v, err := ic.resolve(ctx, props["value"], scope)
+		if err != nil {
+			return fail(err)
+		}
+		return []node.Item{{JSON: plainJSON(v)}}, nil
+	case node.PostReceiveFilter:
+		out := items[:0:0]
+		for _, it := range items {
+			s := scope
+			s.ResponseItem, s.HasResponseItem = it.JSON, true
+			pass, err := ic.resolve(ctx, props["pass"], s)
+			if err != nil {
+				return fail(err)
+			}
+			if truthy(pass) {
+				out = append(out, it)
+			}
+		}
+		return out, nil
+	case node.PostReceiveLimit:
+		v, err := ic.resolve(ctx, props["maxResults"], scope)
+		if err != nil {
+			return fail(err)
+		}
+		n, ok := parseInt(v)
+		if !ok {
+			return []node.Item{}, nil // slice(0, NaN) is empty
+		}
+		if n < 0 {
+			n = max(0, len(items)+n)
+		}
+		return items[:min(n, len(items))], nil
+	case node.PostReceiveSort:
+		key, _ := props["key"].(string)
+		out := append([]node.Item(nil), items...)
+		sortKey := func(it node.Item) string {
+			m, _ := it.JSON.(map[string]any)
+			v, ok := m[key]
+			if !ok || v == nil || expr.IsUndefined(v) {
+				return ""
+			}
+			return strings.ToLower(jsString(v))
+		}
+		sort.SliceStable(out, func(i, j int) bool { return sortKey(out[i]) < sortKey(out[j]) })
+		return out, nil
+	case node.PostReceiveSetKeyValue:
+		out := make([]node.Item, 0, len(items))
+		for _, it := range items {
+			s := scope
+			s.ResponseItem, s.HasResponseItem = it.JSON, true
+			m := make(map[string]any, len(props))
+			for k, raw := range props {
+				v, err := ic.resolve(ctx, raw, s)
+				if err != nil {
+					return fail(err)
+				}
+				m[k] = plainJSON(v)
+			}
+			out = append(out, node.Item{JSON: m})
+		}
+		return out, nil
+	case node.PostReceiveBinaryData:
+		dest, err := ic.resolve(ctx, props["destinationProperty"], scope)
+		if err != nil {
+			return fail(err)
+		}
+		bin := binaryOf(resp)
+		out := make([]node.Item, len(items))
+		for i, it := range items {
+			if _, isString := it.JSON.(string); isString || it.JSON == nil {
+				it.JSON = map[string]any{}
+			}
+			it.Binary = map[string]node.Binary{jsString(dest): bin}
+			out[i] = it
+		}
+		return out, nil
+	}
+	return fail(fmt.Errorf("unknown postReceive type %q: use rootProperty, set, filter, limit, sort, setKeyValue or binaryData", a.Type))
+}
+
+// binaryOf turns a response body into binary data.
+func binaryOf(resp *response) node.Binary {
+	ct := resp.headers.Get("Content-Type")
+	mimeType, _, _ := mime.ParseMediaType(ct)
+	if mimeType == "" {
+		mimeType = "application/octet-stream"
+	}
+	b := node.Binary{Data: base64.StdEncoding.EncodeToString(resp.body), MimeType: mimeType, FileSize: humanSize(len(resp.body))}
+	if exts, _ := mime.ExtensionsByType(mimeType); len(exts) > 0 {
+		b.FileExtension = strings.TrimPrefix(exts[0], ".")
+	}
+	if strings.Contains(mimeType, "/") {
+		b.FileType = strings.SplitN(mimeType, "/", 2)[0]
+	}
+	return b
+}
+
+func humanSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f kB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// plainJSON converts a resolved value for an output item: undefined
+// becomes null.
+func plainJSON(v any) any {
+	if expr.IsUndefined(v) {
+		return nil
+	}
+	return v
+}
+
+// paginate runs declarative or hook pagination (O7-O9), bounded by
+// Engine.MaxPages.
+func (ic *itemContext) paginate(ctx context.Context, r *requestData, pg *node.Pagination) ([]node.Item, error) {
+	limit := ic.p.engine.maxPages()
+	pages := 0
+	tooMany := func() error {
+		return &NodeError{Name: NameNodeOperationError, ItemIndex: ic.index,
+			Message:     fmt.Sprintf("Pagination stopped after %d pages", limit),
+			Description: "the pagination kept asking for more pages; raise Engine.MaxPages (CLI: --max-pages) if the service really has more"}
+	}
+	if pg.Hook != "" {
+		hook, err := ic.p.engine.Hooks.paginationHook(pg.Hook)
+		if err != nil {
+			return nil, operationError(err, ic.index, "pagination")
+		}
+		fetch := func(ctx context.Context, h *HookRequest) ([]node.Item, error) {
+			if pages++; pages > limit {
+				return nil, tooMany()
+			}
+			return ic.fetch(ctx, r, func(c *requestData) { c.applyHookRequest(h) })
+		}
+		items, err := hook(ctx, r.hookRequest(ic.index), fetch)
+		if err != nil {
+			return nil, operationError(err, ic.index, "pagination")
+		}
+		return items, nil
+	}
+	switch pg.Type {
+	case node.PaginationGeneric:
+		return ic.paginateGeneric(ctx, r, pg.Properties, limit, tooMany)
+	case node.PaginationOffset:
+		return ic.paginateOffset(ctx, r, pg.Properties, limit, tooMany)
+	}
+	return nil, operationError(fmt.Errorf("unknown pagination type %q: use generic or offset", pg.Type), ic.index, "pagination")
+}
+
+// paginateGeneric is O9: each page is the base request shallow-merged with
+// the resolved "request", until "continue" is falsy.
+func (ic *itemContext) paginateGeneric(ctx context.Context, r *requestData, props map[string]any, limit int, tooMany func() error) ([]node.Item, error) {
+	base := r.requestMap()
+	var all []node.Item
+	full := &expr.Response{}
+	for page := 1; ; page++ {
+		if page > limit {
+			return nil, tooMany()
+		}
+		scope := ic.base
+		scope.Request = base
+		scope.Response = full
+		over, err := ic.resolve(ctx, props["request"], scope)
+		if err != nil {
+			return nil, operationError(err, ic.index, "pagination.request")
+		}
+		overrides, _ := over.(map[string]any)
+		resp, items, err := ic.fetchFull(ctx, r, func(c *requestData) {
+			for k, v := range overrides {
+				c.assign(k, v)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, items...)
+		full = &expr.Response{Body: resp.value(), Headers: resp.headerMap(), StatusCode: resp.status, StatusMessage: resp.statusText}
+		scope.Response = full
+		more, err := ic.resolve(ctx, props["continue"], scope)
+		if err != nil {
+			return nil, operationError(err, ic.index, "pagination.continue")
+		}
+		if !truthy(more) {
+			return all, nil
+		}
+	}
+}
+
+// paginateOffset is O8: limit and offset parameters, while a page is full.
+func (ic *itemContext) paginateOffset(ctx context.Context, r *requestData, props map[string]any, limit int, tooMany func() error) ([]node.Item, error) {
+	limitParam, _ := props["limitParameter"].(string)
+	offsetParam, _ := props["offsetParameter"].(string)
+	pageSize, _ := props["pageSize"].(float64)
+	rootProperty, _ := props["rootProperty"].(string)
+	inBody := props["type"] == "body"
+	maxResults, hasMax := parseInt(r.maxResults)
+	hasMax = hasMax && truthy(r.maxResults)
+	var all []node.Item
+	offset := 0.0
+	for page := 1; ; page++ {
+		size := pageSize
+		if hasMax {
+			missing := maxResults - len(all)
+			if missing < 1 {
+				return all, nil
+			}
+			size = math.Min(pageSize, float64(missing))
+		}
+		if page > limit {
+			return nil, tooMany()
+		}
+		items, err := ic.fetch(ctx, r, func(c *requestData) {
+			target := c.qs
+			if inBody {
+				o, ok := c.body.(*object)
+				if !ok {
+					o = newObject(2)
+					c.body = o
+				}
+				target = o
+			}
+			target.Set(limitParam, size)
+			target.Set(offsetParam, offset)
+		})
+		if err != nil {
+			return nil, err
+		}
+		offset += pageSize
+		if rootProperty != "" {
+			var first any
+			if len(items) > 0 {
+				first = items[0].JSON
+			}
+			v, ok := params.GetPath(first, rootProperty)
+			arr, isArr := v.([]any)
+			if !ok || !isArr {
+				return nil, &NodeError{Name: NameNodeOperationError, ItemIndex: ic.index,
+					Message: fmt.Sprintf("The rootProperty %q could not be found on item.", rootProperty)}
+			}
+			items = make([]node.Item, len(arr))
+			for i, x := range arr {
+				items[i] = node.Item{JSON: x}
+			}
+		}
+		all = append(all, items...)
+		if len(items) == 0 || float64(len(items)) != pageSize {
+			return all, nil
+		}
+	}
+}
+
+// requestMap is $request: the base request options as a plain object.
+func (r *requestData) requestMap() map[string]any {
+	m := map[string]any{
+		"headers": r.headers.Map(),
+		"qs":      r.qs.Map(),
+		"body":    plainBody(r.body),
+	}
+	for k, v := range map[string]any{"baseURL": r.baseURL, "url": r.url, "method": r.method} {
+		if v != nil && !expr.IsUndefined(v) {
+			m[k] = v
+		}
+	}
+	return m
+}

@@ -1,0 +1,524 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/rs/zerolog"
+
+	"github.com/noderun/noderun/credentials"
+	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/runtime/expr"
+	"github.com/noderun/noderun/runtime/internal/params"
+)
+
+// Prepared is a run compiled once: parameters normalised, visibility
+// decided, the operation selected, credentials loaded, and every routing
+// contribution listed in merge order. Nothing in it depends on an item,
+// so executing it does no per-item re-work beyond evaluating expressions.
+// A Prepared is safe for concurrent use.
+type Prepared struct {
+	engine   *Engine
+	nodeType *NodeType
+	nodeName string
+	version  float64
+	settings node.Settings
+	runIndex int
+	nodes    expr.NodeLookup
+	workflow expr.Workflow
+	execute  expr.Execution
+	log      zerolog.Logger
+
+	stored     map[string]any // the parameters as given
+	parameters map[string]any // normalised (P1)
+	// topLevel lists visible top-level parameters whose value holds an
+	// expression: n8n evaluates them for every item even without routing (R16).
+	topLevel []string
+
+	cred *preparedCredential
+
+	defaults   []requestKey // requestDefaults, resolved per item (R2.1)
+	steps      []step       // routing contributions in merge order (R2.2)
+	operations *node.Operations
+}
+
+// preparedCredential is the credential a run uses, resolved once (C1).
+type preparedCredential struct {
+	typ      *node.CredentialType
+	data     map[string]any
+	auth     credentials.Auth
+	redactor *credentials.Redactor
+	// identity keys the per-credential rate limiter.
+	identity string
+}
+
+// requestKey is one routing.request or requestDefaults entry.
+type requestKey struct {
+	key   string
+	value any // raw: may hold expressions
+}
+
+// step is one routing contribution: a visible property, a selected
+// option, a collection child or a fixedCollection child with routing.
+type step struct {
+	// path is the parameter path of a property ("requestOptions.proxy");
+	// for a selected option it is the options property's path.
+	path string
+	// isProperty is false for an option: $value is then undefined.
+	isProperty bool
+	// parentPath locates the fixedCollection entry that is $parent.
+	parentPath string
+	index      int
+	hasParent  bool
+
+	request     []requestKey
+	send        *node.Send
+	skipSend    bool // send.onlyIfSet and the parameter was not stored
+	paginate    any
+	hasPaginate bool
+	maxResults  any
+	postReceive []node.PostReceive
+	preSend     []string
+	operations  *node.Operations
+}
+
+// Prepare compiles a run. It fails with *IssuesError when the parameters
+// cannot run (n8n's WorkflowHasIssuesError) and with *NodeError when the
+// node fails before any item (credentials).
+func (e *Engine) Prepare(ctx context.Context, run Run) (*Prepared, error) {
+	e.init()
+	if run.Node == nil || run.Node.Description == nil {
+		return nil, errors.New("runtime: run has no node type")
+	}
+	desc := run.Node.Description
+	p := &Prepared{
+		engine:   e,
+		nodeType: run.Node,
+		nodeName: run.NodeName,
+		version:  desc.Version.Latest(),
+		settings: run.Settings,
+		runIndex: run.RunIndex,
+		nodes:    run.Nodes,
+		workflow: run.Workflow,
+		execute:  run.Execution,
+		stored:   run.Parameters,
+	}
+	if p.nodeName == "" {
+		p.nodeName = desc.DisplayName
+	}
+	p.log = e.Logger.With().Str("node", p.nodeName).Logger()
+	pc := params.Context{Version: p.version, NodeName: desc.Name}
+	p.parameters = params.Normalize(desc.Properties, run.Parameters, pc)
+	if issues := p.issues(pc); issues != nil {
+		return nil, issues
+	}
+	for _, name := range sortedKeys(p.parameters) {
+		if containsExpression(p.parameters[name]) {
+			p.topLevel = append(p.topLevel, name)
+		}
+	}
+	if err := p.prepareCredential(ctx, run.Credentials); err != nil {
+		return nil, err
+	}
+	p.operations = desc.RequestOperations
+	if desc.RequestDefaults != nil {
+		p.defaults = requestKeys(desc.RequestDefaults)
+	}
+	for i := range desc.Properties {
+		p.compile(&desc.Properties[i], "", pc, nil)
+	}
+	return p, nil
+}
+
+// containsExpression reports whether a parameter value holds an expression.
+func containsExpression(v any) bool {
+	switch t := v.(type) {
+	case string:
+		return strings.HasPrefix(t, "=")
+	case map[string]any:
+		for _, x := range t {
+			if containsExpression(x) {
+				return true
+			}
+		}
+	case []any:
+		for _, x := range t {
+			if containsExpression(x) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// parentRef is the fixedCollection entry a child belongs to.
+type parentRef struct {
+	path  string
+	index int
+}
+
+// compile ports getRequestOptionsFromParameters' structure: visibility
+// against the root parameters (R15), own routing first, then the selected
+// option, present collection children or fixedCollection entries.
+func (p *Prepared) compile(prop *node.Property, basePath string, pc params.Context, parent *parentRef) {
+	root := p.parameters
+	if !params.Visible(prop, root, root, pc) {
+		return
+	}
+	path := basePath + prop.Name
+	if prop.Routing != nil {
+		p.addStep(prop.Routing, path, true, parent)
+	}
+	switch prop.Type {
+	case node.TypeOptions:
+		value, _ := params.GetPath(root, path)
+		for i := range prop.Choices {
+			c := &prop.Choices[i]
+			if node.StrictEqual(c.Value, value) {
+				if c.Routing != nil {
+					p.addStep(c.Routing, path, false, parent)
+				}
+				break
+			}
+		}
+	case node.TypeCollection:
+		value, _ := params.GetPath(root, path)
+		present, _ := value.(map[string]any)
+		for i := range prop.Children {
+			child := &prop.Children[i]
+			if _, ok := present[child.Name]; ok && child.Type != "" {
+				p.compile(child, path+".", pc, parent)
+			}
+		}
+	case node.TypeFixedCollection:
+		multiple := prop.TypeOptions != nil && prop.TypeOptions.MultipleValues
+		for gi := range prop.Groups {
+			g := &prop.Groups[gi]
+			groupPath := path + "." + g.Name
+			value, ok := params.GetPath(root, groupPath)
+			if !ok || value == nil {
+				continue
+			}
+			entries, isList := value.([]any)
+			if !isList {
+				entries = []any{value}
+			}
+			for i := range entries {
+				entryPath := groupPath
+				if multiple {
+					entryPath = groupPath + "[" + strconv.Itoa(i) + "]"
+				}
+				ref := &parentRef{path: entryPath, index: i}
+				if !isList {
+					ref.path = groupPath
+				}
+				for ci := range g.Values {
+					p.compile(&g.Values[ci], entryPath+".", pc, ref)
+				}
+			}
+		}
+	}
+}
+
+func (p *Prepared) addStep(r *node.Routing, path string, isProperty bool, parent *parentRef) {
+	s := step{path: path, isProperty: isProperty}
+	if parent != nil {
+		s.hasParent, s.parentPath, s.index = true, parent.path, parent.index
+	}
+	if r.Request != nil {
+		s.request = requestKeys(r.Request)
+	}
+	if r.Send != nil {
+		send := *r.Send
+		s.send = &send
+		if send.OnlyIfSet && isProperty {
+			_, stored := params.GetPath(p.stored, path)
+			s.skipSend = !stored
+		}
+		if send.Paginate != nil {
+			s.paginate, s.hasPaginate = send.Paginate, true
+		}
+		s.preSend = send.PreSend
+	}
+	if r.Output != nil {
+		s.maxResults = r.Output.MaxResults
+		s.postReceive = r.Output.PostReceive
+	}
+	s.operations = r.Operations
+	p.steps = append(p.steps, s)
+}
+
+// requestKeys lists a partial request's keys in a fixed order; n8n
+// assigns them one by one, so only their values matter, not the order.
+func requestKeys(r *node.Request) []requestKey {
+	var keys []requestKey
+	add := func(k string, v any, set bool) {
+		if set {
+			keys = append(keys, requestKey{key: k, value: v})
+		}
+	}
+	add("baseURL", r.BaseURL, r.BaseURL != "")
+	add("url", r.URL, r.URL != "")
+	add("method", r.Method, r.Method != "")
+	add("headers", r.Headers, r.Headers != nil)
+	add("qs", r.Qs, r.Qs != nil)
+	add("body", r.Body, r.Body != nil)
+	if r.JSON != nil {
+		add("json", *r.JSON, true)
+	}
+	add("encoding", r.Encoding, r.Encoding != "")
+	add("arrayFormat", r.ArrayFormat, r.ArrayFormat != "")
+	add("skipSslCertificateValidation", r.SkipSSLCertificateValidation, r.SkipSSLCertificateValidation != nil)
+	add("disableFollowRedirect", r.DisableFollowRedirect, r.DisableFollowRedirect)
+	add("returnFullResponse", r.ReturnFullResponse, r.ReturnFullResponse)
+	add("ignoreHttpStatusErrors", r.IgnoreHTTPStatusErrors, r.IgnoreHTTPStatusErrors)
+	add("timeout", r.Timeout, r.Timeout != nil)
+	if r.Auth != nil {
+		add("auth", map[string]any{"username": r.Auth.Username, "password": r.Auth.Password}, true)
+	}
+	return keys
+}
+
+// issues ports getNodeParametersIssues for the checks that stop a run:
+// required parameters left empty (n8n) and option values that match no
+// option (noderun: n8n would silently send a GET to the base URL, R4).
+func (p *Prepared) issues(pc params.Context) *IssuesError {
+	var out IssuesError
+	out.NodeName = p.nodeName
+	p.collectIssues(p.nodeType.Description.Properties, p.parameters, "", pc, &out)
+	if len(out.Issues) == 0 {
+		return nil
+	}
+	return &out
+}
+
+func (p *Prepared) collectIssues(props []node.Property, values map[string]any, basePath string, pc params.Context, out *IssuesError) {
+	seen := map[string]bool{}
+	for i := range props {
+		prop := &props[i]
+		if !params.Visible(prop, values, p.parameters, pc) {
+			continue
+		}
+		value, present := values[prop.Name]
+		path := basePath + prop.Name
+		if prop.Required && isMissingRequired(prop, value, present) && !seen[prop.Name] {
+			seen[prop.Name] = true
+			out.Issues = append(out.Issues, fmt.Sprintf("Parameter %q is required.", prop.DisplayName))
+			out.Parameters = append(out.Parameters, path)
+			continue
+		}
+		if prop.Type == node.TypeOptions && len(prop.Choices) > 0 && present && !seen[prop.Name] {
+			if s, isStr := value.(string); isStr && strings.HasPrefix(s, "=") {
+				continue
+			}
+			if _, ok := prop.Choice(value); !ok {
+				seen[prop.Name] = true
+				out.Issues = append(out.Issues, unknownOption(prop, value))
+				out.Parameters = append(out.Parameters, path)
+			}
+		}
+		if sub, ok := value.(map[string]any); ok && prop.Type == node.TypeCollection {
+			var present []node.Property
+			for _, c := range prop.Children {
+				if _, ok := sub[c.Name]; ok {
+					present = append(present, c)
+				}
+			}
+			p.collectIssues(present, sub, path+".", pc, out)
+		}
+	}
+}
+
+// isMissingRequired is n8n's addToIssuesIfMissing: only text-like types
+// are checked; a required number or json parameter is never missing.
+func isMissingRequired(prop *node.Property, value any, present bool) bool {
+	switch prop.Type {
+	case node.TypeString, node.TypeDateTime, node.TypeOptions:
+		return !present || value == ""
+	case node.TypeMultiOptions:
+		arr, ok := value.([]any)
+		return ok && len(arr) == 0
+	}
+	return false
+}
+
+// unknownOption words an option value that does not exist, with the
+// closest existing values.
+func unknownOption(prop *node.Property, value any) string {
+	got := jsString(value)
+	if got == "" {
+		return fmt.Sprintf("Parameter %q is required.", prop.DisplayName)
+	}
+	names := make([]string, 0, len(prop.Choices))
+	for _, c := range prop.Choices {
+		if s, ok := c.Value.(string); ok && !strings.HasPrefix(s, "__") {
+			names = append(names, s)
+		}
+	}
+	msg := fmt.Sprintf("Parameter %q has no option %q.", prop.DisplayName, got)
+	if close := closest(got, names, 3); len(close) > 0 {
+		msg += fmt.Sprintf(" Did you mean %s?", quoteList(close))
+	}
+	return msg
+}
+
+func quoteList(list []string) string {
+	q := make([]string, len(list))
+	for i, s := range list {
+		q[i] = strconv.Quote(s)
+	}
+	if len(q) == 1 {
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
+}
+
+// closest returns up to n candidates nearest to s by edit distance
+// (case-insensitive), only those close enough to be a plausible typo.
+func closest(s string, candidates []string, n int) []string {
+	type scored struct {
+		name string
+		d    int
+	}
+	var list []scored
+	ls := strings.ToLower(s)
+	for _, c := range candidates {
+		lc := strings.ToLower(c)
+		d := levenshtein(ls, lc)
+		if strings.Contains(lc, ls) || strings.Contains(ls, lc) {
+			d = min(d, max(1, abs(len(lc)-len(ls))/2))
+		}
+		if d <= max(2, len(ls)/3) {
+			list = append(list, scored{c, d})
+		}
+	}
+	sort.SliceStable(list, func(i, j int) bool { return list[i].d < list[j].d })
+	out := make([]string, 0, n)
+	for i := 0; i < len(list) && i < n; i++ {
+		out = append(out, list[i].name)
+	}
+	return out
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// prepareCredential selects the credential (D4), loads it (C1) and
+// resolves its authenticate block (C2), once per run.
+func (p *Prepared) prepareCredential(ctx context.Context, store credentials.Store) error {
+	desc := p.nodeType.Description
+	if len(desc.Credentials) == 0 {
+		return nil
+	}
+	ref := &desc.Credentials[0]
+	if len(desc.Credentials) > 1 {
+		method, _ := p.parameters["authentication"]
+		ref = nil
+		for i := range desc.Credentials {
+			c := &desc.Credentials[i]
+			if c.DisplayOptions == nil {
+				continue
+			}
+			for _, v := range c.DisplayOptions.Show["authentication"] {
+				if node.StrictEqual(v, method) {
+					ref = c
+					break
+				}
+			}
+			if ref != nil {
+				break
+			}
+		}
+		if ref == nil {
+			return &NodeError{Name: NameNodeOperationError, ItemIndex: -1,
+				Message: fmt.Sprintf("Node type %q does not have any credentials of type %q defined", desc.Name, jsString(method))}
+		}
+	}
+	typ := p.nodeType.CredentialTypes[ref.Name]
+	var stored map[string]any
+	var err error
+	if store != nil {
+		stored, err = store.Credential(ctx, ref.Name)
+	} else {
+		err = credentials.ErrNotFound
+	}
+	if err != nil {
+		if !ref.Required && errors.Is(err, credentials.ErrNotFound) {
+			return nil // an optional credential that is missing: no authentication (C1)
+		}
+		return &NodeError{Name: NameNodeOperationError, ItemIndex: -1, Message: "Node does not have any credentials set",
+			Description: fmt.Sprintf("credential type %q: %v", ref.Name, err), Cause: err}
+	}
+	if typ == nil {
+		typ = &node.CredentialType{Name: ref.Name}
+	}
+	eval := p.credentialEvaluator()
+	data, err := credentials.Prepare(ctx, typ, stored, eval)
+	if err != nil {
+		return &NodeError{Name: NameNodeOperationError, ItemIndex: -1, Message: "The credential could not be prepared",
+			Description: err.Error(), Cause: err}
+	}
+	auth, err := credentials.Authenticate(ctx, typ.Authenticate, data, eval)
+	if err != nil {
+		return &NodeError{Name: NameNodeOperationError, ItemIndex: -1, Message: "The credential's authentication could not be resolved",
+			Description: err.Error(), Cause: err}
+	}
+	secrets := credentials.Secrets(typ, data, auth)
+	p.cred = &preparedCredential{typ: typ, data: data, auth: auth, redactor: credentials.NewRedactor(secrets...),
+		identity: ref.Name + "\x00" + strings.Join(secrets, "\x00")}
+	return nil
+}
+
+// credentialEvaluator resolves credential expressions: only $credentials
+// is meaningful there, with item and run 0 (C2).
+func (p *Prepared) credentialEvaluator() credentials.Evaluator {
+	return func(ctx context.Context, v any, data map[string]any) (any, error) {
+		scope := &expr.Scope{Credentials: data, Node: p.nodeInfo(), Workflow: p.workflow, Execution: p.execute}
+		return p.engine.exprs.Resolve(ctx, v, scope)
+	}
+}
+
+func (p *Prepared) nodeInfo() expr.NodeInfo {
+	return expr.NodeInfo{Name: p.nodeName, Type: p.nodeType.Description.Name, TypeVersion: p.version}
+}
+
+// redactor returns the run's redactor; nil redacts nothing.
+func (p *Prepared) redactor() *credentials.Redactor {
+	if p.cred == nil {
+		return nil
+	}
+	return p.cred.redactor
+}
+
+// Parameters returns the normalised parameters (P1): what $parameter
+// reads. The map must not be modified.
+func (p *Prepared) Parameters() map[string]any { return p.parameters }

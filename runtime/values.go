@@ -1,0 +1,463 @@
+package runtime
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/noderun/noderun/runtime/expr"
+)
+
+// object is a JSON object that keeps its keys in insertion order: n8n sends
+// body keys and query parameters in the order the description's properties
+// set them, and noderun does the same.
+type object struct {
+	keys []string
+	vals map[string]any
+}
+
+func newObject(capacity int) *object {
+	return &object{keys: make([]string, 0, capacity), vals: make(map[string]any, capacity)}
+}
+
+func (o *object) Len() int { return len(o.keys) }
+
+func (o *object) Get(k string) (any, bool) {
+	v, ok := o.vals[k]
+	return v, ok
+}
+
+func (o *object) Set(k string, v any) {
+	if _, ok := o.vals[k]; !ok {
+		o.keys = append(o.keys, k)
+	}
+	o.vals[k] = v
+}
+
+// Map returns the object as a plain map (sharing values).
+func (o *object) Map() map[string]any {
+	m := make(map[string]any, len(o.keys))
+	for _, k := range o.keys {
+		m[k] = o.vals[k]
+	}
+	return m
+}
+
+// MarshalJSON writes the keys in insertion order, leaving out undefined
+// values as JSON.stringify does.
+func (o *object) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	first := true
+	for _, k := range o.keys {
+		v := o.vals[k]
+		if expr.IsUndefined(v) {
+			continue
+		}
+		if !first {
+			buf.WriteByte(',')
+		}
+		first = false
+		kb, _ := json.Marshal(k)
+		buf.Write(kb)
+		buf.WriteByte(':')
+		vb, err := marshalValue(v)
+		if err != nil {
+			return nil, err
+		}
+		buf.Write(vb)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// marshalValue encodes a resolved value as JSON.stringify would: undefined
+// members of objects are dropped and undefined array elements become null.
+func marshalValue(v any) ([]byte, error) {
+	return json.Marshal(jsonable(v))
+}
+
+// jsonable replaces undefined inside maps and slices so encoding/json can
+// write the value; it copies only where it must.
+func jsonable(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		needs := false
+		for _, x := range t {
+			if expr.IsUndefined(x) || isContainer(x) {
+				needs = true
+				break
+			}
+		}
+		if !needs {
+			return t
+		}
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			if expr.IsUndefined(x) {
+				continue
+			}
+			out[k] = jsonable(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			if expr.IsUndefined(x) {
+				out[i] = nil
+				continue
+			}
+			out[i] = jsonable(x)
+		}
+		return out
+	case float64:
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return nil // JSON.stringify writes null for NaN and Infinity
+		}
+	}
+	if expr.IsUndefined(v) {
+		return nil
+	}
+	return v
+}
+
+func isContainer(v any) bool {
+	switch v.(type) {
+	case map[string]any, []any, *object:
+		return true
+	}
+	return false
+}
+
+// isPlainObject reports whether v is a JSON object value.
+func isPlainObject(v any) bool {
+	switch v.(type) {
+	case map[string]any, *object:
+		return true
+	}
+	return false
+}
+
+// merge deep-merges src into dst as lodash's merge does (R2): objects key
+// by key, arrays element by element, undefined never overwrites a present
+// value, anything else replaces. It never mutates its arguments: a value
+// that must change is copied first, so values shared with items or with the
+// description stay intact, and a value with nothing to merge into is
+// shared, not copied.
+func merge(dst, src any) any {
+	switch s := src.(type) {
+	case *object:
+		out := copyObject(dst)
+		for _, k := range s.keys {
+			mergeKey(out, k, s.vals[k])
+		}
+		return out
+	case map[string]any:
+		switch d := dst.(type) {
+		case *object:
+			out := copyObject(d)
+			for _, k := range sortedKeys(s) {
+				mergeKey(out, k, s[k])
+			}
+			return out
+		case map[string]any:
+			out := copyMap(d)
+			for k, v := range s {
+				prev, had := out[k]
+				switch {
+				case !had:
+					out[k] = v
+				case !expr.IsUndefined(v):
+					out[k] = merge(prev, v)
+				}
+			}
+			return out
+		}
+		return s
+	case []any:
+		d, ok := dst.([]any)
+		if !ok {
+			return s
+		}
+		out := make([]any, max(len(d), len(s)))
+		copy(out, d)
+		for i, x := range s {
+			switch {
+			case i >= len(d):
+				out[i] = x
+			case !expr.IsUndefined(x):
+				out[i] = merge(d[i], x)
+			}
+		}
+		return out
+	}
+	return src
+}
+
+// mergeKey merges v into o[k] in place; o must belong to the caller.
+func mergeKey(o *object, k string, v any) {
+	prev, had := o.Get(k)
+	switch {
+	case !had:
+		o.Set(k, v)
+	case !expr.IsUndefined(v):
+		o.Set(k, merge(prev, v))
+	}
+}
+
+// copyObject returns a fresh ordered copy of an object value, or an empty
+// object when v is not one.
+func copyObject(v any) *object {
+	switch t := v.(type) {
+	case *object:
+		o := newObject(len(t.keys))
+		for _, k := range t.keys {
+			o.Set(k, t.vals[k])
+		}
+		return o
+	case map[string]any:
+		o := newObject(len(t))
+		for _, k := range sortedKeys(t) {
+			o.Set(k, t[k])
+		}
+		return o
+	}
+	return newObject(4)
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// setPath sets value at a lodash path inside o, creating objects and arrays
+// on the way ("a.b" nests, "a[0].b" makes an array).
+func setPath(o *object, path []string, value any) {
+	if len(path) == 1 {
+		o.Set(path[0], value)
+		return
+	}
+	cur, _ := o.Get(path[0])
+	o.Set(path[0], setIn(cur, path[1:], value))
+}
+
+func setIn(cur any, path []string, value any) any {
+	if len(path) == 0 {
+		return value
+	}
+	key := path[0]
+	if idx, err := strconv.Atoi(key); err == nil && idx >= 0 && idx < 1<<20 {
+		arr, ok := cur.([]any)
+		if !ok {
+			if m, isMap := cur.(map[string]any); isMap {
+				out := copyMap(m)
+				out[key] = setIn(out[key], path[1:], value)
+				return out
+			}
+			arr = nil
+		}
+		out := make([]any, max(len(arr), idx+1))
+		copy(out, arr)
+		for i := len(arr); i < idx; i++ {
+			out[i] = expr.Undefined
+		}
+		out[idx] = setIn(out[idx], path[1:], value)
+		return out
+	}
+	var m map[string]any
+	switch t := cur.(type) {
+	case map[string]any:
+		m = copyMap(t)
+	case *object:
+		m = t.Map()
+	default:
+		m = map[string]any{}
+	}
+	m[key] = setIn(m[key], path[1:], value)
+	return m
+}
+
+func copyMap(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// jsString converts a value to text as JavaScript's String() does.
+func jsString(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return t
+	case bool:
+		if t {
+			return "true"
+		}
+		return "false"
+	case float64:
+		return formatNumber(t)
+	case int:
+		return strconv.Itoa(t)
+	case int64:
+		return strconv.FormatInt(t, 10)
+	case []any:
+		parts := make([]string, len(t))
+		for i, x := range t {
+			if x == nil || expr.IsUndefined(x) {
+				continue
+			}
+			parts[i] = jsString(x)
+		}
+		return strings.Join(parts, ",")
+	case map[string]any, *object:
+		return "[object Object]"
+	case time.Time:
+		return t.String()
+	case interface{ String() string }:
+		return t.String()
+	}
+	if expr.IsUndefined(v) {
+		return "undefined"
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// formatNumber writes a float64 as JavaScript's Number#toString does for
+// the values that occur in practice.
+func formatNumber(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
+	case f == math.Trunc(f) && math.Abs(f) < 1e21:
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	abs := math.Abs(f)
+	if abs >= 1e21 || abs < 1e-6 {
+		s := strconv.FormatFloat(f, 'e', -1, 64)
+		// JavaScript writes 1e+21 and 1e-7 without a leading zero in the exponent.
+		s = strings.Replace(s, "e+0", "e+", 1)
+		return strings.Replace(s, "e-0", "e-", 1)
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// truthy is JavaScript truthiness.
+func truthy(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return t
+	case string:
+		return t != ""
+	case float64:
+		return t != 0 && !math.IsNaN(t)
+	case int:
+		return t != 0
+	}
+	return !expr.IsUndefined(v)
+}
+
+// isEmptyBody is axios's removeEmptyBody test: {}, the empty string, [] and null.
+func isEmptyBody(v any) bool {
+	switch t := v.(type) {
+	case nil:
+		return true
+	case string:
+		return t == ""
+	case *object:
+		return t.Len() == 0
+	case map[string]any:
+		return len(t) == 0
+	case []any:
+		return len(t) == 0
+	}
+	return expr.IsUndefined(v)
+}
+
+// encodeQuery serialises a query object as the qs library does with
+// arrayFormat "indices" (or the given format) and RFC 3986 encoding (R13).
+func encodeQuery(q *object, arrayFormat string) string {
+	var b strings.Builder
+	for _, k := range q.keys {
+		appendQuery(&b, k, q.vals[k], arrayFormat)
+	}
+	return b.String()
+}
+
+func appendQuery(b *strings.Builder, key string, v any, format string) {
+	switch t := v.(type) {
+	case nil:
+		writePair(b, key, "") // null becomes key= (R10)
+	case *object:
+		for _, k := range t.keys {
+			appendQuery(b, key+"["+k+"]", t.vals[k], format)
+		}
+	case map[string]any:
+		for _, k := range sortedKeys(t) {
+			appendQuery(b, key+"["+k+"]", t[k], format)
+		}
+	case []any:
+		if format == "comma" {
+			parts := make([]string, 0, len(t))
+			for _, x := range t {
+				if x == nil || expr.IsUndefined(x) {
+					continue
+				}
+				parts = append(parts, jsString(x))
+			}
+			if len(parts) > 0 {
+				writePair(b, key, strings.Join(parts, ","))
+			}
+			return
+		}
+		for i, x := range t {
+			var k string
+			switch format {
+			case "brackets":
+				k = key + "[]"
+			case "repeat":
+				k = key
+			default:
+				k = key + "[" + strconv.Itoa(i) + "]"
+			}
+			appendQuery(b, k, x, format)
+		}
+	default:
+		if expr.IsUndefined(v) {
+			return // qs skips undefined
+		}
+		writePair(b, key, jsString(v))
+	}
+}
+
+func writePair(b *strings.Builder, k, v string) {
+	if b.Len() > 0 {
+		b.WriteByte('&')
+	}
+	b.WriteString(rfc3986(k))
+	b.WriteByte('=')
+	b.WriteString(rfc3986(v))
+}
+
+// rfc3986 percent-encodes everything but unreserved characters, as qs does.
+func rfc3986(s string) string {
+	return strings.ReplaceAll(url.QueryEscape(s), "+", "%20")
+}
