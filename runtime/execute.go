@@ -316,6 +316,9 @@ func (p *Prepared) deliver(o outcome, emit func(Output) error) error {
 	}
 	out := Output{Index: o.index}
 	if o.err != nil {
+		if p.nodeType.ExplainError != nil {
+			p.nodeType.ExplainError(p.parameters, o.err)
+		}
 		p.redactNodeError(o.err)
 		if !p.settings.Continues() {
 			p.log.Debug().Int("item", o.index).Str("error", o.err.Message).Msg("item failed; node stops")

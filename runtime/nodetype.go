@@ -15,6 +15,14 @@ import (
 type NodeType struct {
 	Description     *node.Description
 	CredentialTypes map[string]*node.CredentialType
+	// PrepareCredential, when set, checks and adjusts credential data of
+	// the named type before use, e.g. to normalise a base URL. Its error
+	// fails the node before any request, with the error's text.
+	PrepareCredential func(typeName string, data map[string]any) (map[string]any, error)
+	// ExplainError, when set, may add a hint to an item's error, e.g.
+	// which kind of token an operation needs after a 401. It receives the
+	// normalised parameters and must not keep them.
+	ExplainError func(parameters map[string]any, err *NodeError)
 }
 
 // NewNodeType prepares a description for running. It copies the

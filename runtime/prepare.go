@@ -483,9 +483,12 @@ func (p *Prepared) prepareCredential(ctx context.Context, store credentials.Stor
 	}
 	eval := p.credentialEvaluator()
 	data, err := credentials.Prepare(ctx, typ, stored, eval)
+	if err == nil && p.nodeType.PrepareCredential != nil {
+		data, err = p.nodeType.PrepareCredential(ref.Name, data)
+	}
 	if err != nil {
 		return &NodeError{Name: NameNodeOperationError, ItemIndex: -1, Message: "The credential could not be prepared",
-			Description: err.Error(), Cause: err}
+			Description: credentials.NewRedactor(credentials.Secrets(typ, stored, credentials.Auth{})...).String(err.Error()), Cause: err}
 	}
 	auth, err := credentials.Authenticate(ctx, typ.Authenticate, data, eval)
 	if err != nil {

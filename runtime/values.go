@@ -339,6 +339,8 @@ func jsString(v any) string {
 // the values that occur in practice.
 func formatNumber(f float64) string {
 	switch {
+	case f == 0:
+		return "0" // also -0
 	case math.IsNaN(f):
 		return "NaN"
 	case math.IsInf(f, 1):

@@ -1,0 +1,106 @@
+package chatwoot
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+
+	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/runtime"
+)
+
+// Name is the generic Chatwoot node's name in noderun, and TypedName the
+// typed Create A Conversation node's.
+const (
+	Name      = "chatwoot"
+	TypedName = "chatwoot.createConversation"
+)
+
+// CredentialName is the Chatwoot credential type, as in n8n.
+const CredentialName = "chatwootApi"
+
+//go:embed chatwoot.node.json
+var descriptionJSON []byte
+
+//go:embed chatwoot.credential.json
+var credentialJSON []byte
+
+// DescriptionJSON returns the embedded description's bytes.
+func DescriptionJSON() []byte { return append([]byte(nil), descriptionJSON...) }
+
+// CredentialJSON returns the embedded credential type's bytes.
+func CredentialJSON() []byte { return append([]byte(nil), credentialJSON...) }
+
+// Description decodes a fresh copy of the Chatwoot node description: 29
+// resources and 115 operations with the n8n node's names.
+func Description() (*node.Description, error) {
+	var d node.Description
+	if err := json.Unmarshal(descriptionJSON, &d); err != nil {
+		return nil, fmt.Errorf("chatwoot: embedded description: %w", err)
+	}
+	return &d, nil
+}
+
+// CredentialType decodes a fresh copy of the chatwootApi credential type.
+func CredentialType() (*node.CredentialType, error) {
+	var c node.CredentialType
+	if err := json.Unmarshal(credentialJSON, &c); err != nil {
+		return nil, fmt.Errorf("chatwoot: embedded credential type: %w", err)
+	}
+	return &c, nil
+}
+
+// NodeType returns the generic Chatwoot node ready to run: the embedded
+// description with its credential type, the credential URL normalised
+// (NormalizeURL) and 401/404 errors explained by the token the operation
+// needs.
+func NodeType() (*runtime.NodeType, error) {
+	d, err := Description()
+	if err != nil {
+		return nil, err
+	}
+	return newNodeType(d)
+}
+
+func newNodeType(d *node.Description) (*runtime.NodeType, error) {
+	c, err := CredentialType()
+	if err != nil {
+		return nil, err
+	}
+	nt, err := runtime.NewNodeType(d, c)
+	if err != nil {
+		return nil, err
+	}
+	nt.PrepareCredential = prepareCredential
+	routes := operationRoutes(d)
+	nt.ExplainError = func(params map[string]any, e *runtime.NodeError) {
+		explainError(routes, params, e)
+	}
+	return nt, nil
+}
+
+// route is an operation's method and URL template.
+type route struct {
+	method, url string
+}
+
+// operationRoutes maps resource and operation to the operation's route.
+func operationRoutes(d *node.Description) map[[2]string]route {
+	routes := map[[2]string]route{}
+	for _, p := range d.Properties {
+		if p.Name != "operation" || p.Type != node.TypeOptions || p.DisplayOptions == nil {
+			continue
+		}
+		for _, res := range p.DisplayOptions.Show["resource"] {
+			resource, _ := res.(string)
+			for _, c := range p.Choices {
+				op, _ := c.Value.(string)
+				if c.Routing == nil || c.Routing.Request == nil {
+					continue
+				}
+				routes[[2]string{resource, op}] = route{method: c.Routing.Request.Method, url: c.Routing.Request.URL}
+			}
+		}
+	}
+	return routes
+}
