@@ -1,0 +1,117 @@
+package schema
+
+import (
+	"encoding/json"
+	"reflect"
+	"sync"
+
+	"github.com/go-playground/validator/v10"
+
+	"github.com/noderun/noderun/node"
+)
+
+// Validator checks node descriptions and credential types. Its zero value is
+// ready to use: the embedded JSON Schemas and the rule set are compiled once,
+// on first use, and reused by every later call. A Validator is safe for
+// concurrent use and must not be copied after first use.
+type Validator struct {
+	once     sync.Once
+	compiled *compiledSchemas
+	rules    *validator.Validate
+	err      error
+}
+
+func (v *Validator) init() {
+	v.once.Do(func() {
+		v.compiled, v.err = compileSchemas()
+		if v.err == nil {
+			v.rules, v.err = newRules()
+		}
+	})
+}
+
+// internalError reports embedded schemas that do not compile, which the
+// package's tests rule out; it keeps a broken build from panicking.
+func (v *Validator) internalError() Diagnostics {
+	return Diagnostics{{Severity: SeverityError, Message: "internal: " + v.err.Error()}}
+}
+
+// ValidateDescription decodes and checks a node description (n8n's
+// INodeTypeDescription as JSON). It returns the decoded description and
+// every finding at once. The steps, each needing the one before:
+//
+//  1. JSON syntax: malformed input gives one error with line and column;
+//  2. shape, against the embedded JSON Schema: every key of the wrong JSON
+//     type, every missing required key, every key the model would drop;
+//     and every key that differs from a model key only in letter case;
+//  3. decoding with node's own UnmarshalJSON methods, then meaning, in Go:
+//     see CheckDescription.
+//
+// When step 1 or 2 finds errors, or decoding fails, the description is
+// returned zero, since checking its meaning would be guesswork. raw is not
+// retained.
+func (v *Validator) ValidateDescription(raw []byte) (node.Description, Diagnostics) {
+	v.init()
+	if v.err != nil {
+		return node.Description{}, v.internalError()
+	}
+	tree, ds := parseTree(raw)
+	if ds != nil {
+		return node.Description{}, ds
+	}
+	if ds = v.compiled.shape(v.compiled.description, tree, reflect.TypeFor[node.Description]()); ds.HasErrors() {
+		return node.Description{}, normalize(ds)
+	}
+	var desc node.Description
+	if err := json.Unmarshal(raw, &desc); err != nil {
+		return node.Description{}, decodeFailure(raw, tree, err)
+	}
+	return desc, v.CheckDescription(&desc)
+}
+
+// ValidateCredentialType decodes and checks a credential type (n8n's
+// ICredentialType as JSON) in the same three steps as ValidateDescription;
+// the meaning checks are CheckCredentialType's.
+func (v *Validator) ValidateCredentialType(raw []byte) (node.CredentialType, Diagnostics) {
+	v.init()
+	if v.err != nil {
+		return node.CredentialType{}, v.internalError()
+	}
+	tree, ds := parseTree(raw)
+	if ds != nil {
+		return node.CredentialType{}, ds
+	}
+	if ds = v.compiled.shape(v.compiled.credentialType, tree, reflect.TypeFor[node.CredentialType]()); ds.HasErrors() {
+		return node.CredentialType{}, normalize(ds)
+	}
+	var ct node.CredentialType
+	if err := json.Unmarshal(raw, &ct); err != nil {
+		return node.CredentialType{}, decodeFailure(raw, tree, err)
+	}
+	return ct, v.CheckCredentialType(&ct)
+}
+
+// CheckDescription checks the meaning of an already decoded description,
+// such as one built in Go, and returns every finding; see the package
+// documentation for the list of checks. It does not modify d.
+func (v *Validator) CheckDescription(d *node.Description) Diagnostics {
+	v.init()
+	if v.err != nil {
+		return v.internalError()
+	}
+	c := checker{rules: v.rules}
+	c.description(d)
+	return normalize(c.diags)
+}
+
+// CheckCredentialType checks the meaning of an already decoded credential
+// type and returns every finding. It does not modify ct.
+func (v *Validator) CheckCredentialType(ct *node.CredentialType) Diagnostics {
+	v.init()
+	if v.err != nil {
+		return v.internalError()
+	}
+	c := checker{rules: v.rules}
+	c.credentialType(ct)
+	return normalize(c.diags)
+}
