@@ -95,8 +95,8 @@ type outcome struct {
 // items in order, sleeping between batches as n8n does (X3) and never
 // holding more than the concurrency window of unfinished or unemitted
 // items; the caller's goroutine emits outcomes in input order.
-func (p *Prepared) run(ctx context.Context, src ItemSource, input expr.Input, emit func(Output) error) error {
-	ctx, cancel := context.WithCancel(ctx)
+func (p *Prepared) run(parent context.Context, src ItemSource, input expr.Input, emit func(Output) error) error {
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	window := p.engine.maxConcurrency()
 	tokens := make(chan struct{}, window)
@@ -147,7 +147,7 @@ func (p *Prepared) run(ctx context.Context, src ItemSource, input expr.Input, em
 					total, dispatchErr = d.count, d.err
 				}
 				if next != total && failure == nil {
-					failure = ctx.Err()
+					failure = parent.Err()
 				}
 				next = total
 				continue
@@ -186,7 +186,7 @@ func (p *Prepared) run(ctx context.Context, src ItemSource, input expr.Input, em
 	if dispatchErr != nil {
 		return dispatchErr
 	}
-	return ctx.Err()
+	return parent.Err()
 }
 
 // dispatch feeds jobs in order, honouring batching and the window.

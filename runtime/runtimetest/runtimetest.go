@@ -231,7 +231,8 @@ type Options struct {
 	// empty means the node type's first credential.
 	CredentialType string
 	// Engine runs the case; nil means a fresh Engine with MaxConcurrency 1,
-	// so that canned responses meet requests in item order.
+	// so that canned responses meet requests in item order, and without
+	// noderun's transport retries, which n8n does not have.
 	Engine *runtime.Engine
 }
 
@@ -249,7 +250,7 @@ func RunCaseOn(t testing.TB, srv *Server, nt *runtime.NodeType, c *Case, opts Op
 	t.Helper()
 	engine := opts.Engine
 	if engine == nil {
-		engine = &runtime.Engine{MaxConcurrency: 1}
+		engine = &runtime.Engine{MaxConcurrency: 1, Retry: runtime.RetryPolicy{Disabled: true}}
 	}
 	credName := opts.CredentialType
 	if credName == "" && len(nt.Description.Credentials) > 0 {
