@@ -2,7 +2,8 @@ package node
 
 import (
 	"encoding/json"
-	"fmt"
+
+	"github.com/valyala/fastjson"
 )
 
 // Description is a node type's static definition, n8n's INodeTypeDescription.
@@ -78,15 +79,5 @@ func (v Version) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON accepts a number or an array of numbers.
 func (v *Version) UnmarshalJSON(b []byte) error {
-	var one float64
-	if err := json.Unmarshal(b, &one); err == nil {
-		*v = Version{one}
-		return nil
-	}
-	var many []float64
-	if err := json.Unmarshal(b, &many); err != nil {
-		return fmt.Errorf("version must be a number or an array of numbers: %w", err)
-	}
-	*v = many
-	return nil
+	return parseInto(b, func(x *fastjson.Value, _ string) error { return v.decode(x) })
 }

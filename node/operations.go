@@ -14,14 +14,15 @@ type Operation struct {
 	URL string `json:"url,omitempty"`
 }
 
-// Resources lists the choices of the "resource" property, in order.
+// Resources lists the choices of the "resource" property, in order,
+// leaving out n8n's generated "Custom API Call" choice.
 func (d *Description) Resources() []string {
 	for i := range d.Properties {
 		p := &d.Properties[i]
 		if p.Name == "resource" && p.Type == TypeOptions {
 			out := make([]string, 0, len(p.Choices))
 			for _, c := range p.Choices {
-				if s, ok := c.Value.(string); ok {
+				if s, ok := c.Value.(string); ok && !strings.HasPrefix(s, "__") {
 					out = append(out, s)
 				}
 			}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+
+	"github.com/valyala/fastjson"
 )
 
 // PropertyType is a property's "type" in n8n.
@@ -134,23 +136,7 @@ func orderedKeys(m map[string][]any, order []string) []string {
 
 // UnmarshalJSON decodes the rules and records their key order.
 func (d *DisplayOptions) UnmarshalJSON(b []byte) error {
-	type plain DisplayOptions
-	if err := json.Unmarshal(b, (*plain)(d)); err != nil {
-		return err
-	}
-	var raw struct {
-		Show json.RawMessage `json:"show"`
-		Hide json.RawMessage `json:"hide"`
-	}
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	var err error
-	if d.showOrder, err = objectKeys(raw.Show); err != nil {
-		return err
-	}
-	d.hideOrder, err = objectKeys(raw.Hide)
-	return err
+	return parseInto(b, d.decode)
 }
 
 // MarshalJSON writes the rules in their source order.
@@ -199,31 +185,6 @@ func (d DisplayOptions) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// objectKeys returns the keys of a JSON object in source order.
-func objectKeys(raw json.RawMessage) ([]string, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if _, err := dec.Token(); err != nil {
-		return nil, err
-	}
-	var keys []string
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, err
-		}
-		key, _ := tok.(string)
-		keys = append(keys, key)
-		var skip json.RawMessage
-		if err := dec.Decode(&skip); err != nil {
-			return nil, err
-		}
-	}
-	return keys, nil
-}
-
 // PropertyTypeOptions are a property's typeOptions. Only the keys with run-time
 // meaning are typed; the rest is kept in Extra so that it round-trips.
 type PropertyTypeOptions struct {
@@ -247,24 +208,13 @@ var typeOptionsKeys = map[string]bool{
 
 // UnmarshalJSON decodes the typed keys and keeps the others in Extra.
 func (t *PropertyTypeOptions) UnmarshalJSON(b []byte) error {
-	type plain PropertyTypeOptions
-	if err := json.Unmarshal(b, (*plain)(t)); err != nil {
-		return err
-	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(b, &all); err != nil {
-		return err
-	}
-	for k, v := range all {
-		if typeOptionsKeys[k] {
-			continue
+	return parseInto(b, func(v *fastjson.Value, path string) error {
+		dc := &decoder{path: path}
+		if got := dc.typeOptions("", v); got != nil {
+			*t = *got
 		}
-		if t.Extra == nil {
-			t.Extra = map[string]json.RawMessage{}
-		}
-		t.Extra[k] = v
-	}
-	return nil
+		return dc.err
+	})
 }
 
 // MarshalJSON writes the typed keys and Extra as one object.
@@ -296,28 +246,7 @@ type propertyFields Property
 
 // UnmarshalJSON decodes a property, routing "options" by Type.
 func (p *Property) UnmarshalJSON(b []byte) error {
-	var w propertyJSON
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*p = Property(w.propertyFields)
-	if len(w.Options) == 0 || string(w.Options) == "null" {
-		return nil
-	}
-	var err error
-	switch p.Type {
-	case TypeCollection:
-		err = json.Unmarshal(w.Options, &p.Children)
-	case TypeFixedCollection:
-		err = json.Unmarshal(w.Options, &p.Groups)
-	default:
-		// options, multiOptions, and any other type that lists choices.
-		err = json.Unmarshal(w.Options, &p.Choices)
-	}
-	if err != nil {
-		return fmt.Errorf("property %q (%s): options: %w", p.Name, p.Type, err)
-	}
-	return nil
+	return parseInto(b, p.decode)
 }
 
 // MarshalJSON encodes a property with its Choices, Children or Groups under

@@ -2,7 +2,6 @@ package node
 
 import (
 	"encoding/json"
-	"fmt"
 )
 
 // Routing is what a property, a collection child or an options choice adds
@@ -106,16 +105,7 @@ type PostReceive struct {
 
 // UnmarshalJSON accepts an action object or a hook name.
 func (a *PostReceive) UnmarshalJSON(b []byte) error {
-	var name string
-	if err := json.Unmarshal(b, &name); err == nil {
-		*a = PostReceive{Hook: name}
-		return nil
-	}
-	type plain PostReceive
-	if err := json.Unmarshal(b, (*plain)(a)); err != nil {
-		return fmt.Errorf("postReceive entry must be an object or a hook name: %w", err)
-	}
-	return nil
+	return parseInto(b, a.decode)
 }
 
 // MarshalJSON writes a hook as its name and an action as an object.
@@ -148,16 +138,7 @@ type Pagination struct {
 
 // UnmarshalJSON accepts a pagination object or a hook name.
 func (p *Pagination) UnmarshalJSON(b []byte) error {
-	var name string
-	if err := json.Unmarshal(b, &name); err == nil {
-		*p = Pagination{Hook: name}
-		return nil
-	}
-	type plain Pagination
-	if err := json.Unmarshal(b, (*plain)(p)); err != nil {
-		return fmt.Errorf("pagination must be an object or a hook name: %w", err)
-	}
-	return nil
+	return parseInto(b, p.decode)
 }
 
 // MarshalJSON writes a hook as its name and a declarative pagination as an object.

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/noderun/noderun/credentials"
+)
+
+func runCredentials(ctx context.Context, a *app, args []string) int {
+	if len(args) == 0 || args[0] != "test" {
+		fmt.Fprintln(a.stderr, "usage: noderun credentials test --node NAME [--credentials FILE] [--sim]")
+		if len(args) == 0 {
+			return exitInput
+		}
+		return exitInput
+	}
+	var f execFlags
+	fs := a.newFlags("credentials test", "--node NAME [--type TYPE] [--credentials FILE] [--sim]")
+	nodeName := fs.String("node", "chatwoot", "the node whose credential to test")
+	typeName := fs.String("type", "", "the credential type; empty means the node's first")
+	fs.StringVar(&f.credentialsFile, "credentials", "", "credentials JSON file {\"<type>\": {fields}}; NODERUN_CREDENTIALS_<TYPE> variables also work")
+	fs.BoolVar(&f.sim, "sim", false, "test against the embedded Chatwoot simulator")
+	f.logs.register(fs)
+	if code, ok := parseFlags(fs, args[1:]); !ok {
+		return code
+	}
+	x := &execution{app: a, flags: f}
+	req := &execRequest{Node: *nodeName}
+	nt, err := x.nodeType(req)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "noderun credentials test: %v\n", err)
+		return exitInput
+	}
+	if *typeName == "" && len(nt.Description.Credentials) > 0 {
+		*typeName = nt.Description.Credentials[0].Name
+	}
+	creds, err := x.credentials(req, nt)
+	if err != nil {
+		fmt.Fprintf(a.stderr, "noderun credentials test: %v\n", err)
+		return exitInput
+	}
+	if f.sim {
+		stop, err := x.startSim(ctx, creds)
+		if err != nil {
+			fmt.Fprintf(a.stderr, "noderun credentials test: %v\n", err)
+			return exitInput
+		}
+		defer stop()
+	}
+	if _, ok := creds[*typeName]; !ok {
+		fmt.Fprintf(a.stderr, "noderun credentials test: no %q credential given: use --credentials FILE or NODERUN_CREDENTIALS_%s='{...}'\n", *typeName, strings.ToUpper(*typeName))
+		return exitInput
+	}
+	redactor := credentials.NewRedactor(secretValues(nt, creds)...)
+	engine := x.engineFor(redactor)
+	res, err := engine.TestCredential(ctx, nt, *typeName, credentials.Map(creds))
+	if err != nil {
+		fmt.Fprintf(a.stderr, "noderun credentials test: %s\n", redactor.String(err.Error()))
+		return exitInput
+	}
+	res.Message = redactor.String(res.Message)
+	writeJSON(a.stdout, res)
+	if !res.OK {
+		return exitFailed
+	}
+	return exitOK
+}

@@ -1,0 +1,478 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/noderun/noderun/credentials"
+	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/runtime"
+	"github.com/noderun/noderun/runtime/expr"
+)
+
+// maxRequestBytes bounds a JSON (not JSONL) request read into memory.
+const maxRequestBytes = 1 << 30
+
+// execResult is the exec contract's output object.
+type execResult struct {
+	Items      []node.Item     `json:"items"`
+	ErrorItems []node.Item     `json:"errorItems"`
+	Error      *node.ErrorInfo `json:"error"`
+}
+
+// execFlags are exec's options.
+type execFlags struct {
+	input            string
+	jsonl            bool
+	dryRun           bool
+	sim              bool
+	credentialsFile  string
+	maxConcurrency   int
+	maxResponseBytes int64
+	maxPages         int
+	exprTimeout      time.Duration
+	allowEnv         bool
+	lenient          bool
+	progress         string
+	logs             logFlags
+}
+
+func runExec(ctx context.Context, a *app, args []string) int {
+	var f execFlags
+	fs := a.newFlags("exec", "[flags] < request.json")
+	fs.StringVar(&f.input, "input", "", "read the request from this file instead of stdin")
+	fs.BoolVar(&f.jsonl, "jsonl", false, "stream: first line the request without items, then one {\"json\":...} item per line; one output item per line")
+	fs.BoolVar(&f.dryRun, "dry-run", false, "print the requests that would be sent (secrets masked) and send nothing")
+	fs.BoolVar(&f.sim, "sim", false, "start the embedded Chatwoot simulator and point the credentials at it")
+	fs.StringVar(&f.credentialsFile, "credentials", "", "read credentials from this JSON file {\"<type>\": {fields}}; NODERUN_CREDENTIALS_<TYPE> variables also work")
+	fs.IntVar(&f.maxConcurrency, "max-concurrency", 0, "requests in flight at most (0: 64)")
+	fs.Int64Var(&f.maxResponseBytes, "max-response-bytes", 0, "largest response body accepted (0: 16 MiB)")
+	fs.IntVar(&f.maxPages, "max-pages", 0, "pages one item's pagination may fetch (0: 1000)")
+	fs.DurationVar(&f.exprTimeout, "expression-timeout", 0, "time limit of one expression evaluation (0: 1s)")
+	fs.BoolVar(&f.allowEnv, "allow-env", false, "let expressions read the environment through $env")
+	fs.BoolVar(&f.lenient, "lenient-expressions", false, "evaluate expression runtime errors to undefined, as n8n does, instead of failing the item")
+	fs.StringVar(&f.progress, "progress", "auto", "progress line on stderr: auto (when stderr is a terminal), always or never")
+	f.logs.register(fs)
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(a.stderr, "noderun exec: unexpected argument %q; the request comes on stdin or with --input\n", fs.Arg(0))
+		return exitInput
+	}
+	x := &execution{app: a, flags: f}
+	return x.run(ctx)
+}
+
+// execution is one exec invocation.
+type execution struct {
+	*app
+	flags    execFlags
+	log      logSetup
+	redactor *credentials.Redactor
+	// sim is the embedded simulator of --sim, started before the request
+	// is decoded so that @SIM_...@ placeholders can be filled in.
+	sim *simSession
+	// operationURL is the selected operation's URL template, when known.
+	operationURL string
+}
+
+func (x *execution) run(ctx context.Context) int {
+	if x.flags.sim {
+		s, err := startSimulator(ctx, "127.0.0.1:0")
+		if err != nil {
+			return x.inputFailure(err)
+		}
+		x.sim = s
+		defer s.stop()
+	}
+	in := x.stdin
+	if x.flags.input != "" {
+		file, err := os.Open(x.flags.input)
+		if err != nil {
+			return x.inputFailure(fmt.Errorf("cannot open --input: %w", err))
+		}
+		defer file.Close()
+		in = file
+	}
+	var req *execRequest
+	var dec *json.Decoder
+	if x.flags.jsonl {
+		dec = json.NewDecoder(bufio.NewReaderSize(in, 1<<16))
+		var first json.RawMessage
+		if err := dec.Decode(&first); err != nil {
+			return x.inputFailure(inputErrorf("the first line must be the request object: %s", describeJSONError(first, err)))
+		}
+		r, err := x.decode(first, false)
+		if err != nil {
+			return x.inputFailure(err)
+		}
+		req = r
+	} else {
+		data, err := io.ReadAll(io.LimitReader(in, maxRequestBytes+1))
+		if err != nil {
+			return x.inputFailure(fmt.Errorf("cannot read the request: %w", err))
+		}
+		if len(data) > maxRequestBytes {
+			return x.inputFailure(inputErrorf("the request is larger than %d bytes: use --jsonl to stream items", maxRequestBytes))
+		}
+		if len(bytes.TrimSpace(data)) == 0 {
+			return x.inputFailure(inputErrorf("the request is empty: send one JSON object on stdin (see `noderun exec -h`)"))
+		}
+		r, err := x.decode(data, true)
+		if err != nil {
+			return x.inputFailure(err)
+		}
+		req = r
+	}
+	nt, err := x.nodeType(req)
+	if err != nil {
+		return x.inputFailure(err)
+	}
+	creds, err := x.credentials(req, nt)
+	if err != nil {
+		return x.inputFailure(err)
+	}
+	if x.flags.sim {
+		x.operationURL = operationURL(nt, req.Parameters)
+		if _, err := x.startSim(ctx, creds); err != nil {
+			return x.inputFailure(err)
+		}
+	}
+	x.redactor = credentials.NewRedactor(secretValues(nt, creds)...)
+	engine := x.engineFor(x.redactor)
+	run := runtime.Run{
+		Node:        nt,
+		Parameters:  req.Parameters,
+		Credentials: credentials.Map(creds),
+		Items:       req.Items,
+		NodeName:    req.NodeName,
+	}
+	if req.Settings != nil {
+		run.Settings = *req.Settings
+	}
+	if len(req.Nodes) > 0 {
+		run.Nodes = lookup(req.Nodes)
+	}
+	if req.Workflow != nil {
+		run.Workflow = expr.Workflow{ID: req.Workflow.ID, Name: req.Workflow.Name, Active: req.Workflow.Active}
+	}
+	if req.Execution != nil {
+		run.Execution = expr.Execution{ID: req.Execution.ID, Mode: req.Execution.Mode, ResumeURL: req.Execution.ResumeURL, CustomData: req.Execution.CustomData}
+	}
+	prepared, err := engine.Prepare(ctx, run)
+	if err != nil {
+		var ne *runtime.NodeError
+		if errors.As(err, &ne) {
+			if run.Settings.Continues() {
+				x.log.logger.Warn().Str("error", ne.Error()).Msg("the node failed before any item; continue on fail passes the input through")
+				return x.writeResult(runtime.Result{Items: passThrough(req.Items), PassedThrough: ne})
+			}
+			return x.writeResult(runtime.Result{Err: ne})
+		}
+		return x.inputFailure(x.describeIssues(req, err))
+	}
+	if x.flags.dryRun {
+		return x.dryRun(ctx, prepared, req, dec)
+	}
+	if x.flags.jsonl {
+		return x.stream(ctx, prepared, dec)
+	}
+	prog := x.progressLine(len(defaultItems(req.Items)))
+	res, err := prepared.Execute(ctx, req.Items)
+	prog.finish(len(res.Items)+len(res.ErrorItems), countErrors(res))
+	if err != nil {
+		fmt.Fprintf(x.stderr, "noderun: %s\n", x.redactor.String(err.Error()))
+		return exitFailed
+	}
+	return x.writeResult(res)
+}
+
+// engineFor builds the engine from the flags, logging through redactor.
+func (x *execution) engineFor(redactor *credentials.Redactor) *runtime.Engine {
+	x.redactor = redactor
+	x.log = x.flags.logs.setup(redactor.Writer(x.stderr))
+	return &runtime.Engine{
+		Logger:           x.log.logger,
+		MaxConcurrency:   x.flags.maxConcurrency,
+		MaxResponseBytes: x.flags.maxResponseBytes,
+		MaxPages:         x.flags.maxPages,
+		Expressions: expr.Options{
+			Timeout:  x.flags.exprTimeout,
+			AllowEnv: x.flags.allowEnv,
+			Env:      environMap(x.flags.allowEnv),
+			Lenient:  x.flags.lenient,
+		},
+	}
+}
+
+func (x *execution) decode(data []byte, allowItems bool) (*execRequest, error) {
+	if x.sim != nil {
+		data = x.sim.substitute(data)
+	}
+	return decodeRequest(data, allowItems)
+}
+
+// operationURL finds the URL template of the selected operation.
+func operationURL(nt *runtime.NodeType, params map[string]any) string {
+	resource, _ := params["resource"].(string)
+	op, _ := params["operation"].(string)
+	for _, o := range nt.Description.Operations() {
+		if o.Resource == resource && o.Name == op {
+			return o.URL
+		}
+	}
+	return ""
+}
+
+// describeIssues prefixes parameter issues with the operation they are for.
+func (x *execution) describeIssues(req *execRequest, err error) error {
+	var issues *runtime.IssuesError
+	if !errors.As(err, &issues) {
+		return err
+	}
+	where := req.Node
+	if where == "" {
+		where = req.Descriptor
+	}
+	if r, _ := req.Parameters["resource"].(string); r != "" {
+		where += ": " + r
+		if op, _ := req.Parameters["operation"].(string); op != "" {
+			where += " → " + op
+		}
+	}
+	return &issuesInput{where: where, err: issues}
+}
+
+// issuesInput is a parameter problem: unusable input, reported with n8n's
+// WorkflowHasIssuesError in the JSON.
+type issuesInput struct {
+	where string
+	err   *runtime.IssuesError
+}
+
+func (e *issuesInput) Error() string {
+	return e.where + ": " + strings.Join(e.err.Issues, " ")
+}
+
+// inputFailure reports unusable input: one line on stderr, the error in
+// the JSON on stdout, exit status 2.
+func (x *execution) inputFailure(err error) int {
+	msg := err.Error()
+	if x.redactor != nil {
+		msg = x.redactor.String(msg)
+	}
+	fmt.Fprintf(x.stderr, "noderun: %s\n", strings.ReplaceAll(msg, "\n", " "))
+	info := &node.ErrorInfo{Name: "InputError", Message: msg}
+	var ii *issuesInput
+	if errors.As(err, &ii) {
+		info = ii.err.Info()
+	}
+	if x.flags.jsonl {
+		writeJSONLine(x.stdout, map[string]any{"error": info})
+		return exitInput
+	}
+	writeJSON(x.stdout, execResult{Items: []node.Item{}, ErrorItems: []node.Item{}, Error: info})
+	return exitInput
+}
+
+// writeResult writes the JSON result and picks the exit status.
+func (x *execution) writeResult(res runtime.Result) int {
+	out := execResult{Items: res.Items, ErrorItems: res.ErrorItems}
+	if out.Items == nil {
+		out.Items = []node.Item{}
+	}
+	if out.ErrorItems == nil {
+		out.ErrorItems = []node.Item{}
+	}
+	code := exitOK
+	if res.Err != nil {
+		out.Error = res.Err.Info()
+		code = exitFailed
+		fmt.Fprintf(x.stderr, "noderun: the node failed: %s\n", x.redactor.String(res.Err.Error()))
+	}
+	if err := writeJSON(x.stdout, out); err != nil {
+		fmt.Fprintf(x.stderr, "noderun: cannot write the result: %v\n", err)
+		return exitFailed
+	}
+	return code
+}
+
+// stream runs --jsonl: items in and out one per line, in constant memory.
+func (x *execution) stream(ctx context.Context, p *runtime.Prepared, dec *json.Decoder) int {
+	w := bufio.NewWriterSize(x.stdout, 1<<16)
+	src := &jsonlSource{dec: dec}
+	var done, failed atomic.Int64
+	prog := x.progressLine(-1)
+	prog.count = func() (int64, int64) { return done.Load(), failed.Load() }
+	lastFlush := time.Now()
+	err := p.Stream(ctx, src, func(o runtime.Output) error {
+		for _, it := range o.Items {
+			if it.Error != nil {
+				failed.Add(1)
+			}
+			if err := writeItemLine(w, it, 0); err != nil {
+				return err
+			}
+		}
+		for _, it := range o.ErrorItems {
+			failed.Add(1)
+			if err := writeItemLine(w, it, 1); err != nil {
+				return err
+			}
+		}
+		done.Add(1)
+		if time.Since(lastFlush) > 100*time.Millisecond {
+			lastFlush = time.Now()
+			return w.Flush()
+		}
+		return nil
+	})
+	prog.finish(int(done.Load()), int(failed.Load()))
+	code := exitOK
+	var ne *runtime.NodeError
+	var ie *inputError
+	switch {
+	case errors.As(err, &ie):
+		_ = w.Flush()
+		return x.inputFailure(ie)
+	case errors.As(err, &ne):
+		writeJSONLine(w, map[string]any{"error": ne.Info()})
+		fmt.Fprintf(x.stderr, "noderun: the node failed: %s\n", x.redactor.String(ne.Error()))
+		code = exitFailed
+	case err != nil:
+		writeJSONLine(w, map[string]any{"error": &node.ErrorInfo{Name: "Error", Message: x.redactor.String(err.Error())}})
+		fmt.Fprintf(x.stderr, "noderun: %s\n", x.redactor.String(err.Error()))
+		code = exitFailed
+	}
+	if err := w.Flush(); err != nil {
+		fmt.Fprintf(x.stderr, "noderun: cannot write the output: %v\n", err)
+		return exitFailed
+	}
+	return code
+}
+
+// jsonlSource reads one item per JSON value after the request line.
+type jsonlSource struct {
+	dec   *json.Decoder
+	index int
+}
+
+func (s *jsonlSource) Next() (node.Item, error) {
+	var raw json.RawMessage
+	if err := s.dec.Decode(&raw); err != nil {
+		if err == io.EOF {
+			if s.index == 0 {
+				s.index++
+				return node.Item{JSON: map[string]any{}}, nil // no items: one empty item, as n8n
+			}
+			return node.Item{}, io.EOF
+		}
+		return node.Item{}, inputErrorf("item %d: %s", s.index, describeJSONError(raw, err))
+	}
+	it, err := decodeItem(raw, s.index)
+	s.index++
+	return it, err
+}
+
+// dryRun prints the requests that would be sent.
+func (x *execution) dryRun(ctx context.Context, p *runtime.Prepared, req *execRequest, dec *json.Decoder) int {
+	items := req.Items
+	if x.flags.jsonl {
+		src := &jsonlSource{dec: dec}
+		for {
+			it, err := src.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return x.inputFailure(err)
+			}
+			items = append(items, it)
+		}
+	}
+	reqs := p.DryRun(ctx, items)
+	if x.flags.jsonl {
+		w := bufio.NewWriter(x.stdout)
+		for _, r := range reqs {
+			writeJSONLine(w, r)
+		}
+		if err := w.Flush(); err != nil {
+			return exitFailed
+		}
+		return exitOK
+	}
+	writeJSON(x.stdout, map[string]any{"requests": reqs})
+	return exitOK
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func writeJSONLine(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// itemLine is an output item in JSONL; Output 1 marks the error output.
+type itemLine struct {
+	node.Item
+	Output int `json:"output,omitempty"`
+}
+
+func writeItemLine(w io.Writer, it node.Item, output int) error {
+	return writeJSONLine(w, itemLine{Item: it, Output: output})
+}
+
+func passThrough(items []node.Item) []node.Item {
+	items = defaultItems(items)
+	out := make([]node.Item, len(items))
+	for i, it := range items {
+		it.PairedItem = node.Paired(i)
+		out[i] = it
+	}
+	return out
+}
+
+func defaultItems(items []node.Item) []node.Item {
+	if len(items) == 0 {
+		return []node.Item{{JSON: map[string]any{}}}
+	}
+	return items
+}
+
+func countErrors(res runtime.Result) int {
+	n := len(res.ErrorItems)
+	for _, it := range res.Items {
+		if it.Error != nil {
+			n++
+		}
+	}
+	return n
+}
+
+func environMap(allow bool) map[string]string {
+	if !allow {
+		return nil
+	}
+	m := map[string]string{}
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		m[k] = v
+	}
+	return m
+}

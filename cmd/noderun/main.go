@@ -1,0 +1,159 @@
+// Command noderun runs n8n-style declarative nodes: as a JSON-in/JSON-out
+// subprocess (exec), and with the tools around it (list, describe,
+// validate, credentials test, generate, sim).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/noderun/noderun/nodes"
+)
+
+// Exit statuses of the exec contract.
+const (
+	exitOK     = 0 // the node ran and produced its output
+	exitFailed = 1 // the node failed; stdout still carries the JSON result
+	exitInput  = 2 // unusable input: bad JSON, unknown node or operation, invalid descriptor
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// app is one invocation: its streams and the node registry.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	registry       *nodes.Registry
+}
+
+type command struct {
+	summary string
+	run     func(ctx context.Context, a *app, args []string) int
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"exec":        {"run a node: JSON request on stdin, JSON result on stdout", runExec},
+		"list":        {"list nodes, resources and operations", runList},
+		"describe":    {"show an operation's parameters: type, required, default, where sent", runDescribe},
+		"validate":    {"check a node description or credential type file", runValidate},
+		"credentials": {"credentials test: check that a credential works", runCredentials},
+		"generate":    {"turn an OpenAPI 3 document into a declarative node description", runGenerate},
+		"sim":         {"serve the Chatwoot simulator and print its URL and tokens", runSim},
+		"version":     {"print the version", runVersion},
+	}
+}
+
+// run is main without the process: it returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, registry: nodes.Builtin()}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		a.usage()
+		if len(args) == 0 {
+			return exitInput
+		}
+		return exitOK
+	}
+	cmd, ok := commands()[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "noderun: unknown command %q%s; run `noderun help`\n", args[0], suggest(args[0], commandNames()))
+		return exitInput
+	}
+	return cmd.run(ctx, a, args[1:])
+}
+
+func commandNames() []string {
+	var names []string
+	for n := range commands() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func (a *app) usage() {
+	fmt.Fprintln(a.stderr, "usage: noderun <command> [flags]")
+	fmt.Fprintln(a.stderr)
+	for _, n := range commandNames() {
+		fmt.Fprintf(a.stderr, "  %-12s %s\n", n, commands()[n].summary)
+	}
+	fmt.Fprintln(a.stderr)
+	fmt.Fprintln(a.stderr, "Run `noderun <command> -h` for a command's flags.")
+}
+
+// newFlags returns a flag set that reports errors to stderr.
+func (a *app) newFlags(name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet("noderun "+name, flag.ContinueOnError)
+	fs.SetOutput(a.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(a.stderr, "usage: noderun %s %s\n", name, usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses and maps -h and bad flags to exit statuses.
+func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK, false
+		}
+		return exitInput, false
+	}
+	return 0, true
+}
+
+// suggest returns ` (did you mean "x"?)` for a close name, or "".
+func suggest(got string, names []string) string {
+	best, bestD := "", 1<<30
+	for _, n := range names {
+		d := editDistance(strings.ToLower(got), strings.ToLower(n))
+		if d < bestD {
+			best, bestD = n, d
+		}
+	}
+	if best != "" && bestD <= max(2, len(got)/3) {
+		return fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return ""
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func runVersion(_ context.Context, a *app, _ []string) int {
+	fmt.Fprintln(a.stdout, "noderun", version)
+	return exitOK
+}

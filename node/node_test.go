@@ -1,0 +1,185 @@
+package node_test
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/noderun/noderun/node"
+)
+
+const chatwootFixture = "../testdata/descriptors/valid/n8n-chatwoot-1.0.2.node.json"
+
+// dropZero removes keys whose values are zero ("", false, null), which the
+// model leaves out when it encodes.
+func dropZero(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := map[string]any{}
+		for k, x := range t {
+			if x == "" || x == false || x == nil {
+				continue
+			}
+			out[k] = dropZero(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = dropZero(x)
+		}
+		return out
+	}
+	return v
+}
+
+func TestChatwootRoundTrip(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(chatwootFixture)
+	require.NoError(t, err)
+	d, err := node.DecodeDescription(raw)
+	require.NoError(t, err)
+	require.Len(t, d.Properties, 549)
+	require.Equal(t, "requestOptions", d.Properties[548].Name)
+	require.Equal(t, "batchSize", d.Properties[548].Children[0].Groups[0].Values[0].Name)
+
+	encoded, err := json.Marshal(d)
+	require.NoError(t, err)
+	again, err := node.DecodeDescription(encoded)
+	require.NoError(t, err)
+	require.Equal(t, d, again, "decode, encode, decode must give the same description")
+
+	var src, out any
+	require.NoError(t, json.Unmarshal(raw, &src))
+	require.NoError(t, json.Unmarshal(encoded, &out))
+	require.Equal(t, dropZero(src), dropZero(out), "nothing but zero values may be lost")
+}
+
+func TestUnmarshalJSONUsesTheSameDecoder(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(chatwootFixture)
+	require.NoError(t, err)
+	var viaStd node.Description
+	require.NoError(t, json.Unmarshal(raw, &viaStd))
+	direct, err := node.DecodeDescription(raw)
+	require.NoError(t, err)
+	require.Equal(t, *direct, viaStd)
+}
+
+func TestDecodeErrors(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		src  string
+		path string
+		msg  string
+	}{
+		"not an object":          {`[]`, "", "must be an object, not an array"},
+		"name not a string":      {`{"name": 5, "properties": []}`, "/name", "must be a string, not a number"},
+		"properties not array":   {`{"properties": {}}`, "/properties", "must be an array of properties, not an object"},
+		"property type":          {`{"properties": [{"name": "a", "type": true}]}`, "/properties/0/type", "must be a string, not a boolean"},
+		"nested choice routing":  {`{"properties": [{"name": "op", "type": "options", "options": [{"name": "x", "value": "x", "routing": {"send": {"type": 1}}}]}]}`, "/properties/0/options/0/routing/send/type", "must be a string, not a number"},
+		"displayOptions list":    {`{"properties": [{"name": "a", "type": "string", "displayOptions": {"show": {"r": "x"}}}]}`, "/properties/0/displayOptions/show/r", "must be an array of conditions, not a string"},
+		"rows with fraction":     {`{"properties": [{"name": "a", "type": "string", "typeOptions": {"rows": 2.5}}]}`, "/properties/0/typeOptions/rows", "must be a whole number"},
+		"number overflow":        {`{"properties": [{"name": "a", "type": "number", "default": 1e400}]}`, "/properties/0/default", "number 1e400 does not fit a 64-bit float"},
+		"pointer escaping":       {`{"properties": [{"name": "a", "type": "string", "displayOptions": {"show": {"a/b": 1}}}]}`, "/properties/0/displayOptions/show/a~1b", "must be an array of conditions, not a number"},
+		"invalid json":           {`{"name": `, "", "invalid JSON"},
+		"version not number":     {`{"version": "1"}`, "/version", "version must be a number or an array of numbers, not a string"},
+		"postReceive not object": {`{"properties": [{"name": "a", "type": "string", "routing": {"output": {"postReceive": [5]}}}]}`, "/properties/0/routing/output/postReceive/0", "must be an action object or a hook name, not a number"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := node.DecodeDescription([]byte(tc.src))
+			var de *node.DecodeError
+			require.True(t, errors.As(err, &de), "got %v", err)
+			require.Equal(t, tc.path, de.Path)
+			require.Contains(t, de.Msg, tc.msg)
+		})
+	}
+}
+
+func TestDisplayOptionsKeepSourceOrder(t *testing.T) {
+	t.Parallel()
+	var d node.DisplayOptions
+	require.NoError(t, json.Unmarshal([]byte(`{"show": {"zeta": [1], "alpha": [2]}, "hide": {"b": [1], "a": [2]}}`), &d))
+	require.Equal(t, []string{"zeta", "alpha"}, d.ShowKeys())
+	require.Equal(t, []string{"b", "a"}, d.HideKeys())
+	out, err := json.Marshal(d)
+	require.NoError(t, err)
+	require.Equal(t, `{"show":{"zeta":[1],"alpha":[2]},"hide":{"b":[1],"a":[2]}}`, string(out))
+
+	built := node.DisplayOptions{Show: map[string][]any{"b": {1}, "a": {2}}}
+	require.Equal(t, []string{"a", "b"}, built.ShowKeys(), "values built in Go list keys sorted")
+}
+
+func TestPropertyOptionsByType(t *testing.T) {
+	t.Parallel()
+	var ps []node.Property
+	require.NoError(t, json.Unmarshal([]byte(`[
+	  {"name": "o", "type": "options", "default": "a", "options": [{"name": "A", "value": "a"}, {"name": "One", "value": 1}]},
+	  {"name": "c", "type": "collection", "default": {}, "options": [{"displayName": "X", "name": "x", "type": "string", "default": ""}]},
+	  {"name": "f", "type": "fixedCollection", "default": {}, "options": [{"displayName": "G", "name": "g", "values": [{"displayName": "K", "name": "k", "type": "string", "default": ""}]}]}
+	]`), &ps))
+	require.Len(t, ps[0].Choices, 2)
+	c, ok := ps[0].Choice(1.0)
+	require.True(t, ok)
+	require.Equal(t, "One", c.Name)
+	_, ok = ps[0].Choice("1")
+	require.False(t, ok, "choices match with strict equality")
+	require.Equal(t, "x", ps[1].Children[0].Name)
+	require.Equal(t, "k", ps[2].Groups[0].Values[0].Name)
+	out, err := json.Marshal(ps)
+	require.NoError(t, err)
+	var back []node.Property
+	require.NoError(t, json.Unmarshal(out, &back))
+	require.Equal(t, ps, back)
+}
+
+func TestHookNames(t *testing.T) {
+	t.Parallel()
+	var r node.Routing
+	require.NoError(t, json.Unmarshal([]byte(`{"output": {"postReceive": ["myHook", {"type": "limit", "properties": {"maxResults": 2}}]}, "operations": {"pagination": "pager"}}`), &r))
+	require.Equal(t, "myHook", r.Output.PostReceive[0].Hook)
+	require.Equal(t, "limit", r.Output.PostReceive[1].Type)
+	require.Equal(t, "pager", r.Operations.Pagination.Hook)
+	out, err := json.Marshal(r)
+	require.NoError(t, err)
+	require.JSONEq(t, `{"output": {"postReceive": ["myHook", {"type": "limit", "properties": {"maxResults": 2}}]}, "operations": {"pagination": "pager"}}`, string(out))
+}
+
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	var v node.Version
+	require.NoError(t, json.Unmarshal([]byte(`[1, 2.5, 2]`), &v))
+	require.Equal(t, 2.5, v.Latest())
+	require.NoError(t, json.Unmarshal([]byte(`3`), &v))
+	out, _ := json.Marshal(v)
+	require.Equal(t, "3", string(out))
+	require.Equal(t, 1.0, node.Version(nil).Latest())
+}
+
+func TestSettingsContinues(t *testing.T) {
+	t.Parallel()
+	// F1: onError decides when set; otherwise continueOnFail.
+	require.False(t, node.Settings{}.Continues())
+	require.True(t, node.Settings{ContinueOnFail: true}.Continues())
+	require.False(t, node.Settings{ContinueOnFail: true, OnError: node.OnErrorStop}.Continues())
+	require.True(t, node.Settings{OnError: node.OnErrorContinueErrorOutput}.Continues())
+	require.True(t, node.Settings{OnError: node.OnErrorContinueRegularOutput}.Continues())
+}
+
+func TestOperations(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(chatwootFixture)
+	require.NoError(t, err)
+	d, err := node.DecodeDescription(raw)
+	require.NoError(t, err)
+	require.Len(t, d.Resources(), 29)
+	ops := d.Operations()
+	require.Len(t, ops, 115)
+	require.Equal(t, node.Operation{Resource: "Accounts", Name: "Create An Account", Action: "Create an Account",
+		Method: "POST", URL: "/platform/api/v1/accounts"}, ops[0])
+}
