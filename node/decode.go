@@ -997,3 +997,24 @@ func (t *CredentialTest) decode(v *fastjson.Value, path string) error {
 	})
 	return dc.err
 }
+
+// ParseJSON decodes any JSON document into Go values as JavaScript's
+// JSON.parse does (objects as map[string]any, numbers as float64). It is
+// the decoder noderun uses for response bodies and items.
+func ParseJSON(data []byte) (any, error) {
+	// The parser alone accepts NaN, 01 and .5; JSON.parse does not.
+	if err := fastjson.ValidateBytes(data); err != nil {
+		return nil, err
+	}
+	p := parsers.Get()
+	defer parsers.Put(p)
+	v, err := p.ParseBytes(data)
+	if err != nil {
+		return nil, err
+	}
+	out := value(v)
+	if e := firstBadNumber(out, ""); e != nil {
+		return nil, e
+	}
+	return out, nil
+}

@@ -183,3 +183,37 @@ func TestOperations(t *testing.T) {
 	require.Equal(t, node.Operation{Resource: "Accounts", Name: "Create An Account", Action: "Create an Account",
 		Method: "POST", URL: "/platform/api/v1/accounts"}, ops[0])
 }
+
+func TestParseJSONIsStrict(t *testing.T) {
+	t.Parallel()
+	for _, bad := range []string{`NaN`, `nan`, `01`, `1.`, `.5`, "\"a\tb\"", `[1,]`, `{"a":1}x`, ``, `1e999`} {
+		_, err := node.ParseJSON([]byte(bad))
+		require.Error(t, err, "%q is not JSON", bad)
+	}
+	v, err := node.ParseJSON([]byte(` {"a": [1, "x", null, true, {"b": 2.5}]} `))
+	require.NoError(t, err)
+	require.Equal(t, map[string]any{"a": []any{1.0, "x", nil, true, map[string]any{"b": 2.5}}}, v)
+}
+
+func TestAppendJSONLikeJSONStringify(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		in   any
+		want string
+	}{
+		{map[string]any{"b": 1.0, "a": "x<y>&"}, `{"a":"x<y>&","b":1}`},
+		{[]any{1e21, 1e-7, 0.1, -0.0, 100.0}, `[1e+21,1e-7,0.1,0,100]`},
+		{"line\nbreak\t\"q\" \\ \u0001", `"line\nbreak\t\"q\" \\ \u0001"`},
+		{"bad \xff utf8", "\"bad \ufffd utf8\""},
+		{nil, `null`},
+		{[]any{true, false, nil}, `[true,false,null]`},
+		{"é😀", `"é😀"`},
+	}
+	for _, tc := range cases {
+		got, err := node.AppendJSON(nil, tc.in)
+		require.NoError(t, err)
+		require.Equal(t, tc.want, string(got))
+		var back any
+		require.NoError(t, json.Unmarshal(got, &back), "output must be valid JSON")
+	}
+}

@@ -352,11 +352,17 @@ func (ic *itemContext) send(ctx context.Context, r *requestData, s *step, value 
 	}
 	name := jsString(nameValue)
 	v := value
-	if truthy(s.send.Value) {
+	switch {
+	case s.sendOnce != nil && truthy(s.send.Value):
+		s.sendOnce.once.Do(func() {
+			s.sendOnce.value, s.sendOnce.err = ic.resolve(ctx, s.send.Value, scope)
+		})
+		v, err = s.sendOnce.value, s.sendOnce.err
+	case truthy(s.send.Value):
 		v, err = ic.resolve(ctx, s.send.Value, scope)
-		if err != nil {
-			return operationError(err, ic.index, s.path)
-		}
+	}
+	if err != nil {
+		return operationError(err, ic.index, s.path)
 	}
 	var target *object
 	if s.send.Type == "body" {
@@ -412,14 +418,25 @@ func (ic *itemContext) requestOptions(ctx context.Context, r *requestData) error
 	return nil
 }
 
-// parseProxy checks a proxy URL as n8n does: it needs a host and a port (X5).
+// parseProxy checks a proxy URL as n8n does: it needs a host and a port
+// (X5). n8n parses it with Node's legacy url.parse, which reads
+// "myproxy:3128" (no "//") as scheme "myproxy:" with host "3128" and no
+// port, so such a value lacks the port, not the host.
 func parseProxy(s string) (*url.URL, error) {
+	errHost := errors.New(`The proxy URL does not contain a valid value for "host"`)
+	errPort := errors.New(`The proxy URL does not contain a valid value for "port"`)
 	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || u.Hostname() == "" {
-		return nil, errors.New(`The proxy URL does not contain a valid value for "host"`)
+	if err != nil || u.Host == "" || u.Scheme == "" {
+		if i := strings.IndexByte(s, ':'); i > 0 && !strings.Contains(s[:i], "/") && !strings.HasPrefix(s[i:], "://") {
+			return nil, errPort
+		}
+		return nil, errHost
+	}
+	if u.Hostname() == "" {
+		return nil, errHost
 	}
 	if u.Port() == "" {
-		return nil, errors.New(`The proxy URL does not contain a valid value for "port"`)
+		return nil, errPort
 	}
 	return u, nil
 }

@@ -79,6 +79,19 @@ func (e *Engine) init() {
 	})
 }
 
+// CloseIdleConnections closes the idle keep-alive connections of every
+// HTTP client the engine has made (one per proxy and TLS setting). Call it
+// when the engine is no longer needed, so that no pooled connection and its
+// goroutines outlive it; the engine stays usable and dials again on demand.
+// A custom Engine.Transport is asked to close its idle connections too,
+// when it can.
+func (e *Engine) CloseIdleConnections() {
+	e.transports.Range(func(_, c any) bool {
+		c.(*http.Client).CloseIdleConnections()
+		return true
+	})
+}
+
 // Expr returns the engine's expression engine.
 func (e *Engine) Expr() *expr.Engine {
 	e.init()
@@ -165,9 +178,12 @@ type Result struct {
 	// Err is set when the node failed: no further items were started and
 	// Items holds only the output of the items before the failed one.
 	Err *NodeError
-	// PassedThrough is set when the node failed as a whole but its
-	// settings continue on failure: Items then holds the input items
-	// unchanged, as n8n passes them on (F7).
+	// PassedThrough is set when the node failed but n8n's engine would
+	// continue on failure: Items then holds the input items unchanged, as
+	// n8n passes them on (F7). The engine continues when continueOnFail is
+	// set or onError is a continue value, either one, so that
+	// {continueOnFail: true, onError: stopWorkflow} stops inside the node
+	// (F1) yet passes its input through.
 	PassedThrough *NodeError
 }
 
@@ -179,8 +195,8 @@ func (e *Engine) Execute(ctx context.Context, run Run) (Result, error) {
 	p, err := e.Prepare(ctx, run)
 	if err != nil {
 		if ne, ok := err.(*NodeError); ok {
-			if run.Settings.Continues() {
-				return Result{Items: passThrough(run.Items), PassedThrough: ne}, nil
+			if engineContinues(run.Settings) {
+				return Result{Items: passThrough(run.Items, run.Settings), PassedThrough: ne}, nil
 			}
 			return Result{Err: ne}, nil
 		}
@@ -189,8 +205,19 @@ func (e *Engine) Execute(ctx context.Context, run Run) (Result, error) {
 	return p.Execute(ctx, run.Items)
 }
 
-func passThrough(items []node.Item) []node.Item {
+// engineContinues is n8n's WorkflowExecute.continuesOnError: unlike the
+// node itself (F1), the engine continues when either flag asks for it (F7).
+func engineContinues(s node.Settings) bool {
+	return s.ContinueOnFail || s.OnError == node.OnErrorContinueRegularOutput || s.OnError == node.OnErrorContinueErrorOutput
+}
+
+// passThrough is the input handed on by a failed node that continues
+// (F7); executeOnce had trimmed the input to its first item (X1).
+func passThrough(items []node.Item, s node.Settings) []node.Item {
 	items = defaultItems(items)
+	if s.ExecuteOnce {
+		items = items[:1]
+	}
 	out := make([]node.Item, len(items))
 	for i, it := range items {
 		it.PairedItem = node.Paired(i)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"strconv"
@@ -50,6 +51,10 @@ type NodeError struct {
 	unsent bool
 	// status is the HTTP status, 0 for network errors.
 	status int
+	// code is the Node.js error code of a network error (ECONNRESET ...),
+	// empty when the failure is not a known transient one (a rejected
+	// certificate, too many redirects), which is never retried.
+	code string
 }
 
 // Error implements error. It never includes credential values: the
@@ -207,7 +212,7 @@ func statusMessage(status int) string {
 // (mapped when it names a known code) and httpCode "none".
 func networkError(err error, timeoutMs int, withCredential bool) *NodeError {
 	code, text := classifyNetworkError(err, timeoutMs)
-	e := &NodeError{Name: NameNodeAPIError, ItemIndex: -1, Cause: err, Message: text,
+	e := &NodeError{Name: NameNodeAPIError, ItemIndex: -1, Cause: err, Message: text, code: code,
 		unsent: code == codeConnRefused || code == codeNotFound || code == codeDNSTemporary || code == codeHostUnreach}
 	if withCredential {
 		e.HTTPCode = code
@@ -254,6 +259,10 @@ func classifyNetworkError(err error, timeoutMs int) (code, text string) {
 		return codeDNSTemporary, "getaddrinfo EAI_AGAIN " + dnsErr.Name
 	case errors.Is(err, context.DeadlineExceeded):
 		return codeTimedOut, text
+	case errors.Is(err, io.EOF):
+		// The server closed the connection before answering: Node.js
+		// reports "socket hang up" with code ECONNRESET.
+		return codeConnReset, "socket hang up"
 	case strings.Contains(text, "unexpected EOF"), strings.Contains(text, "server closed idle connection"),
 		strings.Contains(text, "connection reset"):
 		return codeConnReset, "read ECONNRESET"

@@ -56,6 +56,8 @@ func (p *Prepared) Execute(ctx context.Context, items []node.Item) (Result, erro
 	})
 	var ne *NodeError
 	switch {
+	case errors.As(err, &ne) && engineContinues(p.settings):
+		return Result{Items: passThrough(items, p.settings), PassedThrough: ne}, nil
 	case errors.As(err, &ne):
 		res.Err = ne
 	case err != nil:
@@ -336,5 +338,35 @@ func (p *Prepared) deliver(o outcome, emit func(Output) error) error {
 		o.items[i].PairedItem = node.Paired(o.index)
 	}
 	out.Items = o.items
+	if p.settings.OnError == node.OnErrorContinueErrorOutput {
+		out.Items, out.ErrorItems = splitErrorItems(o.items)
+	}
 	return emit(out)
+}
+
+// splitErrorItems is n8n's handleNodeErrorOutput for items the node
+// returned as success: one whose json holds a truthy "error" and nothing
+// but "error", "message" and "details" goes to the error output (F6).
+func splitErrorItems(items []node.Item) (ok, failed []node.Item) {
+	for _, it := range items {
+		if looksLikeError(it.JSON) {
+			failed = append(failed, it)
+		} else {
+			ok = append(ok, it)
+		}
+	}
+	return ok, failed
+}
+
+func looksLikeError(v any) bool {
+	m, isMap := v.(map[string]any)
+	if !isMap || !truthy(m["error"]) {
+		return false
+	}
+	for k := range m {
+		if k != "error" && k != "message" && k != "details" {
+			return false
+		}
+	}
+	return true
 }

@@ -127,16 +127,39 @@ func (r *requestData) hookRequest(index int) *HookRequest {
 	}
 }
 
-// applyHookRequest copies a hook's changes back.
+// applyHookRequest copies a hook's changes back. Keys the request already
+// had keep their order (n8n's hook changes the same object, so body keys
+// and query parameters stay in property order); keys the hook added follow,
+// sorted.
 func (r *requestData) applyHookRequest(h *HookRequest) {
 	r.baseURL, r.url, r.method = h.BaseURL, h.URL, h.Method
-	r.headers = copyObject(h.Headers)
-	r.qs = copyObject(h.Qs)
-	if isPlainObject(h.Body) {
-		r.body = copyObject(h.Body)
+	r.headers = reorder(r.headers, h.Headers)
+	r.qs = reorder(r.qs, h.Qs)
+	if m, ok := h.Body.(map[string]any); ok {
+		prev, _ := r.body.(*object)
+		r.body = reorder(prev, m)
 	} else {
 		r.body = h.Body
 	}
+}
+
+// reorder builds an ordered object of m's entries: first the keys of prev
+// that m still has, in prev's order, then m's other keys, sorted.
+func reorder(prev *object, m map[string]any) *object {
+	o := newObject(len(m))
+	if prev != nil {
+		for _, k := range prev.keys {
+			if v, ok := m[k]; ok {
+				o.Set(k, v)
+			}
+		}
+	}
+	for _, k := range sortedKeys(m) {
+		if _, done := o.Get(k); !done {
+			o.Set(k, m[k])
+		}
+	}
+	return o
 }
 
 func optString(v any) string {

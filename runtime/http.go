@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,10 +13,13 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/noderun/noderun/node"
 )
 
 // userAgent is sent unless the node sets its own.
@@ -94,7 +96,9 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	if pol != nil && pol.noRedirects {
 		return http.ErrUseLastResponse
 	}
-	if len(via) >= maxRedirects {
+	// via holds every request sent so far: the 22nd request is the 21st
+	// redirect, which axios still follows; the next one fails.
+	if len(via) > maxRedirects {
 		return fmt.Errorf("Maximum number of redirects exceeded (%d), last at %s", maxRedirects, redactURL(req.URL))
 	}
 	if pol != nil && !sameHost(req.URL, via[0].URL) {
@@ -132,8 +136,7 @@ func (r *response) value() any {
 	if len(r.body) == 0 {
 		return ""
 	}
-	var v any
-	if err := json.Unmarshal(r.body, &v); err == nil {
+	if v, err := node.ParseJSON(r.body); err == nil {
 		return v
 	}
 	return string(r.body)
@@ -204,7 +207,7 @@ func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest) (*response, err
 	if resp.ContentLength > limit {
 		return nil, errTooLarge{limit}
 	}
-	data, err := readAll(resp.Body, limit, func() { timer.Reset(hr.timeout) })
+	data, err := readAll(resp.Body, resp.ContentLength, limit, func() { timer.Reset(hr.timeout) })
 	if err != nil {
 		if timedOut.Load() {
 			return nil, fmt.Errorf("%w: %v", errTimeout, err)
@@ -218,21 +221,45 @@ func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest) (*response, err
 	return &response{status: resp.StatusCode, statusText: text, headers: resp.Header, body: data}, nil
 }
 
-// readAll reads at most limit bytes, calling progress after each read.
-func readAll(r io.Reader, limit int64, progress func()) ([]byte, error) {
-	var buf bytes.Buffer
-	chunk := make([]byte, 32<<10)
+// chunks pools the read buffers of bodies of unknown length.
+var chunks = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+// readAll reads a body of at most limit bytes, calling progress after each
+// read so the inactivity timer restarts. A body of known length is read
+// into one exact allocation.
+func readAll(r io.Reader, contentLength, limit int64, progress func()) ([]byte, error) {
+	if contentLength >= 0 {
+		buf := make([]byte, contentLength)
+		off := 0
+		for off < len(buf) {
+			n, err := r.Read(buf[off:min(len(buf), off+64<<10)])
+			off += n
+			if n > 0 {
+				progress()
+			}
+			if err == io.EOF && off < len(buf) {
+				return nil, io.ErrUnexpectedEOF
+			}
+			if err != nil && err != io.EOF {
+				return nil, err
+			}
+		}
+		return buf, nil
+	}
+	chunk := chunks.Get().(*[]byte)
+	defer chunks.Put(chunk)
+	var out []byte
 	for {
-		n, err := r.Read(chunk)
+		n, err := r.Read(*chunk)
 		if n > 0 {
-			if int64(buf.Len()+n) > limit {
+			if int64(len(out)+n) > limit {
 				return nil, errTooLarge{limit}
 			}
-			buf.Write(chunk[:n])
+			out = append(out, (*chunk)[:n]...)
 			progress()
 		}
 		if err == io.EOF {
-			return buf.Bytes(), nil
+			return out, nil
 		}
 		if err != nil {
 			return nil, err
@@ -299,7 +326,7 @@ func (rp RetryPolicy) retryable(method string, ne *NodeError) bool {
 	case ne.status == http.StatusTooManyRequests:
 		return true // the server refused the request without acting on it
 	case ne.status == http.StatusBadGateway, ne.status == http.StatusServiceUnavailable,
-		ne.status == http.StatusGatewayTimeout, ne.status == 0 && ne.HTTPCode != "":
+		ne.status == http.StatusGatewayTimeout, ne.status == 0 && ne.code != "":
 		return idempotent(method) || rp.RetryNonIdempotent
 	}
 	return false

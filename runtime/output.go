@@ -258,7 +258,10 @@ func (ic *itemContext) postReceive(ctx context.Context, a node.PostReceive, item
 		bin := binaryOf(resp)
 		out := make([]node.Item, len(items))
 		for i, it := range items {
-			if _, isString := it.JSON.(string); isString || it.JSON == nil {
+			// n8n empties a text json; the raw bytes of an arraybuffer
+			// body are not JSON either, and now live in the binary.
+			switch it.JSON.(type) {
+			case string, []byte, nil:
 				it.JSON = map[string]any{}
 			}
 			it.Binary = map[string]node.Binary{jsString(dest): bin}

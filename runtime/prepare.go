@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/rs/zerolog"
 
@@ -75,9 +76,13 @@ type step struct {
 	index      int
 	hasParent  bool
 
-	request     []requestKey
-	send        *node.Send
-	skipSend    bool // send.onlyIfSet and the parameter was not stored
+	request  []requestKey
+	send     *node.Send
+	skipSend bool // send.onlyIfSet and the parameter was not stored
+	// sendOnce is set when the sent value is the same for every item: a
+	// static parameter through a pure function of $value, such as
+	// JSON.parse($value) of a JSON parameter. It is computed once per run.
+	sendOnce    *onceValue
 	paginate    any
 	hasPaginate bool
 	maxResults  any
@@ -242,6 +247,9 @@ func (p *Prepared) addStep(r *node.Routing, path string, isProperty bool, parent
 		if send.Paginate != nil {
 			s.paginate, s.hasPaginate = send.Paginate, true
 		}
+		if isProperty && p.itemIndependentSend(&send, path) {
+			s.sendOnce = &onceValue{}
+		}
 		s.preSend = send.PreSend
 	}
 	if r.Output != nil {
@@ -250,6 +258,33 @@ func (p *Prepared) addStep(r *node.Routing, path string, isProperty bool, parent
 	}
 	s.operations = r.Operations
 	p.steps = append(p.steps, s)
+}
+
+// itemIndependentSend reports whether a property's sent value cannot
+// depend on the item: its parameter holds no expression and send.value is
+// absent or a pure function of $value.
+func (p *Prepared) itemIndependentSend(send *node.Send, path string) bool {
+	raw, _ := params.GetPath(p.parameters, path)
+	if containsExpression(raw) {
+		return false
+	}
+	switch v := send.Value.(type) {
+	case nil:
+		return true
+	case string:
+		if !strings.HasPrefix(v, "=") {
+			return true
+		}
+		return p.engine.exprs.Compile(v).DependsOnlyOnValue()
+	}
+	return !containsExpression(send.Value)
+}
+
+// onceValue is a value computed by the first item that needs it.
+type onceValue struct {
+	once  sync.Once
+	value any
+	err   error
 }
 
 // requestKeys lists a partial request's keys in a fixed order; n8n

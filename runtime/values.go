@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
 	"net/url"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/noderun/noderun/node"
 	"github.com/noderun/noderun/runtime/expr"
 )
 
@@ -48,83 +48,37 @@ func (o *object) Map() map[string]any {
 	return m
 }
 
-// MarshalJSON writes the keys in insertion order, leaving out undefined
+// AppendJSON writes the keys in insertion order, leaving out undefined
 // values as JSON.stringify does.
-func (o *object) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteByte('{')
+func (o *object) AppendJSON(dst []byte) ([]byte, error) {
+	dst = append(dst, '{')
 	first := true
+	var err error
 	for _, k := range o.keys {
 		v := o.vals[k]
 		if expr.IsUndefined(v) {
 			continue
 		}
 		if !first {
-			buf.WriteByte(',')
+			dst = append(dst, ',')
 		}
 		first = false
-		kb, _ := json.Marshal(k)
-		buf.Write(kb)
-		buf.WriteByte(':')
-		vb, err := marshalValue(v)
-		if err != nil {
+		if dst, err = node.AppendJSON(dst, k); err != nil {
 			return nil, err
 		}
-		buf.Write(vb)
+		dst = append(dst, ':')
+		if dst, err = node.AppendJSON(dst, v); err != nil {
+			return nil, err
+		}
 	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	return append(dst, '}'), nil
 }
 
-// marshalValue encodes a resolved value as JSON.stringify would: undefined
-// members of objects are dropped and undefined array elements become null.
-func marshalValue(v any) ([]byte, error) {
-	return json.Marshal(jsonable(v))
-}
+// MarshalJSON implements json.Marshaler with AppendJSON.
+func (o *object) MarshalJSON() ([]byte, error) { return o.AppendJSON(nil) }
 
-// jsonable replaces undefined inside maps and slices so encoding/json can
-// write the value; it copies only where it must.
-func jsonable(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		needs := false
-		for _, x := range t {
-			if expr.IsUndefined(x) || isContainer(x) {
-				needs = true
-				break
-			}
-		}
-		if !needs {
-			return t
-		}
-		out := make(map[string]any, len(t))
-		for k, x := range t {
-			if expr.IsUndefined(x) {
-				continue
-			}
-			out[k] = jsonable(x)
-		}
-		return out
-	case []any:
-		out := make([]any, len(t))
-		for i, x := range t {
-			if expr.IsUndefined(x) {
-				out[i] = nil
-				continue
-			}
-			out[i] = jsonable(x)
-		}
-		return out
-	case float64:
-		if math.IsNaN(t) || math.IsInf(t, 0) {
-			return nil // JSON.stringify writes null for NaN and Infinity
-		}
-	}
-	if expr.IsUndefined(v) {
-		return nil
-	}
-	return v
-}
+// marshalValue encodes a resolved value as JSON.stringify would.
+func marshalValue(v any) ([]byte, error) { return node.AppendJSON(nil, v) }
 
 func isContainer(v any) bool {
 	switch v.(type) {
@@ -418,16 +372,18 @@ func appendQuery(b *strings.Builder, key string, v any, format string) {
 		}
 	case []any:
 		if format == "comma" {
-			parts := make([]string, 0, len(t))
-			for _, x := range t {
-				if x == nil || expr.IsUndefined(x) {
-					continue
+			// qs joins with Array#join: null and undefined elements
+			// become empty strings, so [1,null,"x"] is "1,,x".
+			if len(t) == 0 {
+				return
+			}
+			parts := make([]string, len(t))
+			for i, x := range t {
+				if x != nil && !expr.IsUndefined(x) {
+					parts[i] = jsString(x)
 				}
-				parts = append(parts, jsString(x))
 			}
-			if len(parts) > 0 {
-				writePair(b, key, strings.Join(parts, ","))
-			}
+			writePair(b, key, strings.Join(parts, ","))
 			return
 		}
 		for i, x := range t {

@@ -20,8 +20,9 @@ func IsUndefined(v any) bool { _, ok := v.(undefinedValue); return ok }
 // Options configure an Engine. The zero value is usable; every default is
 // given on its field.
 type Options struct {
-	// Timeout bounds one evaluation of one code segment; a runaway loop
-	// stops with a KindTimeout error. Zero means 1 second.
+	// Timeout bounds the JavaScript part of one Eval; a runaway loop stops
+	// with a KindTimeout error. Canceling Eval's context stops it too.
+	// Zero means 1 second.
 	Timeout time.Duration
 	// MaxResultSize bounds a result's size in bytes (as JSON, approximately);
 	// a larger result is a KindTooLarge error. Zero means 16 MiB.
@@ -35,14 +36,15 @@ type Options struct {
 	// Timezone is the workflow timezone of $now and $today. Nil means
 	// America/New_York, n8n's default.
 	Timezone *time.Location
-	// Now is the clock. Nil means time.Now.
+	// Now is the clock of $now, $today, DateTime.now() and Date.now().
+	// Nil means time.Now.
 	Now func() time.Time
 	// Lenient makes a runtime error inside a code segment (TypeError,
 	// throw, a bad JSON.parse) evaluate to undefined, as n8n does (E5).
 	// Off by default: noderun reports such errors.
 	Lenient bool
-	// MaxRuntimes bounds the JavaScript runtimes kept for reuse. Zero means
-	// GOMAXPROCS.
+	// MaxRuntimes bounds the JavaScript runtimes kept for reuse (more are
+	// made when needed, and dropped after use). Zero means GOMAXPROCS.
 	MaxRuntimes int
 }
 
@@ -51,7 +53,8 @@ type Options struct {
 // where n8n throws, throw the same error). A Scope is read, never changed,
 // by the engine; values reachable from it must not be mutated during Eval.
 type Scope struct {
-	// JSON is $json: the current input item's json.
+	// JSON is $json (and $data): the current input item's json. Nil is
+	// JSON null.
 	JSON any
 	// Binary is $binary.
 	Binary map[string]node.Binary
@@ -109,7 +112,9 @@ func (s Items) Len() int { return len(s) }
 // Item implements Input.
 func (s Items) Item(i int) node.Item { return s[i] }
 
-// Parameters resolves $parameter["name"] for the current item.
+// Parameters resolves $parameter["name"] for the current item. When it also
+// has a method Names() []string, Object.keys($parameter) lists those names;
+// otherwise the keys of Scope.RawParameters.
 type Parameters interface {
 	// Parameter returns the resolved value of the named parameter, false if
 	// the node has no such (visible) parameter, or the error its
@@ -187,7 +192,8 @@ const (
 	KindReference
 	// KindExtension: misuse of an extension method ("cannot convert to number").
 	KindExtension
-	// KindTimeout: the evaluation ran past Options.Timeout.
+	// KindTimeout: the evaluation ran past Options.Timeout, or its context
+	// was canceled (the context's error is then the Cause).
 	KindTimeout
 	// KindTooLarge: the result was larger than Options.MaxResultSize.
 	KindTooLarge
@@ -217,3 +223,7 @@ func (e *Error) Error() string {
 
 // Unwrap returns the cause.
 func (e *Error) Unwrap() error { return e.Cause }
+
+// IsUndefined lets node.AppendJSON recognise undefined without importing
+// this package: JSON.stringify drops it from objects.
+func (undefinedValue) IsUndefined() bool { return true }

@@ -2,35 +2,63 @@ package expr
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dop251/goja"
 )
 
 // Engine compiles and evaluates n8n expressions. It is safe for concurrent
 // use; compiled expressions are cached by their text.
-//
-// NOTE: this is the bootstrap engine: static values and the fast-path shapes
-// only. The JavaScript-backed engine replaces the internals, not the API.
 type Engine struct {
-	opts  Options
-	cache sync.Map // string -> *Expression
+	opts    Options
+	cache   sync.Map // string -> *Expression
+	zones   *zones
+	now     func() time.Time
+	prelude *goja.Program
+	pool    chan *jsRuntime
+	live    atomic.Int64 // runtimes created and not yet dropped
+	// noFast sends every segment through JavaScript (tests compare paths).
+	noFast bool
 }
 
 // New returns an Engine with the given options.
-func New(opts Options) *Engine { return &Engine{opts: opts} }
+func New(opts Options) *Engine {
+	if opts.Timeout <= 0 {
+		opts.Timeout = time.Second
+	}
+	if opts.MaxResultSize <= 0 {
+		opts.MaxResultSize = 16 << 20
+	}
+	if opts.MaxRuntimes <= 0 {
+		opts.MaxRuntimes = defaultRuntimes()
+	}
+	e := &Engine{opts: opts, now: opts.Now}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	e.zones = newZones(opts.Timezone, e.now)
+	e.prelude = goja.MustCompile("prelude.js", preludeSource, false)
+	e.pool = make(chan *jsRuntime, opts.MaxRuntimes)
+	return e
+}
 
 // Expression is one compiled parameter value. It is immutable and safe for
 // concurrent use.
 type Expression struct {
+	eng      *Engine
 	text     string
 	isExpr   bool
 	static   any
 	isStatic bool
 	compErr  *Error
-	eval     func(ctx context.Context, s *Scope) (any, error)
+	segs     []segment
+	chunks   []*codeChunk // one per code segment, nil for text
+	whole    bool
 }
 
 // Compile compiles a parameter string. A string that does not start with
@@ -46,25 +74,54 @@ func (e *Engine) Compile(text string) *Expression {
 }
 
 func (e *Engine) compile(text string) *Expression {
+	x := &Expression{eng: e, text: text}
 	if !strings.HasPrefix(text, "=") {
-		return &Expression{text: text, static: text, isStatic: true}
-	}
-	x := &Expression{text: text, isExpr: true}
-	body := text[1:]
-	if !strings.Contains(body, "{{") {
-		x.static, x.isStatic = body, true
+		x.static, x.isStatic = text, true
 		return x
 	}
-	trimmed := strings.TrimSpace(body)
-	if strings.HasPrefix(body, "{{") && strings.HasSuffix(body, "}}") && strings.Count(body, "{{") == 1 {
-		code := strings.TrimSpace(trimmed[2 : len(trimmed)-2])
-		if f := fastPath(code); f != nil {
-			x.eval = f
+	x.isExpr = true
+	body := text[1:]
+	if constructorPattern.MatchString(body) {
+		x.compErr = &Error{Kind: KindReference, Message: "Expression contains invalid constructor function call",
+			Description: "Constructor override attempt is not allowed due to security concerns", Expression: text}
+		return x
+	}
+	x.segs = split(body)
+	if len(x.segs) < 2 {
+		x.static, x.isStatic = x.segs[0].text, true
+		return x
+	}
+	x.whole = isWholeCode(x.segs)
+	x.chunks = make([]*codeChunk, len(x.segs))
+	for i, s := range x.segs {
+		if !s.code {
+			continue
+		}
+		c, err := compileCode(s.text)
+		if err != nil {
+			err.Expression = text
+			x.compErr = err
 			return x
 		}
+		x.chunks[i] = c
 	}
-	x.compErr = &Error{Kind: KindSyntax, Message: "expression not supported by the bootstrap engine", Expression: text}
 	return x
+}
+
+// DependsOnlyOnValue reports whether the result is a pure function of
+// $value: every code segment is $value or JSON.parse($value), or a
+// literal. The runtime evaluates such an expression once per run when
+// $value is the same for every item, as with a static JSON parameter.
+func (x *Expression) DependsOnlyOnValue() bool {
+	if !x.isExpr || x.compErr != nil {
+		return false
+	}
+	for _, c := range x.chunks {
+		if c != nil && !c.isConst && !c.valueOnly {
+			return false
+		}
+	}
+	return true
 }
 
 // Source returns the text the expression was compiled from.
@@ -84,7 +141,10 @@ func (x *Expression) Err() error {
 	return x.compErr
 }
 
-// Eval evaluates the expression for one item.
+// Eval evaluates the expression for one item. A whole-expression result
+// keeps its JavaScript type (E3); text with code segments gives a string
+// (E4). The result is made of nil, Undefined, bool, float64, string,
+// map[string]any, []any, DateTime, JSDate and Duration.
 func (x *Expression) Eval(ctx context.Context, s *Scope) (any, error) {
 	if x.isStatic {
 		return x.static, nil
@@ -92,22 +152,85 @@ func (x *Expression) Eval(ctx context.Context, s *Scope) (any, error) {
 	if x.compErr != nil {
 		return nil, x.compErr
 	}
-	return x.eval(ctx, s)
+	if s == nil {
+		s = &Scope{}
+	}
+	ev := evaluation{x: x, ctx: ctx, scope: s}
+	defer ev.release()
+	if x.whole {
+		v, err := ev.value(x.chunks[1])
+		if err != nil {
+			return nil, x.wrap(err)
+		}
+		return v, nil
+	}
+	var b strings.Builder
+	b.Grow(len(x.text) + 32)
+	for i, seg := range x.segs {
+		if !seg.code {
+			b.WriteString(seg.text)
+			continue
+		}
+		str, err := ev.text(x.chunks[i])
+		if err != nil {
+			return nil, x.wrap(err)
+		}
+		b.WriteString(str)
+		if b.Len() > x.eng.opts.MaxResultSize {
+			return nil, x.wrap(&Error{Kind: KindTooLarge, Message: "result is larger than the size limit"})
+		}
+	}
+	return b.String(), nil
+}
+
+func (x *Expression) wrap(err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		c := *e
+		c.Expression = x.text
+		return &c
+	}
+	return &Error{Kind: KindRuntime, Message: err.Error(), Expression: x.text, Cause: err}
 }
 
 // EvalObjectAsString evaluates in n8n's "object as string" mode (E7), used
-// for send.property, paginate, maxResults and enabled.
+// for send.property, paginate, maxResults and enabled: an object result
+// becomes "[Object: {"a": 2}]" (and [Array: ...], [DateTime: ...], [Date: ...]).
 func (x *Expression) EvalObjectAsString(ctx context.Context, s *Scope) (any, error) {
 	v, err := x.Eval(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	switch v.(type) {
-	case map[string]any, []any:
-		b, _ := json.Marshal(v)
-		return "[Object: " + string(b) + "]", nil
+	if _, ok := v.(string); ok || v == nil {
+		return v, nil
 	}
-	return v, nil
+	return x.eng.objectAsString(v), nil
+}
+
+func (e *Engine) objectAsString(v any) any {
+	var typ, body string
+	switch t := v.(type) {
+	case map[string]any:
+		typ, body = "Object", jsonStringify(t)
+	case []any:
+		typ, body = "Array", jsonStringify(t)
+	case DateTime:
+		typ, body = "DateTime", t.String()
+	case JSDate:
+		if !t.Valid {
+			return v
+		}
+		loc, _ := e.zones.loc(e.zones.def)
+		tt := t.T.In(loc)
+		typ, body = "Date", formatLuxon(tt, e.zones.def, "yyyy-MM-dd'T'HH:mm:ss.SSS")+isoOffset(tt, e.zones.def)
+	case Duration:
+		typ, body = "Duration", t.ISO
+	default:
+		return v
+	}
+	body = strings.ReplaceAll(body, `,"`, `, "`)
+	body = strings.ReplaceAll(body, `":`, `": `)
+	return "[" + typ + ": " + body + "]"
 }
 
 // Resolve resolves a parameter value for one item: a string starting with
@@ -144,107 +267,204 @@ func (e *Engine) Resolve(ctx context.Context, v any, s *Scope) (any, error) {
 	return v, nil
 }
 
-// fastPath returns a Go evaluator for the commonest code shapes, or nil.
-func fastPath(code string) func(ctx context.Context, s *Scope) (any, error) {
-	switch code {
-	case "$value":
-		return func(_ context.Context, s *Scope) (any, error) {
-			if !s.HasValue {
-				return Undefined, nil
+// evaluation is one Eval: it takes a JavaScript runtime from the pool only
+// when a segment needs one.
+type evaluation struct {
+	x       *Expression
+	ctx     context.Context
+	scope   *Scope
+	rt      *jsRuntime
+	stopCtx func() bool
+	broken  bool
+}
+
+func (ev *evaluation) release() {
+	rt := ev.rt
+	if rt == nil {
+		return
+	}
+	rt.disarm()
+	if ev.stopCtx != nil {
+		ev.stopCtx()
+	}
+	rt.scope, rt.ctx = nil, nil
+	clear(rt.vars)
+	if ev.broken {
+		ev.x.eng.live.Add(-1)
+		ev.rt = nil
+		return
+	}
+	select {
+	case ev.x.eng.pool <- rt:
+	default:
+		ev.x.eng.live.Add(-1) // the pool is full: this runtime is dropped
+	}
+	ev.rt = nil
+}
+
+// nestedKey marks the context of code running inside a JavaScript
+// evaluation, which already holds a runtime.
+type nestedKey struct{}
+
+// timeoutMarker is the interrupt value of a time limit.
+type timeoutMarker struct{}
+
+func (ev *evaluation) runtime() (*jsRuntime, error) {
+	if ev.rt != nil {
+		return ev.rt, nil
+	}
+	e := ev.x.eng
+	var rt *jsRuntime
+	select {
+	case rt = <-e.pool:
+	default:
+		// Starting a runtime costs milliseconds: create one only while
+		// fewer than MaxRuntimes exist, else wait for a pooled one. A
+		// nested evaluation ($parameter resolving another expression
+		// while its caller holds a runtime) always creates one, so that
+		// evaluations never wait on each other in a cycle.
+		if ev.ctx.Value(nestedKey{}) == nil && e.live.Load() >= int64(e.opts.MaxRuntimes) {
+			select {
+			case rt = <-e.pool:
+			case <-ev.ctx.Done():
+				return nil, &Error{Kind: KindTimeout, Message: "the evaluation was cancelled", Cause: ev.ctx.Err()}
 			}
-			return s.Value, nil
+			break
 		}
-	case "JSON.parse($value)":
-		return func(_ context.Context, s *Scope) (any, error) {
-			str, ok := s.Value.(string)
-			if !ok {
-				return nil, &Error{Kind: KindRuntime, Message: "JSON.parse: value is not a string"}
-			}
-			var out any
-			if err := json.Unmarshal([]byte(str), &out); err != nil {
-				return nil, &Error{Kind: KindRuntime, Message: "JSON.parse: " + err.Error(), Cause: err}
-			}
-			return out, nil
+		var err error
+		if rt, err = e.newRuntime(); err != nil {
+			return nil, &Error{Kind: KindRuntime, Message: "cannot start the JavaScript runtime", Cause: err}
+		}
+		e.live.Add(1)
+	}
+	rt.ctx, rt.scope, rt.dirty = context.WithValue(ev.ctx, nestedKey{}, true), ev.scope, false
+	id := rt.arm(e.opts.Timeout)
+	if ev.ctx.Done() != nil {
+		ctx := ev.ctx
+		ev.stopCtx = context.AfterFunc(ctx, func() { rt.interrupt(id, ctx.Err()) })
+	}
+	ev.rt = rt
+	return rt, nil
+}
+
+// value evaluates a code segment to a Go value.
+func (ev *evaluation) value(c *codeChunk) (any, error) {
+	if c.isConst && !ev.x.eng.noFast {
+		return c.constVal, nil
+	}
+	if c.fast != nil && !ev.x.eng.noFast {
+		if v, ok, err := c.fast(ev.ctx, ev.scope); ok || err != nil {
+			return v, err
 		}
 	}
-	if name, ok := parameterAccess(code); ok {
-		return func(ctx context.Context, s *Scope) (any, error) {
-			if s.Parameters == nil {
-				return Undefined, nil
+	rt, jv, err := ev.run(c)
+	if err != nil {
+		return ev.lenient(err, Undefined)
+	}
+	// Reading the result can run JavaScript (getters that throw, like
+	// $workflow.id of an unsaved workflow): errors are caught here too.
+	var out any
+	size := 0
+	if perr := catch(func() { out, err = rt.export(jv, 0, &size) }); perr != nil {
+		return ev.lenient(ev.mapError(perr), Undefined)
+	}
+	return out, err
+}
+
+// text evaluates a code segment for mixed text: null, undefined, NaN and
+// "" give "", anything else its JavaScript String() (E4).
+func (ev *evaluation) text(c *codeChunk) (string, error) {
+	if c.isConst && !ev.x.eng.noFast {
+		return jsText(c.constVal)
+	}
+	if c.fast != nil && !ev.x.eng.noFast {
+		if v, ok, err := c.fast(ev.ctx, ev.scope); err != nil {
+			return "", err
+		} else if ok {
+			if s, err := jsText(v); err == nil {
+				return s, nil
 			}
-			v, found, err := s.Parameters.Parameter(ctx, name)
-			if err != nil {
-				return nil, err
-			}
-			if !found {
-				return Undefined, nil
-			}
-			return v, nil
 		}
 	}
-	if path, ok := jsonPath(code); ok {
-		return func(_ context.Context, s *Scope) (any, error) {
-			v := s.JSON
-			for _, k := range path {
-				m, ok := v.(map[string]any)
-				if !ok {
-					return nil, &Error{Kind: KindRuntime, Message: fmt.Sprintf("Cannot read properties of undefined (reading '%s')", k)}
-				}
-				v, ok = m[k]
-				if !ok {
-					v = Undefined
-				}
-			}
-			return v, nil
+	rt, jv, err := ev.run(c)
+	if err != nil {
+		_, err = ev.lenient(err, "")
+		return "", err
+	}
+	sv, err := rt.str(goja.Undefined(), jv)
+	if err != nil {
+		return "", ev.mapError(err)
+	}
+	return sv.String(), nil
+}
+
+// lenient turns a runtime error into the value n8n gives (E5) when the
+// engine is lenient.
+func (ev *evaluation) lenient(err error, v any) (any, error) {
+	var e *Error
+	if ev.x.eng.opts.Lenient && errors.As(err, &e) && e.Kind == KindRuntime {
+		return v, nil
+	}
+	return nil, err
+}
+
+func (ev *evaluation) run(c *codeChunk) (*jsRuntime, goja.Value, error) {
+	if err := ev.ctx.Err(); err != nil {
+		return nil, nil, &Error{Kind: KindTimeout, Message: "evaluation canceled: " + err.Error(), Cause: err}
+	}
+	rt, err := ev.runtime()
+	if err != nil {
+		return nil, nil, err
+	}
+	fn, ok := rt.fns[c]
+	if !ok {
+		v, err := rt.vm.RunProgram(c.prog)
+		if err != nil {
+			return nil, nil, ev.mapError(err)
+		}
+		fn, _ = goja.AssertFunction(v)
+		rt.fns[c] = fn
+	}
+	var v goja.Value
+	var callErr error
+	if perr := catch(func() {
+		args := rt.args[:0]
+		for _, p := range c.params {
+			args = append(args, rt.variable(p))
+		}
+		rt.args = args
+		v, callErr = fn(goja.Undefined(), args...)
+		clear(args)
+	}); perr != nil {
+		callErr = perr
+		var pe panicError
+		if errors.As(perr, &pe) {
+			ev.broken = true // a Go panic: do not reuse this runtime
 		}
 	}
+	if callErr != nil {
+		return nil, nil, ev.mapError(callErr)
+	}
+	return rt, v, nil
+}
+
+// catch runs f, turning a panic (a JavaScript exception raised while
+// binding variables, or a bug) into an error.
+func catch(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			switch t := r.(type) {
+			case *goja.Exception, *goja.InterruptedError, *goja.StackOverflowError, *Error:
+				err = t.(error)
+			case error:
+				err = &Error{Kind: KindRuntime, Message: "internal error in the expression engine: " + t.Error(), Cause: panicError{t}}
+			case goja.Value:
+				err = jsThrown{t}
+			default:
+				err = &Error{Kind: KindRuntime, Message: fmt.Sprintf("internal error in the expression engine: %v", r), Cause: panicError{r}}
+			}
+		}
+	}()
+	f()
 	return nil
-}
-
-func parameterAccess(code string) (string, bool) {
-	for _, p := range []string{`$parameter["`, `$parameter['`} {
-		if strings.HasPrefix(code, p) && strings.HasSuffix(code, code[len(p)-1:len(p)]+"]") {
-			name := code[len(p) : len(code)-2]
-			if !strings.ContainsAny(name, `"'\`) {
-				return name, true
-			}
-		}
-	}
-	return "", false
-}
-
-func jsonPath(code string) ([]string, bool) {
-	if !strings.HasPrefix(code, "$json") {
-		return nil, false
-	}
-	rest := code[len("$json"):]
-	var path []string
-	for rest != "" {
-		switch {
-		case rest[0] == '.':
-			i := 1
-			for i < len(rest) && (rest[i] == '_' || rest[i] == '$' || rest[i] >= 'a' && rest[i] <= 'z' || rest[i] >= 'A' && rest[i] <= 'Z' || i > 1 && rest[i] >= '0' && rest[i] <= '9') {
-				i++
-			}
-			if i == 1 {
-				return nil, false
-			}
-			path = append(path, rest[1:i])
-			rest = rest[i:]
-		case rest[0] == '[':
-			end := strings.IndexByte(rest, ']')
-			if end < 0 {
-				return nil, false
-			}
-			key, err := strconv.Unquote(strings.ReplaceAll(rest[1:end], "'", `"`))
-			if err != nil {
-				return nil, false
-			}
-			path = append(path, key)
-			rest = rest[end+1:]
-		default:
-			return nil, false
-		}
-	}
-	return path, true
 }

@@ -251,6 +251,7 @@ func RunCaseOn(t testing.TB, srv *Server, nt *runtime.NodeType, c *Case, opts Op
 	engine := opts.Engine
 	if engine == nil {
 		engine = &runtime.Engine{MaxConcurrency: 1, Retry: runtime.RetryPolicy{Disabled: true}}
+		t.Cleanup(engine.CloseIdleConnections)
 	}
 	credName := opts.CredentialType
 	if credName == "" && len(nt.Description.Credentials) > 0 {

@@ -1,0 +1,499 @@
+// Command nrbench measures noderun against n8n and against a bare net/http
+// loop on the same workload and the same local server: Conversations API →
+// Create A Conversation with two $json expressions and a JSON parameter per
+// item, the peer harness's bench case.
+//
+//	nrbench compare [-n 1000,10000] [-runs 5] [-n8n-runs 1] [-peer DIR] [-noderun PATH]
+//	nrbench serve | bare | lib   (the pieces compare starts as child processes)
+//
+// bench/run.sh builds everything and runs compare.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/noderun/noderun/credentials"
+	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/nodes/chatwoot"
+	"github.com/noderun/noderun/runtime"
+)
+
+// The workload, as in ../shared/peer/cases/bench-create-conversation.json.
+var (
+	baseItems = []map[string]any{
+		{"inbox": "inbox-aaa", "contact": "contact-1"},
+		{"inbox": "inbox-aaa", "contact": "contact-2"},
+		{"inbox": "inbox-bbb", "contact": "contact-3"},
+	}
+	parameters = map[string]any{
+		"resource":           "Conversations API",
+		"operation":          "Create A Conversation",
+		"inbox_identifier":   "={{ $json.inbox }}",
+		"contact_identifier": "={{ $json.contact }}",
+		"custom_attributes":  `{"order_id": "A-1", "priority": 2, "tags": ["vip", "new"]}`,
+	}
+	reply = []byte(`{"id":1,"echo":true}`)
+)
+
+const token = "tok-123"
+
+// result is what one measured run reports.
+type result struct {
+	Tool          string  `json:"tool"`
+	Items         int     `json:"items"`
+	Seconds       float64 `json:"seconds"`
+	ItemsPerSec   float64 `json:"items_per_second"`
+	CPUSeconds    float64 `json:"cpu_seconds"`
+	PeakRSSMB     float64 `json:"peak_rss_mb"`
+	OutputItems   int     `json:"output_items"`
+	Concurrency   int     `json:"concurrency,omitempty"`
+	Note          string  `json:"note,omitempty"`
+	ProcessSecond float64 `json:"process_seconds,omitempty"`
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: nrbench compare|serve|bare|lib [flags]")
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve(os.Args[2:])
+	case "bare":
+		err = bare(os.Args[2:])
+	case "lib":
+		err = lib(os.Args[2:])
+	case "compare":
+		err = compare(os.Args[2:])
+	default:
+		err = fmt.Errorf("unknown command %q: use compare, serve, bare or lib", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "nrbench:", err)
+		os.Exit(1)
+	}
+}
+
+// serve answers every request with a fixed small JSON body, with
+// keep-alive; it prints its URL on stdout and runs until killed.
+func serve(args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ExitOnError)
+	addr := fs.String("addr", "127.0.0.1:0", "listen address")
+	_ = fs.Parse(args)
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("http://%s\n", ln.Addr())
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(len(reply)))
+		_, _ = w.Write(reply)
+	})
+	return (&http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}).Serve(ln)
+}
+
+// bare sends the workload's requests with a plain net/http loop: the
+// requests noderun would send, prebuilt, with the same concurrency.
+func bare(args []string) error {
+	fs := flag.NewFlagSet("bare", flag.ExitOnError)
+	base := fs.String("url", "", "server URL")
+	n := fs.Int("n", 1000, "requests")
+	c := fs.Int("c", 64, "concurrency")
+	_ = fs.Parse(args)
+	body := []byte(`{"custom_attributes":{"order_id":"A-1","priority":2,"tags":["vip","new"]}}`)
+	urls := make([]string, len(baseItems))
+	for i, it := range baseItems {
+		urls[i] = fmt.Sprintf("%s/public/api/v1/inboxes/%s/contacts/%s/conversations", *base, it["inbox"], it["contact"])
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *c, ForceAttemptHTTP2: true}}
+	var next, done atomic.Int64
+	var firstErr error
+	var once sync.Once
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < *c; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= *n {
+					return
+				}
+				req, _ := http.NewRequest(http.MethodPost, urls[i%len(urls)], bytes.NewReader(body))
+				req.Header["Accept"] = []string{"application/json"}
+				req.Header["Content-Type"] = []string{"application/json"}
+				req.Header["Api-Access-Token"] = []string{token}
+				resp, err := client.Do(req)
+				if err != nil {
+					once.Do(func() { firstErr = err })
+					return
+				}
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				done.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return report(result{Tool: "bare net/http", Items: *n, Seconds: time.Since(start).Seconds(), OutputItems: int(done.Load()), Concurrency: *c})
+}
+
+// lib runs the workload through the runtime library.
+func lib(args []string) error {
+	fs := flag.NewFlagSet("lib", flag.ExitOnError)
+	base := fs.String("url", "", "server URL")
+	n := fs.Int("n", 1000, "items")
+	c := fs.Int("c", 64, "concurrency (Engine.MaxConcurrency)")
+	_ = fs.Parse(args)
+	nt, err := chatwoot.NodeType()
+	if err != nil {
+		return err
+	}
+	items := make([]node.Item, *n)
+	for i := range items {
+		src := baseItems[i%len(baseItems)]
+		items[i] = node.Item{JSON: map[string]any{"inbox": src["inbox"], "contact": src["contact"]}}
+	}
+	engine := &runtime.Engine{MaxConcurrency: *c}
+	start := time.Now()
+	res, err := engine.Execute(context.Background(), runtime.Run{
+		Node:        nt,
+		Parameters:  parameters,
+		Credentials: credentials.Map{chatwoot.CredentialName: {"url": *base, "accessToken": token}},
+		Items:       items,
+	})
+	if err != nil {
+		return err
+	}
+	if res.Err != nil {
+		return res.Err
+	}
+	return report(result{Tool: "noderun library", Items: *n, Seconds: time.Since(start).Seconds(), OutputItems: len(res.Items), Concurrency: *c})
+}
+
+func report(r result) error {
+	r.ItemsPerSec = float64(r.Items) / r.Seconds
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	r.CPUSeconds = cpuSeconds(&ru)
+	r.PeakRSSMB = float64(ru.Maxrss) / 1024
+	return json.NewEncoder(os.Stdout).Encode(r)
+}
+
+func cpuSeconds(ru *syscall.Rusage) float64 {
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// compare starts the server and runs every tool, several times each.
+func compare(args []string) error {
+	fs := flag.NewFlagSet("compare", flag.ExitOnError)
+	ns := fs.String("n", "1000,10000", "item counts")
+	runs := fs.Int("runs", 5, "runs per noderun and bare measurement (median reported)")
+	n8nRuns := fs.Int("n8n-runs", 1, "runs per n8n measurement (n8n needs ~20 s per 1,000 items)")
+	peer := fs.String("peer", os.Getenv("PEER"), "installed peer harness folder (with node_modules); empty skips n8n")
+	noderunBin := fs.String("noderun", "", "noderun binary for the exec --jsonl runs; empty skips them")
+	concurrency := fs.Int("c", 64, "concurrency of noderun and of the bare loop")
+	million := fs.Bool("million", false, "also stream 1,000,000 items through noderun exec --jsonl (peak RSS check)")
+	_ = fs.Parse(args)
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	srv := exec.Command(self, "serve")
+	srvOut, _ := srv.StdoutPipe()
+	srv.Stderr = os.Stderr
+	if err := srv.Start(); err != nil {
+		return err
+	}
+	defer func() { _ = srv.Process.Kill(); _ = srv.Wait() }()
+	line, err := bufio.NewReader(srvOut).ReadString('\n')
+	if err != nil {
+		return fmt.Errorf("server did not start: %w", err)
+	}
+	url := strings.TrimSpace(line)
+	fmt.Printf("server %s; %d runs each (n8n: %d); concurrency %d\n", url, *runs, *n8nRuns, *concurrency)
+
+	var counts []int
+	for _, s := range strings.Split(*ns, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil {
+			return fmt.Errorf("-n: %w", err)
+		}
+		counts = append(counts, n)
+	}
+	var table [][]result
+	for _, n := range counts {
+		c := strconv.Itoa(*concurrency)
+		rows := []measurement{
+			{name: "noderun library", runs: *runs, run: func() (result, error) {
+				return child(self, "lib", "-url", url, "-n", strconv.Itoa(n), "-c", c)
+			}},
+		}
+		if *noderunBin != "" {
+			rows = append(rows, measurement{name: "noderun exec --jsonl", runs: *runs, run: func() (result, error) {
+				return execJSONL(*noderunBin, url, n, *concurrency)
+			}})
+		}
+		rows = append(rows, measurement{name: "bare net/http", runs: *runs, run: func() (result, error) {
+			return child(self, "bare", "-url", url, "-n", strconv.Itoa(n), "-c", c)
+		}})
+		if *peer != "" {
+			for _, engine := range []string{"vm", "legacy"} {
+				engine := engine
+				rows = append(rows, measurement{name: "n8n 2.41 (" + engine + ")", runs: *n8nRuns, run: func() (result, error) {
+					return n8n(*peer, engine, url, n)
+				}})
+			}
+		} else {
+			fmt.Println("n8n: skipped (no -peer folder with node_modules; see ../shared/peer/README.md)")
+		}
+		var got []result
+		for _, m := range rows {
+			r, err := m.median()
+			if err != nil {
+				fmt.Printf("%s, N=%d: %v\n", m.name, n, err)
+				continue
+			}
+			got = append(got, r)
+		}
+		table = append(table, got)
+	}
+	printTable(table)
+	if *million && *noderunBin != "" {
+		r, err := execJSONL(*noderunBin, url, 1_000_000, *concurrency)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("\n1,000,000 items through noderun exec --jsonl: %.0f items/s, peak RSS %.1f MB, CPU %.1f s\n", r.ItemsPerSec, r.PeakRSSMB, r.CPUSeconds)
+	}
+	if *noderunBin != "" {
+		cold, err := coldStart(*noderunBin, 21)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("\nnoderun exec --dry-run cold start, 1 item: median %.1f ms over 21 runs\n", cold)
+	}
+	return nil
+}
+
+type measurement struct {
+	name string
+	runs int
+	run  func() (result, error)
+}
+
+// median runs a measurement and returns the run with the median rate.
+func (m measurement) median() (result, error) {
+	var rs []result
+	for i := 0; i < m.runs; i++ {
+		r, err := m.run()
+		if err != nil {
+			return result{}, err
+		}
+		if r.OutputItems != r.Items {
+			return result{}, fmt.Errorf("%d items in, %d out", r.Items, r.OutputItems)
+		}
+		rs = append(rs, r)
+	}
+	sort.Slice(rs, func(i, j int) bool { return rs[i].ItemsPerSec < rs[j].ItemsPerSec })
+	r := rs[len(rs)/2]
+	if m.runs > 1 {
+		r.Note = fmt.Sprintf("median of %d", m.runs)
+	}
+	return r, nil
+}
+
+// child runs nrbench itself and reads its JSON result; CPU and RSS come
+// from the child's rusage.
+func child(self string, args ...string) (result, error) {
+	cmd := exec.Command(self, args...)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return result{}, err
+	}
+	var r result
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		return result{}, fmt.Errorf("%s: %w", args[0], err)
+	}
+	fillUsage(&r, cmd.ProcessState)
+	return r, nil
+}
+
+func fillUsage(r *result, ps *os.ProcessState) {
+	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
+		r.CPUSeconds = cpuSeconds(ru)
+		r.PeakRSSMB = float64(ru.Maxrss) / 1024
+	}
+}
+
+// execJSONL streams n items through `noderun exec --jsonl`; the rate is
+// the whole process's, start-up included.
+func execJSONL(bin, url string, n, concurrency int) (result, error) {
+	cmd := exec.Command(bin, "exec", "--jsonl", "--max-concurrency", strconv.Itoa(concurrency), "--progress", "never")
+	cmd.Env = append(os.Environ(), fmt.Sprintf(`NODERUN_CREDENTIALS_CHATWOOTAPI={"url":%q,"accessToken":%q}`, url, token))
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return result{}, err
+	}
+	go func() {
+		w := bufio.NewWriterSize(stdin, 1<<16)
+		head, _ := json.Marshal(map[string]any{"node": "chatwoot", "parameters": parameters})
+		w.Write(head)
+		w.WriteByte('\n')
+		for i := 0; i < n; i++ {
+			it := baseItems[i%len(baseItems)]
+			fmt.Fprintf(w, "{\"json\":{\"inbox\":%q,\"contact\":%q}}\n", it["inbox"], it["contact"])
+		}
+		w.Flush()
+		stdin.Close()
+	}()
+	lines := 0
+	errLine := ""
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if bytes.HasPrefix(sc.Bytes(), []byte(`{"error"`)) {
+			errLine = sc.Text()
+			continue
+		}
+		lines++
+	}
+	if err := cmd.Wait(); err != nil {
+		return result{}, fmt.Errorf("noderun exec: %v %s", err, errLine)
+	}
+	r := result{Tool: "noderun exec --jsonl", Items: n, Seconds: time.Since(start).Seconds(), OutputItems: lines, Concurrency: concurrency}
+	r.ItemsPerSec = float64(n) / r.Seconds
+	fillUsage(&r, cmd.ProcessState)
+	return r, nil
+}
+
+// n8n runs the peer oracle's bench against the same server: the case's
+// credentials point n8n at it.
+func n8n(peer, engine, url string, n int) (result, error) {
+	if _, err := os.Stat(filepath.Join(peer, "node_modules")); err != nil {
+		return result{}, errors.New("the peer folder has no node_modules: cp -r ../shared/peer DIR && cd DIR && npm ci --ignore-scripts")
+	}
+	c := map[string]any{
+		"resource": "Conversations API", "operation": "Create A Conversation",
+		"parameters":  parameters,
+		"credentials": map[string]any{"accessToken": token, "url": url},
+		"items":       []any{map[string]any{"json": baseItems[0]}, map[string]any{"json": baseItems[1]}, map[string]any{"json": baseItems[2]}},
+	}
+	f, err := os.CreateTemp("", "nrbench-case-*.json")
+	if err != nil {
+		return result{}, err
+	}
+	defer os.Remove(f.Name())
+	_ = json.NewEncoder(f).Encode(c)
+	f.Close()
+	cmd := exec.Command("node", "oracle.js", "--bench", strconv.Itoa(n), f.Name())
+	cmd.Dir = peer
+	cmd.Env = append(os.Environ(), "N8N_EXPRESSION_ENGINE="+engine, "NO_PROXY=127.0.0.1")
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return result{}, fmt.Errorf("oracle: %w", err)
+	}
+	var o struct {
+		Items       int     `json:"items"`
+		Seconds     float64 `json:"seconds"`
+		OutputItems int     `json:"output_items"`
+		PeakRSSMB   float64 `json:"peak_rss_mb"`
+		Error       any     `json:"error"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &o); err != nil {
+		return result{}, fmt.Errorf("oracle output: %w", err)
+	}
+	if o.Error != nil {
+		return result{}, fmt.Errorf("n8n failed: %v", o.Error)
+	}
+	r := result{Tool: "n8n 2.41 (" + engine + ")", Items: o.Items, Seconds: o.Seconds, OutputItems: o.OutputItems,
+		PeakRSSMB: o.PeakRSSMB, ProcessSecond: time.Since(start).Seconds(), Note: "node execution time only"}
+	r.ItemsPerSec = float64(o.Items) / o.Seconds
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.CPUSeconds = cpuSeconds(ru)
+	}
+	return r, nil
+}
+
+// coldStart times `noderun exec --dry-run` on one item, the median of runs.
+func coldStart(bin string, runs int) (float64, error) {
+	req := `{"node":"chatwoot","parameters":{"resource":"Conversations API","operation":"Create A Conversation","inbox_identifier":"i","contact_identifier":"c"},"credentials":{"chatwootApi":{"url":"http://127.0.0.1:9","accessToken":"t"}}}`
+	var ms []float64
+	for i := 0; i < runs; i++ {
+		cmd := exec.Command(bin, "exec", "--dry-run")
+		cmd.Stdin = strings.NewReader(req)
+		start := time.Now()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return 0, fmt.Errorf("dry run: %v: %s", err, out)
+		}
+		ms = append(ms, float64(time.Since(start).Microseconds())/1000)
+	}
+	sort.Float64s(ms)
+	return ms[len(ms)/2], nil
+}
+
+func printTable(table [][]result) {
+	fmt.Printf("\n%-24s %8s %12s %9s %10s %11s\n", "tool", "N", "items/s", "CPU s", "peak RSS", "")
+	for _, rows := range table {
+		var lib, bareR, vm, legacy *result
+		for i := range rows {
+			r := &rows[i]
+			fmt.Printf("%-24s %8d %12.0f %9.2f %8.1f MB  %s\n", r.Tool, r.Items, r.ItemsPerSec, r.CPUSeconds, r.PeakRSSMB, r.Note)
+			switch r.Tool {
+			case "noderun library":
+				lib = r
+			case "bare net/http":
+				bareR = r
+			case "n8n 2.41 (vm)":
+				vm = r
+			case "n8n 2.41 (legacy)":
+				legacy = r
+			}
+		}
+		if lib != nil {
+			if bareR != nil {
+				fmt.Printf("  ratio noderun/bare net/http: %.2f\n", lib.ItemsPerSec/bareR.ItemsPerSec)
+			}
+			if vm != nil {
+				fmt.Printf("  ratio noderun/n8n (vm, default): %.0f×\n", lib.ItemsPerSec/vm.ItemsPerSec)
+			}
+			if legacy != nil {
+				fmt.Printf("  ratio noderun/n8n (legacy): %.0f×\n", lib.ItemsPerSec/legacy.ItemsPerSec)
+			}
+		}
+		fmt.Println()
+	}
+}

@@ -1,0 +1,122 @@
+package expr
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/dop251/goja"
+)
+
+func benchScope() *Scope {
+	j := map[string]any{"name": "Ann", "email": "ann@example.com", "age": 31.0,
+		"address": map[string]any{"city": "Berlin", "zip": "10115"}, "tags": []any{"a", "b"}}
+	return &Scope{JSON: j, Input: Items{{JSON: j}}, HasValue: true, Value: `{"id":1,"name":"x","tags":["a","b"],"ok":true}`}
+}
+
+func benchEval(b *testing.B, text string, check func(any) bool) {
+	e := New(Options{Timezone: time.UTC})
+	x := e.Compile(text)
+	s := benchScope()
+	ctx := context.Background()
+	v, err := x.Eval(ctx, s)
+	if err != nil || !check(v) {
+		b.Fatalf("%s: %#v %v", text, v, err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := x.Eval(ctx, s); err != nil {
+			b.Fatalf("%s: %v", text, err)
+		}
+	}
+}
+
+// Fast path: no JavaScript runtime is entered.
+func BenchmarkFastPathJSON(b *testing.B) {
+	benchEval(b, "={{ $json.address.city }}", func(v any) bool { return v == "Berlin" })
+}
+
+func BenchmarkFastPathTemplate(b *testing.B) {
+	benchEval(b, "=Hello {{ $json.name }}, {{ $json.age }} years", func(v any) bool { return v == "Hello Ann, 31 years" })
+}
+
+func BenchmarkFastPathJSONParseValue(b *testing.B) {
+	benchEval(b, "={{ JSON.parse($value) }}", func(v any) bool { m, ok := v.(map[string]any); return ok && m["id"] == 1.0 })
+}
+
+// JavaScript path.
+func BenchmarkJSMethodChain(b *testing.B) {
+	benchEval(b, "={{ $json.email.extractDomain().toUpperCase() }}", func(v any) bool { return v == "EXAMPLE.COM" })
+}
+
+func BenchmarkJSNativeChain(b *testing.B) {
+	benchEval(b, `={{ $json.name.toLowerCase().split("").reverse().join("") }}`, func(v any) bool { return v == "nna" })
+}
+
+func BenchmarkJSTemplate(b *testing.B) {
+	benchEval(b, "=Hi {{ $json.name.toUpperCase() }} from {{ $json.address.city }}", func(v any) bool { return v == "Hi ANN from Berlin" })
+}
+
+func BenchmarkJSArithmetic(b *testing.B) {
+	benchEval(b, "={{ $json.age * 2 + 1 }}", func(v any) bool { return v == 63.0 })
+}
+
+func BenchmarkJSParallel(b *testing.B) {
+	e := New(Options{Timezone: time.UTC})
+	x := e.Compile("={{ $json.email.extractDomain().toUpperCase() }}")
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		s := benchScope()
+		for pb.Next() {
+			if _, err := x.Eval(context.Background(), s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+func BenchmarkCompile(b *testing.B) {
+	e := New(Options{})
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		e.compile("={{ $json.email.extractDomain().toUpperCase() }}")
+	}
+}
+
+// BenchmarkNewRuntime is the cost of a JavaScript runtime (paid once per
+// pooled runtime): goja plus the prelude with the extension methods.
+func BenchmarkNewRuntime(b *testing.B) {
+	e := New(Options{})
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.newRuntime(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRawGoja is the floor: one call of a compiled goja function on a
+// native object, without noderun's binding, pooling and conversion.
+func BenchmarkRawGoja(b *testing.B) {
+	vm := goja.New()
+	v, _ := vm.RunString(`(function($json){ return $json.email.toUpperCase() })`)
+	fn, _ := goja.AssertFunction(v)
+	obj := vm.NewObject()
+	_ = obj.Set("email", "ann@example.com")
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		r, err := fn(goja.Undefined(), obj)
+		if err != nil || r.String() != "ANN@EXAMPLE.COM" {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkOursNative(b *testing.B) {
+	benchEval(b, "={{ $json.email.toUpperCase() }}", func(v any) bool { return v == "ANN@EXAMPLE.COM" })
+}
+
+func BenchmarkOursExtension(b *testing.B) {
+	benchEval(b, "={{ $json.email.isEmpty() }}", func(v any) bool { return v == false })
+}
