@@ -98,7 +98,10 @@ type zones struct {
 func newZones(def *time.Location, now func() time.Time) *zones {
 	z := &zones{locs: map[string]*time.Location{}, now: now}
 	if def == nil {
-		def, _ = time.LoadLocation("America/New_York")
+		// n8n's default workflow time zone. Its location is loaded when a
+		// date is first used, not at start-up.
+		z.def = "America/New_York"
+		return z
 	}
 	z.def = def.String()
 	if z.def == "Local" {

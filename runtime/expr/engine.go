@@ -15,13 +15,14 @@ import (
 // Engine compiles and evaluates n8n expressions. It is safe for concurrent
 // use; compiled expressions are cached by their text.
 type Engine struct {
-	opts    Options
-	cache   sync.Map // string -> *Expression
-	zones   *zones
-	now     func() time.Time
-	prelude *goja.Program
-	pool    chan *jsRuntime
-	live    atomic.Int64 // runtimes created and not yet dropped
+	opts        Options
+	cache       sync.Map // string -> *Expression
+	zones       *zones
+	now         func() time.Time
+	prelude     *goja.Program
+	preludeOnce sync.Once
+	pool        chan *jsRuntime
+	live        atomic.Int64 // runtimes created and not yet dropped
 	// noFast sends every segment through JavaScript (tests compare paths).
 	noFast bool
 }
@@ -42,9 +43,18 @@ func New(opts Options) *Engine {
 		e.now = time.Now
 	}
 	e.zones = newZones(opts.Timezone, e.now)
-	e.prelude = goja.MustCompile("prelude.js", preludeSource, false)
 	e.pool = make(chan *jsRuntime, opts.MaxRuntimes)
 	return e
+}
+
+// preludeProgram compiles the prelude on first use: a run whose
+// expressions all take the Go fast path never needs JavaScript, and a
+// command-line start should not pay for compiling it.
+func (e *Engine) preludeProgram() *goja.Program {
+	e.preludeOnce.Do(func() {
+		e.prelude = goja.MustCompile("prelude.js", preludeSource, false)
+	})
+	return e.prelude
 }
 
 // Expression is one compiled parameter value. It is immutable and safe for

@@ -83,7 +83,7 @@ func (e *Engine) newRuntime() (*jsRuntime, error) {
 	if err := vm.Set("__n8nx_dtn", rt.natives()); err != nil {
 		return nil, err
 	}
-	if _, err := vm.RunProgram(e.prelude); err != nil {
+	if _, err := vm.RunProgram(e.preludeProgram()); err != nil {
 		return nil, err
 	}
 	lib := vm.Get("__n8nx_lib").ToObject(vm)
