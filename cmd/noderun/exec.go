@@ -6,10 +6,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -47,7 +49,8 @@ type execFlags struct {
 }
 
 func runExec(ctx context.Context, a *app, args []string) int {
-	var f execFlags
+	x := &execution{app: a}
+	f := &x.flags
 	fs := a.newFlags("exec", "[flags] < request.json")
 	fs.StringVar(&f.input, "input", "", "read the request from this file instead of stdin")
 	fs.BoolVar(&f.jsonl, "jsonl", false, "stream: first line the request without items, then one {\"json\":...} item per line; one output item per line")
@@ -62,15 +65,42 @@ func runExec(ctx context.Context, a *app, args []string) int {
 	fs.BoolVar(&f.lenient, "lenient-expressions", false, "evaluate expression runtime errors to undefined, as n8n does, instead of failing the item")
 	fs.StringVar(&f.progress, "progress", "auto", "progress line on stderr: auto (when stderr is a terminal), always or never")
 	f.logs.register(fs)
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	// A caller of the exec contract reads stdout as JSON whatever went
+	// wrong, so bad flags too get one line on stderr and the JSON error.
+	usage := fs.Usage
+	fs.Usage = func() {}
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(a.stderr)
+			usage()
+			return exitOK
+		}
+		return x.inputFailure(inputErrorf("%v (see `noderun exec -h`)", err))
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(a.stderr, "noderun exec: unexpected argument %q; the request comes on stdin or with --input\n", fs.Arg(0))
-		return exitInput
+		return x.inputFailure(inputErrorf("unexpected argument %q: the request comes on stdin or with --input", fs.Arg(0)))
 	}
-	x := &execution{app: a, flags: f}
+	if err := f.validate(); err != nil {
+		return x.inputFailure(err)
+	}
 	return x.run(ctx)
+}
+
+// validate checks the flag values that have a fixed set of choices.
+func (f *execFlags) validate() error {
+	switch f.progress {
+	case "auto", "always", "never":
+	default:
+		return inputErrorf("--progress %q is not a choice: use auto, always or never", f.progress)
+	}
+	if f.maxConcurrency < 0 || f.maxPages < 0 || f.exprTimeout < 0 {
+		return inputErrorf("--max-concurrency, --max-pages and --expression-timeout must not be negative")
+	}
+	if err := f.logs.validate(); err != nil {
+		return &inputError{msg: err.Error()}
+	}
+	return nil
 }
 
 // execution is one exec invocation.
@@ -110,7 +140,7 @@ func (x *execution) run(ctx context.Context) int {
 		dec = json.NewDecoder(bufio.NewReaderSize(in, 1<<16))
 		var first json.RawMessage
 		if err := dec.Decode(&first); err != nil {
-			return x.inputFailure(inputErrorf("the first line must be the request object: %s", describeJSONError(first, err)))
+			return x.inputFailure(inputErrorf("the first line must be the request object: %s", describeJSONError(nil, err)))
 		}
 		r, err := x.decode(first, false)
 		if err != nil {
@@ -150,6 +180,9 @@ func (x *execution) run(ctx context.Context) int {
 	}
 	x.redactor = credentials.NewRedactor(secretValues(nt, creds)...)
 	engine := x.engineFor(x.redactor)
+	// run may be called in-process many times: close the pooled
+	// connections so that none outlives it.
+	defer engine.CloseIdleConnections()
 	run := runtime.Run{
 		Node:        nt,
 		Parameters:  req.Parameters,
@@ -175,7 +208,13 @@ func (x *execution) run(ctx context.Context) int {
 		if errors.As(err, &ne) {
 			if run.Settings.Continues() {
 				x.log.logger.Warn().Str("error", ne.Error()).Msg("the node failed before any item; continue on fail passes the input through")
+				if x.flags.jsonl {
+					return x.passThroughStream(dec)
+				}
 				return x.writeResult(runtime.Result{Items: passThrough(req.Items), PassedThrough: ne})
+			}
+			if x.flags.jsonl {
+				return x.streamFailure(ne)
 			}
 			return x.writeResult(runtime.Result{Err: ne})
 		}
@@ -187,12 +226,13 @@ func (x *execution) run(ctx context.Context) int {
 	if x.flags.jsonl {
 		return x.stream(ctx, prepared, dec)
 	}
-	prog := x.progressLine(len(defaultItems(req.Items)))
+	prog := x.progressLine(len(defaultItems(req.Items)), nil)
 	res, err := prepared.Execute(ctx, req.Items)
 	prog.finish(len(res.Items)+len(res.ErrorItems), countErrors(res))
 	if err != nil {
-		fmt.Fprintf(x.stderr, "noderun: %s\n", x.redactor.String(err.Error()))
-		return exitFailed
+		// Cancelled (a signal) or an internal failure: still a JSON result.
+		res.Err = &runtime.NodeError{Name: runtime.NameNodeOperationError, ItemIndex: -1,
+			Message: x.redactor.String(err.Error()), Cause: err}
 	}
 	return x.writeResult(res)
 }
@@ -200,7 +240,7 @@ func (x *execution) run(ctx context.Context) int {
 // engineFor builds the engine from the flags, logging through redactor.
 func (x *execution) engineFor(redactor *credentials.Redactor) *runtime.Engine {
 	x.redactor = redactor
-	x.log = x.flags.logs.setup(redactor.Writer(x.stderr))
+	x.log = x.flags.logs.setup(redactor.Writer(x.stderr), isTerminal(x.stderr))
 	return &runtime.Engine{
 		Logger:           x.log.logger,
 		MaxConcurrency:   x.flags.maxConcurrency,
@@ -271,11 +311,12 @@ func (x *execution) inputFailure(err error) int {
 	if x.redactor != nil {
 		msg = x.redactor.String(msg)
 	}
-	fmt.Fprintf(x.stderr, "noderun: %s\n", strings.ReplaceAll(msg, "\n", " "))
+	fmt.Fprintf(x.stderr, "noderun: %s\n", oneLine(msg))
 	info := &node.ErrorInfo{Name: "InputError", Message: msg}
 	var ii *issuesInput
 	if errors.As(err, &ii) {
 		info = ii.err.Info()
+		info.Description = "in " + ii.where
 	}
 	if x.flags.jsonl {
 		writeJSONLine(x.stdout, map[string]any{"error": info})
@@ -283,6 +324,19 @@ func (x *execution) inputFailure(err error) int {
 	}
 	writeJSON(x.stdout, execResult{Items: []node.Item{}, ErrorItems: []node.Item{}, Error: info})
 	return exitInput
+}
+
+// oneLine folds a multi-line message (a list of diagnostics) into the
+// one stderr line the exec contract promises: "head item; item; item".
+func oneLine(msg string) string {
+	lines := strings.Split(msg, "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	if len(lines) == 1 {
+		return lines[0]
+	}
+	return lines[0] + " " + strings.Join(lines[1:], "; ")
 }
 
 // writeResult writes the JSON result and picks the exit status.
@@ -298,7 +352,7 @@ func (x *execution) writeResult(res runtime.Result) int {
 	if res.Err != nil {
 		out.Error = res.Err.Info()
 		code = exitFailed
-		fmt.Fprintf(x.stderr, "noderun: the node failed: %s\n", x.redactor.String(res.Err.Error()))
+		fmt.Fprintf(x.stderr, "noderun: the node failed: %s\n", oneLine(x.redactor.String(res.Err.Error())))
 	}
 	if err := writeJSON(x.stdout, out); err != nil {
 		fmt.Fprintf(x.stderr, "noderun: cannot write the result: %v\n", err)
@@ -309,12 +363,11 @@ func (x *execution) writeResult(res runtime.Result) int {
 
 // stream runs --jsonl: items in and out one per line, in constant memory.
 func (x *execution) stream(ctx context.Context, p *runtime.Prepared, dec *json.Decoder) int {
-	w := bufio.NewWriterSize(x.stdout, 1<<16)
-	src := &jsonlSource{dec: dec}
+	w := newFlushingWriter(x.stdout, 100*time.Millisecond)
+	defer w.stop()
+	src := x.jsonlSource(dec)
 	var done, failed atomic.Int64
-	prog := x.progressLine(-1)
-	prog.count = func() (int64, int64) { return done.Load(), failed.Load() }
-	lastFlush := time.Now()
+	prog := x.progressLine(-1, func() (int64, int64) { return done.Load(), failed.Load() })
 	err := p.Stream(ctx, src, func(o runtime.Output) error {
 		for _, it := range o.Items {
 			if it.Error != nil {
@@ -331,10 +384,6 @@ func (x *execution) stream(ctx context.Context, p *runtime.Prepared, dec *json.D
 			}
 		}
 		done.Add(1)
-		if time.Since(lastFlush) > 100*time.Millisecond {
-			lastFlush = time.Now()
-			return w.Flush()
-		}
 		return nil
 	})
 	prog.finish(int(done.Load()), int(failed.Load()))
@@ -344,14 +393,15 @@ func (x *execution) stream(ctx context.Context, p *runtime.Prepared, dec *json.D
 	switch {
 	case errors.As(err, &ie):
 		_ = w.Flush()
+		w.stop()
 		return x.inputFailure(ie)
 	case errors.As(err, &ne):
 		writeJSONLine(w, map[string]any{"error": ne.Info()})
-		fmt.Fprintf(x.stderr, "noderun: the node failed: %s\n", x.redactor.String(ne.Error()))
+		fmt.Fprintf(x.stderr, "noderun: the node failed: %s\n", oneLine(x.redactor.String(ne.Error())))
 		code = exitFailed
 	case err != nil:
 		writeJSONLine(w, map[string]any{"error": &node.ErrorInfo{Name: "Error", Message: x.redactor.String(err.Error())}})
-		fmt.Fprintf(x.stderr, "noderun: %s\n", x.redactor.String(err.Error()))
+		fmt.Fprintf(x.stderr, "noderun: %s\n", oneLine(x.redactor.String(err.Error())))
 		code = exitFailed
 	}
 	if err := w.Flush(); err != nil {
@@ -361,15 +411,129 @@ func (x *execution) stream(ctx context.Context, p *runtime.Prepared, dec *json.D
 	return code
 }
 
+// flushingWriter buffers output lines and flushes them at least every
+// interval, so that a consumer reading the stream sees each line soon
+// after it is written even while the next items are slow, without a
+// write system call per line when they are fast.
+type flushingWriter struct {
+	mu   sync.Mutex
+	w    *bufio.Writer
+	err  error
+	done chan struct{}
+	wg   sync.WaitGroup
+	once sync.Once
+}
+
+func newFlushingWriter(w io.Writer, interval time.Duration) *flushingWriter {
+	f := &flushingWriter{w: bufio.NewWriterSize(w, 1<<16), done: make(chan struct{})}
+	f.wg.Add(1)
+	go func() {
+		defer f.wg.Done()
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-f.done:
+				return
+			case <-t.C:
+				_ = f.Flush()
+			}
+		}
+	}()
+	return f
+}
+
+func (f *flushingWriter) Write(p []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return 0, f.err
+	}
+	n, err := f.w.Write(p)
+	f.err = err
+	return n, err
+}
+
+// Flush writes the buffered output now.
+func (f *flushingWriter) Flush() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err == nil && f.w.Buffered() > 0 {
+		f.err = f.w.Flush()
+	}
+	return f.err
+}
+
+// stop ends the periodic flushing; it does not flush.
+func (f *flushingWriter) stop() {
+	f.once.Do(func() {
+		close(f.done)
+		f.wg.Wait()
+	})
+}
+
+// streamFailure reports a node that failed before any item in --jsonl
+// mode: the one {"error": ...} line.
+func (x *execution) streamFailure(ne *runtime.NodeError) int {
+	fmt.Fprintf(x.stderr, "noderun: the node failed: %s\n", oneLine(x.redactor.String(ne.Error())))
+	if err := writeJSONLine(x.stdout, map[string]any{"error": ne.Info()}); err != nil {
+		fmt.Fprintf(x.stderr, "noderun: cannot write the output: %v\n", err)
+	}
+	return exitFailed
+}
+
+// passThroughStream passes every input item through unchanged, paired to
+// itself, when the node failed before any item but continues on failure
+// (n8n's F7), in --jsonl mode.
+func (x *execution) passThroughStream(dec *json.Decoder) int {
+	w := bufio.NewWriterSize(x.stdout, 1<<16)
+	src := x.jsonlSource(dec)
+	for i := 0; ; i++ {
+		it, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			_ = w.Flush()
+			return x.inputFailure(err)
+		}
+		it.PairedItem = node.Paired(i)
+		if err := writeItemLine(w, it, 0); err != nil {
+			fmt.Fprintf(x.stderr, "noderun: cannot write the output: %v\n", err)
+			return exitFailed
+		}
+	}
+	if err := w.Flush(); err != nil {
+		fmt.Fprintf(x.stderr, "noderun: cannot write the output: %v\n", err)
+		return exitFailed
+	}
+	return exitOK
+}
+
 // jsonlSource reads one item per JSON value after the request line.
 type jsonlSource struct {
 	dec   *json.Decoder
 	index int
+	// fill, when set, rewrites each item's JSON (the --sim placeholders).
+	fill func(any) any
+}
+
+// jsonlSource returns the item source of --jsonl: with --sim, the
+// simulator's placeholders are filled in on every item line, as they are
+// in the request line.
+func (x *execution) jsonlSource(dec *json.Decoder) *jsonlSource {
+	src := &jsonlSource{dec: dec}
+	if x.sim != nil {
+		src.fill = x.sim.substituteValue
+	}
+	return src
 }
 
 func (s *jsonlSource) Next() (node.Item, error) {
-	var raw json.RawMessage
-	if err := s.dec.Decode(&raw); err != nil {
+	// One decode straight into the item: the input is most of the
+	// stream's parsing work.
+	var it node.Item
+	if err := s.dec.Decode(&it); err != nil {
 		if err == io.EOF {
 			if s.index == 0 {
 				s.index++
@@ -377,9 +541,12 @@ func (s *jsonlSource) Next() (node.Item, error) {
 			}
 			return node.Item{}, io.EOF
 		}
-		return node.Item{}, inputErrorf("item %d: %s", s.index, describeJSONError(raw, err))
+		return node.Item{}, inputErrorf("item %d: %s", s.index, describeJSONError(nil, err))
 	}
-	it, err := decodeItem(raw, s.index)
+	err := checkItemJSON(it, fmt.Sprintf("item %d", s.index))
+	if err == nil && s.fill != nil {
+		it.JSON = s.fill(it.JSON)
+	}
 	s.index++
 	return it, err
 }
@@ -388,7 +555,7 @@ func (s *jsonlSource) Next() (node.Item, error) {
 func (x *execution) dryRun(ctx context.Context, p *runtime.Prepared, req *execRequest, dec *json.Decoder) int {
 	items := req.Items
 	if x.flags.jsonl {
-		src := &jsonlSource{dec: dec}
+		src := x.jsonlSource(dec)
 		for {
 			it, err := src.Next()
 			if err == io.EOF {

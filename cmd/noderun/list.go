@@ -37,7 +37,15 @@ func runList(_ context.Context, a *app, args []string) int {
 			fmt.Fprintf(a.stderr, "noderun list: %s: %v\n", name, err)
 			return exitFailed
 		}
-		out = append(out, listedNode{Name: name, Summary: e.Summary, Resources: nt.Description.Resources(), Operations: nt.Description.Operations()})
+		n := listedNode{Name: name, Summary: e.Summary, Resources: nt.Description.Resources(), Operations: nt.Description.Operations()}
+		// A node without resources (the typed node) lists [] rather than null.
+		if n.Resources == nil {
+			n.Resources = []string{}
+		}
+		if n.Operations == nil {
+			n.Operations = []node.Operation{}
+		}
+		out = append(out, n)
 	}
 	if *only != "" && len(out) == 0 {
 		fmt.Fprintf(a.stderr, "noderun list: unknown node %q%s\n", *only, suggest(*only, a.registry.Names()))

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/noderun/noderun/nodes"
@@ -58,6 +59,9 @@ func commands() map[string]command {
 
 // run is main without the process: it returns the exit status.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// Request workers log and the progress ticker prints concurrently;
+	// one lock keeps their lines whole and makes any writer safe to pass.
+	stderr = &lockedWriter{w: stderr}
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, registry: nodes.Builtin()}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		a.usage()
@@ -72,6 +76,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitInput
 	}
 	return cmd.run(ctx, a, args[1:])
+}
+
+// lockedWriter serialises writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 func commandNames() []string {

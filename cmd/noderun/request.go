@@ -8,7 +8,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/noderun/noderun/node"
@@ -78,7 +81,11 @@ func inputErrorf(format string, args ...any) error {
 func decodeRequest(data []byte, allowItems bool) (*execRequest, error) {
 	var probe map[string]json.RawMessage
 	if err := json.Unmarshal(data, &probe); err != nil {
-		return nil, inputErrorf("the request is not a JSON object: %s", describeJSONError(data, err))
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field == "" {
+			return nil, inputErrorf("the request must be one JSON object, not %s", te.Value)
+		}
+		return nil, inputErrorf("the request is not valid JSON: %s", describeJSONError(data, err))
 	}
 	var unknown []string
 	for k := range probe {
@@ -111,8 +118,13 @@ func decodeRequest(data []byte, allowItems bool) (*execRequest, error) {
 		return nil, inputErrorf(`the request sets both "node" and "descriptor": choose one`)
 	}
 	for i, it := range req.Items {
-		if it.JSON == nil {
-			return nil, inputErrorf("items[%d] has no \"json\": each item is {\"json\": {...}}", i)
+		if err := checkItemJSON(it, fmt.Sprintf("items[%d]", i)); err != nil {
+			return nil, err
+		}
+	}
+	if raw, ok := probe["settings"]; ok {
+		if err := checkSettings(raw); err != nil {
+			return nil, err
 		}
 	}
 	return &req, nil
@@ -123,21 +135,56 @@ func describeJSONError(data []byte, err error) string {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
+	case errors.As(err, &se) && data == nil:
+		// A stream decoder's error: the offset counts from the input's start.
+		return fmt.Sprintf("%v at byte %d of the input", se, se.Offset)
 	case errors.As(err, &se):
 		line, col := position(data, se.Offset)
 		return fmt.Sprintf("%v at line %d, column %d", se, line, col)
+	case errors.As(err, &te) && data == nil:
+		// A stream decoder's type error counts from the value's start.
+		return fmt.Sprintf("%s must be %s, not %s", strconv.Quote(te.Field), jsonKind(te.Type), te.Value)
 	case errors.As(err, &te):
 		line, col := position(data, te.Offset)
-		return fmt.Sprintf("%q must be %s, not %s (line %d, column %d)", te.Field, te.Type, te.Value, line, col)
+		what := "the value"
+		if te.Field != "" {
+			what = strconv.Quote(te.Field)
+		}
+		return fmt.Sprintf("%s must be %s, not %s (line %d, column %d)", what, jsonKind(te.Type), te.Value, line, col)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return "the input ended before the JSON was complete"
 	}
 	return err.Error()
 }
 
+// jsonKind names a Go type by the JSON value it decodes from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "another type"
+}
+
+// position turns the offset encoding/json reports (the bytes read up to
+// and including the offending one) into a 1-based line and column of
+// that byte.
 func position(data []byte, offset int64) (line, col int) {
 	line, col = 1, 1
-	for i := int64(0); i < offset && i < int64(len(data)); i++ {
+	for i := int64(0); i < offset-1 && i < int64(len(data)); i++ {
 		if data[i] == '\n' {
 			line, col = line+1, 1
 		} else {
@@ -147,16 +194,66 @@ func position(data []byte, offset int64) (line, col int) {
 	return line, col
 }
 
-// decodeItem decodes one JSONL item line.
-func decodeItem(raw json.RawMessage, index int) (node.Item, error) {
-	var it node.Item
-	if err := json.Unmarshal(raw, &it); err != nil {
-		return it, inputErrorf("item %d is not {\"json\": ...}: %s", index, describeJSONError(raw, err))
-	}
+// checkItemJSON requires an input item's "json" to be an object, as n8n's
+// items are.
+func checkItemJSON(it node.Item, where string) error {
 	if it.JSON == nil {
-		return it, inputErrorf("item %d has no \"json\": each line is {\"json\": {...}}", index)
+		return inputErrorf("%s has no \"json\": each item is {\"json\": {...}}", where)
 	}
-	return it, nil
+	if _, ok := it.JSON.(map[string]any); !ok {
+		return inputErrorf("%s: \"json\" must be an object, not %s", where, jsonValueKind(it.JSON))
+	}
+	return nil
+}
+
+func jsonValueKind(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case float64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case []any:
+		return "an array"
+	}
+	return "null"
+}
+
+// settingsFields are the keys of "settings", for typo suggestions.
+var settingsFields = []string{"continueOnFail", "onError", "retryOnFail", "maxTries", "waitBetweenTries",
+	"alwaysOutputData", "executeOnce"}
+
+// checkSettings rejects unknown settings keys and onError values: a
+// misspelt continue-on-fail would otherwise stop the run at the first
+// failed item.
+func checkSettings(raw json.RawMessage) error {
+	var probe map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &probe); err != nil {
+		return nil // the typed decode reports it with its position
+	}
+	keys := make([]string, 0, len(probe))
+	for k := range probe {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !slices.Contains(settingsFields, k) {
+			return inputErrorf("unknown key %q in \"settings\"%s; the settings are %s", k, suggest(k, settingsFields), strings.Join(settingsFields, ", "))
+		}
+	}
+	if v, ok := probe["onError"]; ok {
+		var onError string
+		if json.Unmarshal(v, &onError) == nil {
+			switch onError {
+			case "", node.OnErrorStop, node.OnErrorContinueRegularOutput, node.OnErrorContinueErrorOutput:
+			default:
+				choices := []string{node.OnErrorStop, node.OnErrorContinueRegularOutput, node.OnErrorContinueErrorOutput}
+				return inputErrorf("settings.onError %q is not a choice%s: use %s", onError, suggest(onError, choices), strings.Join(choices, ", "))
+			}
+		}
+	}
+	return nil
 }
 
 // lookup is expr.NodeLookup over the request's "nodes".

@@ -1,14 +1,13 @@
 package main
 
 import (
-	"encoding/json"
-	"fmt"
 	"os"
 	"sort"
 	"strings"
 
 	"github.com/noderun/noderun/node"
 	"github.com/noderun/noderun/runtime"
+	"github.com/noderun/noderun/schema"
 )
 
 // nodeType resolves the request's node: a built-in by name, or a
@@ -119,12 +118,10 @@ func loadCredentialType(path string) (*node.CredentialType, error) {
 	if err != nil {
 		return nil, inputErrorf("cannot read the credential type: %v", err)
 	}
-	var c node.CredentialType
-	if err := json.Unmarshal(data, &c); err != nil {
-		return nil, inputErrorf("the credential type %s is not valid JSON: %v", path, err)
-	}
-	if c.Name == "" {
-		return nil, fmt.Errorf("the credential type %s has no name", path)
+	var v schema.Validator
+	c, diags := v.ValidateCredentialType(data)
+	if diags.HasErrors() {
+		return nil, inputErrorf("the credential type %s is invalid:\n%s", path, formatDiagnostics(diags.Errors()))
 	}
 	return &c, nil
 }

@@ -72,6 +72,33 @@ func (s *simSession) substitute(data []byte) []byte {
 	return []byte(text)
 }
 
+// substituteValue replaces @SIM_...@ placeholders in every string of a
+// decoded JSON value (keys included), in place where it can.
+func (s *simSession) substituteValue(v any) any {
+	switch t := v.(type) {
+	case string:
+		if strings.Contains(t, "@SIM_") {
+			return string(s.substitute([]byte(t)))
+		}
+		return t
+	case map[string]any:
+		for k, x := range t {
+			nk := s.substituteValue(k).(string)
+			if nk != k {
+				delete(t, k)
+			}
+			t[nk] = s.substituteValue(x)
+		}
+		return t
+	case []any:
+		for i, x := range t {
+			t[i] = s.substituteValue(x)
+		}
+		return t
+	}
+	return v
+}
+
 // startSim starts the simulator for exec --sim and points the Chatwoot
 // credential at it. Without a token, it picks the seeded token the
 // operation's API family needs.

@@ -78,6 +78,9 @@ func runValidate(_ context.Context, a *app, args []string) int {
 			fmt.Fprintf(a.stderr, "noderun validate: --kind must be node, credential or auto, not %q\n", *kind)
 			return exitInput
 		}
+		if diags == nil {
+			diags = schema.Diagnostics{} // [] in --json, not null
+		}
 		report[path] = diags
 		if diags.HasErrors() {
 			code = exitFailed
