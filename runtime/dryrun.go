@@ -2,7 +2,7 @@ package runtime
 
 import (
 	"context"
-	"encoding/json"
+	"io"
 
 	"github.com/noderun/noderun/node"
 	"github.com/noderun/noderun/runtime/expr"
@@ -25,38 +25,63 @@ type DryRequest struct {
 // a paginated operation is shown.
 func (p *Prepared) DryRun(ctx context.Context, items []node.Item) []DryRequest {
 	items = defaultItems(items)
-	if p.settings.ExecuteOnce {
-		items = items[:1]
-	}
 	out := make([]DryRequest, 0, len(items))
+	_ = p.dryRun(ctx, &SliceSource{Items: items}, expr.Items(items), func(r DryRequest) error {
+		out = append(out, r)
+		return nil
+	})
+	return out
+}
+
+// DryRunStream is DryRun over a stream of items, in constant memory: each
+// request is passed to emit as soon as it is built. As in Stream, $input
+// sees only the current item. It returns src's or emit's error.
+func (p *Prepared) DryRunStream(ctx context.Context, src ItemSource, emit func(DryRequest) error) error {
+	return p.dryRun(ctx, src, nil, emit)
+}
+
+func (p *Prepared) dryRun(ctx context.Context, src ItemSource, input expr.Input, emit func(DryRequest) error) error {
 	r := p.redactor()
-	for i, item := range items {
+	for i := 0; ; i++ {
+		item, err := src.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		in := input
+		if in == nil {
+			in = expr.Items{item}
+		}
 		dr := DryRequest{ItemIndex: i}
-		ic := p.newItemContext(i, item, expr.Items(items))
+		ic := p.newItemContext(i, item, in)
 		hr, err := ic.dryBuild(ctx)
 		if err != nil {
 			ne := operationError(err, i, "")
 			dr.Error = p.redactNodeError(ne).Info()
-			out = append(out, dr)
-			continue
-		}
-		dr.Method = hr.method
-		dr.URL = r.String(hr.url)
-		dr.Headers = make(map[string]string, len(hr.headers))
-		for _, h := range hr.headers {
-			dr.Headers[h.name] = r.String(h.value)
-		}
-		if hr.body != nil {
-			var v any
-			if json.Unmarshal(hr.body, &v) == nil {
-				dr.Body = redactValue(r.String, v)
-			} else {
-				dr.Body = r.String(string(hr.body))
+		} else {
+			dr.Method = hr.method
+			dr.URL = r.String(hr.url)
+			dr.Headers = make(map[string]string, len(hr.headers))
+			for _, h := range hr.headers {
+				dr.Headers[h.name] = r.String(h.value)
+			}
+			if hr.body != nil {
+				if v, err := node.ParseJSON(hr.body); err == nil {
+					dr.Body = redactValue(r.String, v)
+				} else {
+					dr.Body = r.String(string(hr.body))
+				}
 			}
 		}
-		out = append(out, dr)
+		if err := emit(dr); err != nil {
+			return err
+		}
+		if p.settings.ExecuteOnce {
+			return nil
+		}
 	}
-	return out
 }
 
 func (ic *itemContext) dryBuild(ctx context.Context) (*httpRequest, error) {

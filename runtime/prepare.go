@@ -395,8 +395,13 @@ func unknownOption(prop *node.Property, value any) string {
 		}
 	}
 	msg := fmt.Sprintf("Parameter %q has no option %q.", prop.DisplayName, got)
-	if close := closest(got, names, 3); len(close) > 0 {
+	switch close := closest(got, names, 3); {
+	case len(close) > 0:
 		msg += fmt.Sprintf(" Did you mean %s?", quoteList(close))
+	case len(names) <= 12:
+		msg += fmt.Sprintf(" The options are %s.", quoteList(names))
+	default:
+		msg += fmt.Sprintf(" It has %d options, such as %s.", len(names), quoteList(names[:5]))
 	}
 	return msg
 }

@@ -553,32 +553,23 @@ func (s *jsonlSource) Next() (node.Item, error) {
 
 // dryRun prints the requests that would be sent.
 func (x *execution) dryRun(ctx context.Context, p *runtime.Prepared, req *execRequest, dec *json.Decoder) int {
-	items := req.Items
 	if x.flags.jsonl {
-		src := x.jsonlSource(dec)
-		for {
-			it, err := src.Next()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return x.inputFailure(err)
-			}
-			items = append(items, it)
-		}
-	}
-	reqs := p.DryRun(ctx, items)
-	if x.flags.jsonl {
+		// Streamed: each request is written as soon as it is built, so a
+		// dry run of millions of items holds one at a time.
 		w := bufio.NewWriter(x.stdout)
-		for _, r := range reqs {
-			writeJSONLine(w, r)
+		err := p.DryRunStream(ctx, x.jsonlSource(dec), func(r runtime.DryRequest) error {
+			return writeJSONLine(w, r)
+		})
+		if err != nil {
+			_ = w.Flush()
+			return x.inputFailure(err)
 		}
 		if err := w.Flush(); err != nil {
 			return exitFailed
 		}
 		return exitOK
 	}
-	writeJSON(x.stdout, map[string]any{"requests": reqs})
+	writeJSON(x.stdout, map[string]any{"requests": p.DryRun(ctx, req.Items)})
 	return exitOK
 }
 
