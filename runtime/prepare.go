@@ -390,12 +390,14 @@ func unknownOption(prop *node.Property, value any) string {
 	}
 	names := make([]string, 0, len(prop.Choices))
 	for _, c := range prop.Choices {
-		if s, ok := c.Value.(string); ok && !strings.HasPrefix(s, "__") {
-			names = append(names, s)
+		if s, ok := c.Value.(string); ok && strings.HasPrefix(s, "__") {
+			continue // n8n's generated Custom API Call
 		}
+		names = append(names, jsString(c.Value))
 	}
 	msg := fmt.Sprintf("Parameter %q has no option %q.", prop.DisplayName, got)
 	switch close := closest(got, names, 3); {
+	case len(names) == 0:
 	case len(close) > 0:
 		msg += fmt.Sprintf(" Did you mean %s?", quoteList(close))
 	case len(names) <= 12:
@@ -407,6 +409,9 @@ func unknownOption(prop *node.Property, value any) string {
 }
 
 func quoteList(list []string) string {
+	if len(list) == 0 {
+		return ""
+	}
 	q := make([]string, len(list))
 	for i, s := range list {
 		q[i] = strconv.Quote(s)
