@@ -396,6 +396,13 @@ func unknownOption(prop *node.Property, value any) string {
 		names = append(names, jsString(c.Value))
 	}
 	msg := fmt.Sprintf("Parameter %q has no option %q.", prop.DisplayName, got)
+	for _, c := range prop.Choices {
+		if jsString(c.Value) == got {
+			// Same text, other type: options match with strict equality (R4).
+			return fmt.Sprintf("Parameter %q has no option %s (%s); its option is %s (%s).",
+				prop.DisplayName, jsonText(value), jsTypeName(value), jsonText(c.Value), jsTypeName(c.Value))
+		}
+	}
 	switch close := closest(got, names, 3); {
 	case len(names) == 0:
 	case len(close) > 0:
@@ -406,6 +413,28 @@ func unknownOption(prop *node.Property, value any) string {
 		msg += fmt.Sprintf(" It has %d options, such as %s.", len(names), quoteList(names[:5]))
 	}
 	return msg
+}
+
+func jsonText(v any) string {
+	b, err := node.AppendJSON(nil, v)
+	if err != nil {
+		return jsString(v)
+	}
+	return string(b)
+}
+
+func jsTypeName(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case float64, int, int64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+	return "an object"
 }
 
 func quoteList(list []string) string {
