@@ -475,8 +475,8 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 	if methodSet && method == "GET" {
 		body = nil // axios never sends a body with an explicit GET
 	}
-	if o, ok := body.(*object); ok && o.Len() == 0 {
-		body = nil // {} is never sent (R11)
+	if !sendsBody(body) {
+		body = nil // {} is never sent (R11), nor is any other empty body
 	}
 	hr := &httpRequest{method: method, timeout: r.timeout, proxy: r.proxy, skipTLS: r.skipTLS,
 		noRedirects: r.disableRedirects, rawBody: r.encoding == "arraybuffer", ignoreHTTPErrors: r.ignoreHTTPErrors}
@@ -552,6 +552,24 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 		}
 	}
 	return hr, nil
+}
+
+// sendsBody is n8n's test before it hands a body to axios: only a
+// non-empty string, array or object is sent; {}, [], "", null, numbers and
+// booleans are not. An object whose values are all undefined still has
+// keys, so it is sent as {} (R11 [v]).
+func sendsBody(body any) bool {
+	switch t := body.(type) {
+	case string:
+		return t != ""
+	case []any:
+		return len(t) > 0
+	case *object:
+		return t.Len() > 0
+	case map[string]any:
+		return len(t) > 0
+	}
+	return false
 }
 
 // headerValue stringifies a header value as axios does (R14): undefined,

@@ -259,6 +259,8 @@ func classifyNetworkError(err error, timeoutMs int) (code, text string) {
 		return codeDNSTemporary, "getaddrinfo EAI_AGAIN " + dnsErr.Name
 	case errors.Is(err, context.DeadlineExceeded):
 		return codeTimedOut, text
+	case errors.Is(err, errReplayStopped):
+		return codeConnReset, "socket hang up"
 	case errors.Is(err, io.EOF):
 		// The server closed the connection before answering: Node.js
 		// reports "socket hang up" with code ECONNRESET.

@@ -147,6 +147,7 @@ func (p *Prepared) run(parent context.Context, src ItemSource, input expr.Input,
 				if total < 0 {
 					d := <-dispatched
 					total, dispatchErr = d.count, d.err
+					dispatched = nil // consumed: the drain below must not wait for it again
 				}
 				if next != total && failure == nil {
 					failure = parent.Err()

@@ -10,12 +10,14 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/time/rate"
 
@@ -107,6 +109,44 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 			req.Header.Del(h)
 		}
 	}
+	return redirectAsAxios(req, via)
+}
+
+// redirectAsAxios makes the next hop what axios (follow-redirects) sends:
+// only a POST answered 301/302, or any method but GET/HEAD answered 303,
+// becomes a GET without body; any other 301/302/303 repeats the method,
+// the body and the Content-* headers (testdata/parity 552). Go would turn
+// every 301/302/303 into a body-less GET without Content-Type. Go also
+// adds a Referer, which axios never sends and which would carry the
+// previous URL, query included, to the next host.
+func redirectAsAxios(req *http.Request, via []*http.Request) error {
+	prev := via[len(via)-1]
+	if _, explicit := via[0].Header["Referer"]; !explicit {
+		req.Header.Del("Referer")
+	}
+	if req.Response == nil {
+		return nil
+	}
+	switch code := req.Response.StatusCode; {
+	case code == http.StatusTemporaryRedirect || code == http.StatusPermanentRedirect:
+		return nil // Go repeats method, body and headers, as axios does
+	case (code == http.StatusMovedPermanently || code == http.StatusFound) && prev.Method == http.MethodPost,
+		code == http.StatusSeeOther && prev.Method != http.MethodGet && prev.Method != http.MethodHead:
+		return nil // both switch to a GET without body or Content-* headers
+	}
+	req.Method = prev.Method
+	if prev.GetBody != nil && prev.ContentLength != 0 {
+		body, err := prev.GetBody()
+		if err != nil {
+			return err
+		}
+		req.Body, req.GetBody, req.ContentLength = body, prev.GetBody, prev.ContentLength
+	}
+	for k, vs := range prev.Header {
+		if _, ok := req.Header[k]; !ok && strings.HasPrefix(http.CanonicalHeaderKey(k), "Content-") {
+			req.Header[k] = vs
+		}
+	}
 	return nil
 }
 
@@ -120,6 +160,49 @@ func redactURL(u *url.URL) string {
 	c.User = nil
 	c.RawQuery = ""
 	return c.String()
+}
+
+// errReplayStopped is the failure of a request whose connections kept
+// failing before the response: the replay guard stopped Go's transport
+// from trying yet another one.
+var errReplayStopped = errors.New("the server closed the connection before answering, twice")
+
+// replayGuard bounds the replays Go's HTTP/1 transport makes on its own:
+// when a reused keep-alive connection fails before the response, it sends
+// an idempotent request (or one it has not written) again on another
+// pooled connection, and against a server that resets that request every
+// time it goes on through the whole pool — dozens of requests per attempt.
+// One replay is kept, for the connection a server closed just as the
+// request went out; a second is stopped before it is written, so that
+// RetryPolicy alone decides how often a failing request is repeated.
+type replayGuard struct {
+	conns   atomic.Int32 // connections taken since the last response
+	stopped atomic.Bool
+	cancel  context.CancelFunc
+}
+
+func (g *replayGuard) trace() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) {
+			// HTTP/2 retries only requests the server did not process,
+			// a bounded number of times, on a shared connection.
+			if isHTTP2(info.Conn) || g.conns.Add(1) <= 2 {
+				return
+			}
+			g.stopped.Store(true)
+			g.cancel()
+			// The connection is this request's alone until its response:
+			// closing it keeps the request off the wire, which cancelling
+			// alone may not.
+			_ = info.Conn.Close()
+		},
+		GotFirstResponseByte: func() { g.conns.Store(0) }, // a redirect's next hop starts afresh
+	}
+}
+
+func isHTTP2(c net.Conn) bool {
+	tc, ok := c.(*tls.Conn)
+	return ok && tc.ConnectionState().NegotiatedProtocol == "h2"
 }
 
 // response is a received HTTP response with its body read.
@@ -136,10 +219,62 @@ func (r *response) value() any {
 	if len(r.body) == 0 {
 		return ""
 	}
-	if v, err := node.ParseJSON(r.body); err == nil {
+	body := wellFormedUTF8(r.body)
+	if v, err := node.ParseJSON(body); err == nil {
 		return v
 	}
-	return string(r.body)
+	return string(body)
+}
+
+// wellFormedUTF8 decodes a body as Node.js does before JSON.parse: each
+// maximal ill-formed subsequence becomes one U+FFFD (WHATWG Encoding), so
+// a Latin-1 server's bytes reach expressions and output as valid text.
+func wellFormedUTF8(b []byte) []byte {
+	if utf8.Valid(b) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		if r == utf8.RuneError && n == 1 {
+			n = illFormedLen(b)
+			out = append(out, "\uFFFD"...)
+		} else {
+			out = append(out, b[:n]...)
+		}
+		b = b[n:]
+	}
+	return out
+}
+
+// illFormedLen is the length of the maximal subpart at the start of b:
+// the longest prefix of a well-formed sequence (at least one byte).
+func illFormedLen(b []byte) int {
+	lo, hi, need := byte(0x80), byte(0xBF), 0
+	switch c := b[0]; {
+	case c >= 0xC2 && c <= 0xDF:
+		need = 1
+	case c == 0xE0:
+		lo, need = 0xA0, 2
+	case c == 0xED:
+		hi, need = 0x9F, 2
+	case c >= 0xE1 && c <= 0xEF:
+		need = 2
+	case c == 0xF0:
+		lo, need = 0x90, 3
+	case c == 0xF4:
+		hi, need = 0x8F, 3
+	case c >= 0xF1 && c <= 0xF3:
+		need = 3
+	}
+	n := 1
+	for ; n <= need && n < len(b); n++ {
+		if b[n] < lo || b[n] > hi {
+			break
+		}
+		lo, hi = 0x80, 0xBF
+	}
+	return n
 }
 
 // headerMap is $response.headers: lower-case names, values joined.
@@ -179,6 +314,8 @@ func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest) (*response, err
 	})
 	defer timer.Stop()
 	ctx = context.WithValue(ctx, policyKey{}, &requestPolicy{noRedirects: hr.noRedirects, credentialHeaders: hr.credentialHeaders})
+	guard := &replayGuard{cancel: cancel}
+	ctx = httptrace.WithClientTrace(ctx, guard.trace())
 	var body io.Reader
 	if hr.body != nil {
 		body = bytes.NewReader(hr.body)
@@ -199,6 +336,9 @@ func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest) (*response, err
 	if err != nil {
 		if timedOut.Load() {
 			return nil, fmt.Errorf("%w: %v", errTimeout, err)
+		}
+		if guard.stopped.Load() {
+			return nil, errReplayStopped
 		}
 		return nil, err
 	}
@@ -385,6 +525,10 @@ func (p *Prepared) send(ctx context.Context, hr *httpRequest) (*response, error)
 					Description: tooLarge.Error() + "; raise Engine.MaxResponseBytes (CLI: --max-response-bytes) to accept it", Cause: err}
 			}
 			ne = networkError(p.redactErr(err), int(hr.timeout/time.Millisecond), withCredential)
+			// Go's transport replays a POST or PATCH only when it wrote
+			// nothing of it (or the caller sent an Idempotency-Key), so a
+			// stopped replay is safe to retry whatever the method.
+			ne.unsent = ne.unsent || errors.Is(err, errReplayStopped)
 		case (resp.status < 200 || resp.status > 299) && !hr.ignoreHTTPErrors:
 			ne = httpError(resp.status, resp.value(), withCredential)
 			ne.status = resp.status

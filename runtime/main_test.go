@@ -1,0 +1,15 @@
+package runtime_test
+
+import (
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// TestMain fails the package when a test leaves a goroutine behind: every
+// run must finish its workers, dispatcher and requests before it returns.
+// Tests close their engines' idle keep-alive connections in cleanup (see
+// newEngine), so pooled connections do not count as leaks.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
