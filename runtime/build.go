@@ -20,15 +20,37 @@ import (
 type itemContext struct {
 	p     *Prepared
 	index int
+	item  node.Item
 	base  expr.Scope
 	// cache holds resolved top-level parameters, so each expression is
-	// evaluated once per item however often it is read.
-	cache     map[string]any
-	resolving map[string]bool
+	// evaluated once per item however often it is read; a handful per item,
+	// so a slice beats a map.
+	cache []resolvedParameter
+	// resolving lists the parameters being resolved, to catch cycles.
+	resolving []string
+	// step, post and page are scratch scopes for routing steps,
+	// postReceive actions and pagination: reused, so that evaluating an
+	// expression does not allocate a scope.
+	step, post, postItem, page expr.Scope
 }
 
+// resolvedParameter is one cached $parameter value.
+type resolvedParameter struct {
+	name  string
+	value any
+}
+
+// newItemContext takes an item context from the run's pool; give it back
+// with releaseItemContext once nothing refers to it.
 func (p *Prepared) newItemContext(index int, item node.Item, input expr.Input) *itemContext {
-	ic := &itemContext{p: p, index: index}
+	ic, _ := p.contexts.Get().(*itemContext)
+	if ic == nil {
+		ic = &itemContext{}
+	}
+	*ic = itemContext{p: p, index: index, cache: ic.cache[:0], resolving: ic.resolving[:0], item: item}
+	if input == nil {
+		input = ic // a streamed item: $input is the item itself
+	}
 	ic.base = expr.Scope{
 		JSON:          item.JSON,
 		Binary:        item.Binary,
@@ -48,35 +70,48 @@ func (p *Prepared) newItemContext(index int, item node.Item, input expr.Input) *
 	return ic
 }
 
+// releaseItemContext returns an item context to the run's pool.
+func (p *Prepared) releaseItemContext(ic *itemContext) {
+	clear(ic.cache)
+	*ic = itemContext{cache: ic.cache[:0], resolving: ic.resolving[:0]}
+	p.contexts.Put(ic)
+}
+
+// Len and Item make an item context the $input of a streamed item, which
+// sees only itself.
+func (ic *itemContext) Len() int { return 1 }
+
+// Item implements expr.Input.
+func (ic *itemContext) Item(int) node.Item { return ic.item }
+
 // Parameter implements expr.Parameters: $parameter["name"] for this item.
 func (ic *itemContext) Parameter(ctx context.Context, name string) (any, bool, error) {
-	raw, ok := ic.p.parameters[name]
+	raw, ok := ic.p.compiledParameters[name]
 	if !ok {
 		return nil, false, nil
 	}
-	if !containsExpression(raw) {
+	if _, isExpr := raw.(*expr.Expression); !isExpr && !containsExpression(raw) {
 		return raw, true, nil
 	}
-	if v, ok := ic.cache[name]; ok {
-		return v, true, nil
+	for _, c := range ic.cache {
+		if c.name == name {
+			return c.value, true, nil
+		}
 	}
-	if ic.resolving[name] {
-		return nil, true, fmt.Errorf("parameter %q refers to itself through $parameter", name)
+	for _, r := range ic.resolving {
+		if r == name {
+			return nil, true, fmt.Errorf("parameter %q refers to itself through $parameter", name)
+		}
 	}
-	if ic.resolving == nil {
-		ic.resolving = map[string]bool{}
-	}
-	ic.resolving[name] = true
-	scope := ic.base
-	v, err := ic.p.engine.exprs.Resolve(ctx, raw, &scope)
-	delete(ic.resolving, name)
+	ic.resolving = append(ic.resolving, name)
+	// ic.base is never changed after the item context is built, so it can
+	// be shared with nested evaluations.
+	v, err := ic.resolve(ctx, raw, &ic.base)
+	ic.resolving = ic.resolving[:len(ic.resolving)-1]
 	if err != nil {
 		return nil, true, err
 	}
-	if ic.cache == nil {
-		ic.cache = make(map[string]any, 4)
-	}
-	ic.cache[name] = v
+	ic.cache = append(ic.cache, resolvedParameter{name, v})
 	return v, true, nil
 }
 
@@ -94,25 +129,32 @@ func (ic *itemContext) nodeParameter(ctx context.Context, path string) (any, err
 	if !ok {
 		return expr.Undefined, nil
 	}
-	return ic.resolve(ctx, raw, ic.base)
+	return ic.resolve(ctx, raw, &ic.base)
 }
 
 // resolve evaluates a raw value with the given scope; values without an
 // expression are returned as they are, without a copy.
-func (ic *itemContext) resolve(ctx context.Context, raw any, scope expr.Scope) (any, error) {
+func (ic *itemContext) resolve(ctx context.Context, raw any, scope *expr.Scope) (any, error) {
+	if x, ok := raw.(*expr.Expression); ok {
+		return x.Eval(ctx, scope)
+	}
 	if !containsExpression(raw) {
 		return raw, nil
 	}
-	return ic.p.engine.exprs.Resolve(ctx, raw, &scope)
+	return ic.p.engine.exprs.Resolve(ctx, raw, scope)
 }
 
 // resolveObjectAsString evaluates in n8n's "object as string" mode (E7).
-func (ic *itemContext) resolveObjectAsString(ctx context.Context, raw any, scope expr.Scope) (any, error) {
-	s, ok := raw.(string)
-	if !ok || !strings.HasPrefix(s, "=") {
-		return ic.resolve(ctx, raw, scope)
+func (ic *itemContext) resolveObjectAsString(ctx context.Context, raw any, scope *expr.Scope) (any, error) {
+	switch x := raw.(type) {
+	case *expr.Expression:
+		return x.EvalObjectAsString(ctx, scope)
+	case string:
+		if strings.HasPrefix(x, "=") {
+			return ic.p.engine.exprs.Compile(x).EvalObjectAsString(ctx, scope)
+		}
 	}
-	return ic.p.engine.exprs.Compile(s).EvalObjectAsString(ctx, &scope)
+	return ic.resolve(ctx, raw, scope)
 }
 
 // requestData is one item's request as routing builds it (R1-R9), before
@@ -158,7 +200,7 @@ func (ic *itemContext) build(ctx context.Context) (*requestData, error) {
 		}
 	}
 	for _, k := range p.defaults {
-		v, err := ic.resolve(ctx, k.value, ic.base)
+		v, err := ic.resolve(ctx, k.value, &ic.base)
 		if err != nil {
 			return nil, operationError(err, ic.index, "requestDefaults."+k.key)
 		}
@@ -220,8 +262,8 @@ func (r *requestData) mergeKey(key string, v any) {
 func mergeInto(dst *object, v any) {
 	switch t := v.(type) {
 	case *object:
-		for _, k := range t.keys {
-			mergeKey(dst, k, t.vals[k])
+		for _, f := range t.fields {
+			mergeKey(dst, f.key, f.val)
 		}
 	case map[string]any:
 		for _, k := range sortedKeys(t) {
@@ -259,7 +301,8 @@ func (r *requestData) set(key string, v any) {
 
 // apply adds one routing contribution to the item's request (R6-R9).
 func (ic *itemContext) apply(ctx context.Context, r *requestData, s *step) error {
-	scope := ic.base
+	scope := &ic.step
+	*scope = ic.base
 	var value any = expr.Undefined
 	if s.isProperty {
 		v, err := ic.nodeParameter(ctx, s.path)
@@ -271,7 +314,7 @@ func (ic *itemContext) apply(ctx context.Context, r *requestData, s *step) error
 	}
 	if s.hasParent {
 		raw, _ := params.GetPath(ic.p.parameters, s.parentPath)
-		parent, err := ic.resolve(ctx, raw, ic.base)
+		parent, err := ic.resolve(ctx, raw, &ic.base)
 		if err != nil {
 			return operationError(err, ic.index, s.parentPath)
 		}
@@ -284,7 +327,7 @@ func (ic *itemContext) apply(ctx context.Context, r *requestData, s *step) error
 		}
 		r.mergeKey(k.key, v)
 	}
-	if s.send != nil && !s.skipSend && s.send.Property != "" {
+	if s.send != nil && !s.skipSend && s.sendProperty != nil && s.sendProperty != "" {
 		if err := ic.send(ctx, r, s, value, scope); err != nil {
 			return err
 		}
@@ -345,21 +388,21 @@ func (ic *itemContext) apply(ctx context.Context, r *requestData, s *step) error
 }
 
 // send puts the property's value into the body or query (R8).
-func (ic *itemContext) send(ctx context.Context, r *requestData, s *step, value any, scope expr.Scope) error {
-	nameValue, err := ic.resolveObjectAsString(ctx, s.send.Property, scope)
+func (ic *itemContext) send(ctx context.Context, r *requestData, s *step, value any, scope *expr.Scope) error {
+	nameValue, err := ic.resolveObjectAsString(ctx, s.sendProperty, scope)
 	if err != nil {
 		return operationError(err, ic.index, s.path)
 	}
 	name := jsString(nameValue)
 	v := value
 	switch {
-	case s.sendOnce != nil && truthy(s.send.Value):
+	case s.sendOnce != nil && truthy(s.sendValue):
 		s.sendOnce.once.Do(func() {
-			s.sendOnce.value, s.sendOnce.err = ic.resolve(ctx, s.send.Value, scope)
+			s.sendOnce.value, s.sendOnce.err = ic.resolve(ctx, s.sendValue, scope)
 		})
 		v, err = s.sendOnce.value, s.sendOnce.err
-	case truthy(s.send.Value):
-		v, err = ic.resolve(ctx, s.send.Value, scope)
+	case truthy(s.sendValue):
+		v, err = ic.resolve(ctx, s.sendValue, scope)
 	}
 	if err != nil {
 		return operationError(err, ic.index, s.path)
@@ -518,8 +561,8 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 	}
 	hr.url = full
 	hasHeader := func(name string) bool {
-		for _, k := range r.headers.keys {
-			if strings.EqualFold(k, name) && headerValue(r.headers.vals[k]) != nil {
+		for _, f := range r.headers.fields {
+			if _, sent := headerValue(f.val); sent && strings.EqualFold(f.key, name) {
 				return true
 			}
 		}
@@ -528,9 +571,10 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 	if truthy(r.json) && !hasHeader("Accept") {
 		r.headers.Set("Accept", "application/json")
 	}
-	for _, k := range r.headers.keys {
-		if v := headerValue(r.headers.vals[k]); v != nil {
-			hr.headers = append(hr.headers, headerField{name: k, value: *v})
+	hr.headers = make([]headerField, 0, len(r.headers.fields)+len(hr.credentialHeaders)+2)
+	for _, f := range r.headers.fields {
+		if v, sent := headerValue(f.val); sent {
+			hr.headers = append(hr.headers, headerField{name: f.key, value: v})
 		}
 	}
 	if !hasHeader("Accept") {
@@ -574,27 +618,27 @@ func sendsBody(body any) bool {
 
 // headerValue stringifies a header value as axios does (R14): undefined,
 // null and false are not sent, arrays are joined with ", ".
-func headerValue(v any) *string {
+func headerValue(v any) (string, bool) {
 	switch t := v.(type) {
 	case nil:
-		return nil
+		return "", false
+	case string:
+		return t, true
 	case bool:
 		if !t {
-			return nil
+			return "", false
 		}
 	case []any:
 		parts := make([]string, len(t))
 		for i, x := range t {
 			parts[i] = jsString(x)
 		}
-		s := strings.Join(parts, ", ")
-		return &s
+		return strings.Join(parts, ", "), true
 	}
 	if expr.IsUndefined(v) {
-		return nil
+		return "", false
 	}
-	s := jsString(v)
-	return &s
+	return jsString(v), true
 }
 
 func headerLookup(h []headerField, name string) string {

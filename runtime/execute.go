@@ -237,7 +237,8 @@ func (p *Prepared) batching(ctx context.Context, first node.Item) (size, interva
 	ic := p.newItemContext(0, first, expr.Items{first})
 	v, _, err := ic.Parameter(ctx, RequestOptionsName)
 	if err != nil {
-		return 0, 0, operationError(err, -1, RequestOptionsName)
+		// Not delivered as an item's error is: redact it here.
+		return 0, 0, p.redactNodeError(operationError(err, -1, RequestOptionsName))
 	}
 	ro, _ := v.(map[string]any)
 	batching, _ := ro["batching"].(map[string]any)
@@ -254,9 +255,6 @@ func (p *Prepared) batching(ctx context.Context, first node.Item) (size, interva
 
 // process builds, sends and shapes one item, retrying per retryOnFail.
 func (p *Prepared) process(ctx context.Context, j job, input expr.Input) outcome {
-	if input == nil {
-		input = expr.Items{j.item}
-	}
 	tries, wait := p.retryOnFail()
 	for try := 1; ; try++ {
 		items, err := p.processOnce(ctx, j, input)
@@ -285,6 +283,7 @@ func (p *Prepared) process(ctx context.Context, j job, input expr.Input) outcome
 
 func (p *Prepared) processOnce(ctx context.Context, j job, input expr.Input) ([]node.Item, error) {
 	ic := p.newItemContext(j.index, j.item, input)
+	defer p.releaseItemContext(ic)
 	r, err := ic.build(ctx)
 	if err != nil {
 		return nil, err

@@ -148,9 +148,9 @@ func (r *requestData) applyHookRequest(h *HookRequest) {
 func reorder(prev *object, m map[string]any) *object {
 	o := newObject(len(m))
 	if prev != nil {
-		for _, k := range prev.keys {
-			if v, ok := m[k]; ok {
-				o.Set(k, v)
+		for _, f := range prev.fields {
+			if v, ok := m[f.key]; ok {
+				o.Set(f.key, v)
 			}
 		}
 	}

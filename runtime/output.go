@@ -151,7 +151,8 @@ func (ic *itemContext) postProcess(ctx context.Context, r *requestData, resp *re
 
 // postReceive runs one action (O4).
 func (ic *itemContext) postReceive(ctx context.Context, a node.PostReceive, items []node.Item, resp *response, full *expr.Response, value any) ([]node.Item, error) {
-	scope := ic.base
+	scope := &ic.post
+	*scope = ic.base
 	scope.Response = full
 	scope.Value, scope.HasValue = value, true
 	fail := func(err error) ([]node.Item, error) {
@@ -197,7 +198,8 @@ func (ic *itemContext) postReceive(ctx context.Context, a node.PostReceive, item
 	case node.PostReceiveFilter:
 		out := items[:0:0]
 		for _, it := range items {
-			s := scope
+			s := &ic.postItem
+			*s = *scope
 			s.ResponseItem, s.HasResponseItem = it.JSON, true
 			pass, err := ic.resolve(ctx, props["pass"], s)
 			if err != nil {
@@ -237,7 +239,8 @@ func (ic *itemContext) postReceive(ctx context.Context, a node.PostReceive, item
 	case node.PostReceiveSetKeyValue:
 		out := make([]node.Item, 0, len(items))
 		for _, it := range items {
-			s := scope
+			s := &ic.postItem
+			*s = *scope
 			s.ResponseItem, s.HasResponseItem = it.JSON, true
 			m := make(map[string]any, len(props))
 			for k, raw := range props {
@@ -354,7 +357,8 @@ func (ic *itemContext) paginateGeneric(ctx context.Context, r *requestData, prop
 		if page > limit {
 			return nil, tooMany()
 		}
-		scope := ic.base
+		scope := &ic.page
+		*scope = ic.base
 		scope.Request = base
 		scope.Response = full
 		over, err := ic.resolve(ctx, props["request"], scope)

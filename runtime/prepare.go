@@ -36,6 +36,12 @@ type Prepared struct {
 
 	stored     map[string]any // the parameters as given
 	parameters map[string]any // normalised (P1)
+	// compiledParameters holds the normalised parameters with every
+	// expression string compiled, so evaluating one for an item needs no
+	// lookup in the expression cache.
+	compiledParameters map[string]any
+	// contexts pools item contexts between items.
+	contexts sync.Pool
 	// topLevel lists visible top-level parameters whose value holds an
 	// expression: n8n evaluates them for every item even without routing (R16).
 	topLevel []string
@@ -79,6 +85,9 @@ type step struct {
 	request  []requestKey
 	send     *node.Send
 	skipSend bool // send.onlyIfSet and the parameter was not stored
+	// sendProperty and sendValue are send.property and send.value, with an
+	// expression string compiled.
+	sendProperty, sendValue any
 	// sendOnce is set when the sent value is the same for every item: a
 	// static parameter through a pure function of $value, such as
 	// JSON.parse($value) of a JSON parameter. It is computed once per run.
@@ -121,17 +130,20 @@ func (e *Engine) Prepare(ctx context.Context, run Run) (*Prepared, error) {
 	if issues := p.issues(pc); issues != nil {
 		return nil, issues
 	}
+	p.compiledParameters = make(map[string]any, len(p.parameters))
 	for _, name := range sortedKeys(p.parameters) {
-		if containsExpression(p.parameters[name]) {
+		v := p.parameters[name]
+		if containsExpression(v) {
 			p.topLevel = append(p.topLevel, name)
 		}
+		p.compiledParameters[name] = p.compileValue(v)
 	}
 	if err := p.prepareCredential(ctx, run.Credentials); err != nil {
 		return nil, err
 	}
 	p.operations = desc.RequestOperations
 	if desc.RequestDefaults != nil {
-		p.defaults = requestKeys(desc.RequestDefaults)
+		p.defaults = p.compileKeys(requestKeys(desc.RequestDefaults))
 	}
 	for i := range desc.Properties {
 		p.compile(&desc.Properties[i], "", pc, nil)
@@ -235,11 +247,13 @@ func (p *Prepared) addStep(r *node.Routing, path string, isProperty bool, parent
 		s.hasParent, s.parentPath, s.index = true, parent.path, parent.index
 	}
 	if r.Request != nil {
-		s.request = requestKeys(r.Request)
+		s.request = p.compileKeys(requestKeys(r.Request))
 	}
 	if r.Send != nil {
 		send := *r.Send
 		s.send = &send
+		s.sendProperty = p.compileValue(r.Send.Property)
+		s.sendValue = p.compileValue(r.Send.Value)
 		if send.OnlyIfSet && isProperty {
 			_, stored := params.GetPath(p.stored, path)
 			s.skipSend = !stored
@@ -253,11 +267,27 @@ func (p *Prepared) addStep(r *node.Routing, path string, isProperty bool, parent
 		s.preSend = send.PreSend
 	}
 	if r.Output != nil {
-		s.maxResults = r.Output.MaxResults
+		s.maxResults = p.compileValue(r.Output.MaxResults)
 		s.postReceive = r.Output.PostReceive
 	}
 	s.operations = r.Operations
 	p.steps = append(p.steps, s)
+}
+
+// compileValue replaces an expression string with its compiled form;
+// other values, maps and slices included, are returned as they are.
+func (p *Prepared) compileValue(v any) any {
+	if s, ok := v.(string); ok && strings.HasPrefix(s, "=") {
+		return p.engine.exprs.Compile(s)
+	}
+	return v
+}
+
+func (p *Prepared) compileKeys(keys []requestKey) []requestKey {
+	for i := range keys {
+		keys[i].value = p.compileValue(keys[i].value)
+	}
+	return keys
 }
 
 // itemIndependentSend reports whether a property's sent value cannot
@@ -567,7 +597,7 @@ func (p *Prepared) prepareCredential(ctx context.Context, store credentials.Stor
 	auth, err := credentials.Authenticate(ctx, typ.Authenticate, data, eval)
 	if err != nil {
 		return &NodeError{Name: NameNodeOperationError, ItemIndex: -1, Message: "The credential's authentication could not be resolved",
-			Description: err.Error(), Cause: err}
+			Description: credentials.NewRedactor(credentials.Secrets(typ, data, credentials.Auth{})...).String(err.Error()), Cause: err}
 	}
 	secrets := credentials.Secrets(typ, data, auth)
 	p.cred = &preparedCredential{typ: typ, data: data, auth: auth, redactor: credentials.NewRedactor(secrets...),

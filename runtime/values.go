@@ -17,33 +17,47 @@ import (
 // body keys and query parameters in the order the description's properties
 // set them, and noderun does the same.
 type object struct {
-	keys []string
-	vals map[string]any
+	fields []field
+}
+
+// field is one key and value of an object.
+type field struct {
+	key string
+	val any
 }
 
 func newObject(capacity int) *object {
-	return &object{keys: make([]string, 0, capacity), vals: make(map[string]any, capacity)}
+	return &object{fields: make([]field, 0, capacity)}
 }
 
-func (o *object) Len() int { return len(o.keys) }
+func (o *object) Len() int { return len(o.fields) }
 
+// Get finds a key. Objects here are small (the headers, query or body of
+// one request), so a linear scan beats a map and costs no allocation.
 func (o *object) Get(k string) (any, bool) {
-	v, ok := o.vals[k]
-	return v, ok
+	for i := range o.fields {
+		if o.fields[i].key == k {
+			return o.fields[i].val, true
+		}
+	}
+	return nil, false
 }
 
 func (o *object) Set(k string, v any) {
-	if _, ok := o.vals[k]; !ok {
-		o.keys = append(o.keys, k)
+	for i := range o.fields {
+		if o.fields[i].key == k {
+			o.fields[i].val = v
+			return
+		}
 	}
-	o.vals[k] = v
+	o.fields = append(o.fields, field{k, v})
 }
 
 // Map returns the object as a plain map (sharing values).
 func (o *object) Map() map[string]any {
-	m := make(map[string]any, len(o.keys))
-	for _, k := range o.keys {
-		m[k] = o.vals[k]
+	m := make(map[string]any, len(o.fields))
+	for _, f := range o.fields {
+		m[f.key] = f.val
 	}
 	return m
 }
@@ -54,8 +68,8 @@ func (o *object) AppendJSON(dst []byte) ([]byte, error) {
 	dst = append(dst, '{')
 	first := true
 	var err error
-	for _, k := range o.keys {
-		v := o.vals[k]
+	for _, f := range o.fields {
+		k, v := f.key, f.val
 		if expr.IsUndefined(v) {
 			continue
 		}
@@ -107,8 +121,8 @@ func merge(dst, src any) any {
 	switch s := src.(type) {
 	case *object:
 		out := copyObject(dst)
-		for _, k := range s.keys {
-			mergeKey(out, k, s.vals[k])
+		for _, f := range s.fields {
+			mergeKey(out, f.key, f.val)
 		}
 		return out
 	case map[string]any:
@@ -169,10 +183,8 @@ func mergeKey(o *object, k string, v any) {
 func copyObject(v any) *object {
 	switch t := v.(type) {
 	case *object:
-		o := newObject(len(t.keys))
-		for _, k := range t.keys {
-			o.Set(k, t.vals[k])
-		}
+		o := &object{fields: make([]field, len(t.fields), len(t.fields)+2)}
+		copy(o.fields, t.fields)
 		return o
 	case map[string]any:
 		o := newObject(len(t))
@@ -352,8 +364,8 @@ func isEmptyBody(v any) bool {
 // arrayFormat "indices" (or the given format) and RFC 3986 encoding (R13).
 func encodeQuery(q *object, arrayFormat string) string {
 	var b strings.Builder
-	for _, k := range q.keys {
-		appendQuery(&b, k, q.vals[k], arrayFormat)
+	for _, f := range q.fields {
+		appendQuery(&b, f.key, f.val, arrayFormat)
 	}
 	return b.String()
 }
@@ -363,8 +375,8 @@ func appendQuery(b *strings.Builder, key string, v any, format string) {
 	case nil:
 		writePair(b, key, "") // null becomes key= (R10)
 	case *object:
-		for _, k := range t.keys {
-			appendQuery(b, key+"["+k+"]", t.vals[k], format)
+		for _, f := range t.fields {
+			appendQuery(b, key+"["+f.key+"]", f.val, format)
 		}
 	case map[string]any:
 		for _, k := range sortedKeys(t) {

@@ -156,14 +156,17 @@ func TestHeaderValue(t *testing.T) {
 	t.Parallel()
 	// R14 [v]: stringified; undefined, null and false are not sent.
 	for in, want := range map[any]string{0.0: "0", true: "true", "x": "x"} {
-		got := headerValue(in)
-		require.NotNil(t, got)
-		require.Equal(t, want, *got)
+		got, sent := headerValue(in)
+		require.True(t, sent)
+		require.Equal(t, want, got)
 	}
-	require.Equal(t, "1, 2", *headerValue([]any{1.0, 2.0}))
-	require.Nil(t, headerValue(nil))
-	require.Nil(t, headerValue(false))
-	require.Nil(t, headerValue(expr.Undefined))
+	got, sent := headerValue([]any{1.0, 2.0})
+	require.True(t, sent)
+	require.Equal(t, "1, 2", got)
+	for _, unsent := range []any{nil, false, expr.Undefined} {
+		_, sent := headerValue(unsent)
+		require.False(t, sent, "%#v", unsent)
+	}
 }
 
 func TestHTTPErrorMessages(t *testing.T) {
