@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/noderun/noderun/node"
 	"github.com/noderun/noderun/runtime"
@@ -79,15 +80,40 @@ func newNodeType(d *node.Description) (*runtime.NodeType, error) {
 	return nt, nil
 }
 
-// route is an operation's method and URL template.
+// route is an operation's name, method and URL template.
 type route struct {
-	method, url string
+	name, method, url string
 }
 
-// operationRoutes maps resource and operation to the operation's route.
-func operationRoutes(d *node.Description) map[[2]string]route {
-	routes := map[[2]string]route{}
+// routeTable finds the route of a run: by resource and operation for the
+// generic node; a typed node, which has no operations, sends its one
+// request on every run.
+type routeTable struct {
+	byOperation map[[2]string]route
+	single      *route
+}
+
+func (t routeTable) lookup(params map[string]any) (route, bool) {
+	resource, _ := params["resource"].(string)
+	op, _ := params["operation"].(string)
+	if r, ok := t.byOperation[[2]string{resource, op}]; ok {
+		return r, true
+	}
+	if t.single != nil {
+		return *t.single, true
+	}
+	return route{}, false
+}
+
+// operationRoutes maps resource and operation to the operation's route,
+// or finds a typed node's single request.
+func operationRoutes(d *node.Description) routeTable {
+	t := routeTable{byOperation: map[[2]string]route{}}
+	var requests []route
 	for _, p := range d.Properties {
+		if p.Routing != nil && p.Routing.Request != nil && p.Routing.Request.URL != "" {
+			requests = append(requests, route{method: p.Routing.Request.Method, url: p.Routing.Request.URL})
+		}
 		if p.Name != "operation" || p.Type != node.TypeOptions || p.DisplayOptions == nil {
 			continue
 		}
@@ -98,9 +124,18 @@ func operationRoutes(d *node.Description) map[[2]string]route {
 				if c.Routing == nil || c.Routing.Request == nil {
 					continue
 				}
-				routes[[2]string{resource, op}] = route{method: c.Routing.Request.Method, url: c.Routing.Request.URL}
+				t.byOperation[[2]string{resource, op}] = route{name: op, method: c.Routing.Request.Method, url: c.Routing.Request.URL}
 			}
 		}
 	}
-	return routes
+	if len(t.byOperation) == 0 && len(requests) == 1 {
+		r := requests[0]
+		// "Chatwoot: Create A Conversation" names the operation.
+		r.name = d.DisplayName
+		if _, after, found := strings.Cut(d.DisplayName, ": "); found {
+			r.name = after
+		}
+		t.single = &r
+	}
+	return t
 }

@@ -76,8 +76,10 @@ func (o RequestOptions) parameters() map[string]any {
 // for a contact, through Chatwoot's public client API.
 //
 // Every field accepts an n8n expression ("={{ $json.inbox }}"), resolved
-// for each item. Each output item is Chatwoot's response with the seed's
-// fields guaranteed:
+// for each item; the identifiers are percent-encoded into the path.
+// Custom attributes must be a JSON object: JSON text, or an object from an
+// expression; anything else fails its item, naming the parameter. Each
+// output item is Chatwoot's response with the seed's fields guaranteed:
 //
 //   - id, status: from the response.
 //   - inbox_identifier, contact_identifier: the values the request was
@@ -87,7 +89,8 @@ func (o RequestOptions) parameters() map[string]any {
 //     does not return them from this endpoint), else the object sent.
 //   - created_at: the response's when present (unix seconds); else the
 //     response's Date header in unix seconds, the server's clock at the
-//     moment it answered the create; null if neither exists.
+//     moment it answered the create; null if neither exists or the
+//     header does not parse.
 //
 // Fill the fields, then call Execute; do not change them while Execute
 // runs. The zero value is not usable: Credentials and the identifiers
@@ -95,7 +98,8 @@ func (o RequestOptions) parameters() map[string]any {
 type CreateConversation struct {
 	InboxIdentifier   string
 	ContactIdentifier string
-	// CustomAttributes is a JSON object as text ("{}" when empty).
+	// CustomAttributes is a JSON object as text, or an expression giving
+	// one; empty means {}.
 	CustomAttributes string
 	RequestOptions   RequestOptions
 	// Credentials holds the chatwootApi credential (see Credentials).

@@ -59,7 +59,9 @@ func NormalizeURL(raw string) (string, error) {
 			}
 		}
 	}
-	u.Path, u.RawPath = path, ""
+	// A bare "?" left at the end would make every path a query
+	// ("https://host?/api/v1/...").
+	u.Path, u.RawPath, u.ForceQuery = path, "", false
 	return u.String(), nil
 }
 
@@ -102,20 +104,19 @@ func tokenKind(urlTemplate string) string {
 }
 
 // explainError adds to a 401 or 404 which token the operation needs.
-func explainError(routes map[[2]string]route, params map[string]any, e *runtime.NodeError) {
+func explainError(routes routeTable, params map[string]any, e *runtime.NodeError) {
 	if e.HTTPCode != "401" && e.HTTPCode != "404" {
 		return
 	}
-	resource, _ := params["resource"].(string)
-	op, _ := params["operation"].(string)
-	r, ok := routes[[2]string{resource, op}]
+	r, ok := routes.lookup(params)
 	if !ok {
 		return
 	}
+	op := r.name
 	var hint string
 	switch {
 	case e.HTTPCode == "401":
-		hint = "Chatwoot refused the credential: " + op + " needs " + tokenKind(r.url) + "."
+		hint = "Chatwoot refused the credential" + serverReason(e.Body) + ": " + op + " needs " + tokenKind(r.url) + "."
 	case strings.HasPrefix(strings.TrimPrefix(r.url, "="), "/public/"):
 		hint = "Chatwoot found no such inbox, contact or conversation: check the identifiers (the public API needs no token)."
 	default:
@@ -126,4 +127,26 @@ func explainError(routes map[[2]string]route, params map[string]any, e *runtime.
 		return
 	}
 	e.Description += " — " + hint
+}
+
+// serverReason quotes Chatwoot's own words from a 401 body, {"error":
+// "..."} or devise's {"errors": ["..."]}: they tell a mistyped token
+// ("Invalid Access Token") from a token of the wrong kind.
+func serverReason(body any) string {
+	m, _ := body.(map[string]any)
+	var reasons []string
+	if v, ok := m["error"].(string); ok && v != "" {
+		reasons = append(reasons, v)
+	}
+	if list, ok := m["errors"].([]any); ok {
+		for _, x := range list {
+			if s, ok := x.(string); ok {
+				reasons = append(reasons, s)
+			}
+		}
+	}
+	if len(reasons) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%q)", strings.Join(reasons, "; "))
 }

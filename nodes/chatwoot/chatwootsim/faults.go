@@ -228,7 +228,7 @@ func (s *Server) writeDamaged(w http.ResponseWriter, r *http.Request, resp *resp
 		}
 		fmt.Fprintf(brw, "HTTP/1.1 %d %s\r\n", resp.status, http.StatusText(resp.status))
 		h := resp.header.Clone()
-		h.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+		// finish stamped Date from the server clock.
 		_ = h.Write(brw)
 		_, _ = brw.WriteString("\r\n")
 		_, _ = brw.Write(resp.body[:n])

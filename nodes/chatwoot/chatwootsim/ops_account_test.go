@@ -272,6 +272,11 @@ func testAutomationAndHelpCenterOps(t *testing.T) {
 		}, status: 200, check: func(t *testing.T, r *result) {
 			assert.Equal(t, []string{"id", "name", "slug", "locale", "description", "position", "account_id", "icon", "meta"}, r.keys("payload"))
 		}},
+		{op: "add-new-category-to-account", name: "a body portal_id (the slug) is ignored", r: func() req {
+			return req{method: "POST", path: acct(sd, "/portals/help/categories"), token: tok, body: map[string]any{"name": "Shipping", "slug": "shipping", "locale": "en", "portal_id": "help"}}
+		}, status: 200, check: func(t *testing.T, r *result) {
+			assert.Equal(t, "shipping", field(r.obj(), "payload", "slug"))
+		}},
 		{op: "add-new-category-to-account", name: "locale not allowed", r: func() req {
 			return req{method: "POST", path: acct(sd, "/portals/help/categories"), token: tok, body: map[string]any{"name": "X", "slug": "x", "locale": "fr"}}
 		}, status: 422, check: func(t *testing.T, r *result) {

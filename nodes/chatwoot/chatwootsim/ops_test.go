@@ -400,6 +400,11 @@ func testAgentOps(t *testing.T) {
 			assert.Equal(t, "administrator", m["role"])
 			assert.Equal(t, "busy", m["availability_status"])
 		}},
+		{op: "update-agent-in-account", name: "online is an availability the spec's enum lacks", r: func() req {
+			return req{method: "PATCH", path: acct(sd, fmt.Sprintf("/agents/%d", agentID)), token: admin, body: map[string]any{"availability": "online"}}
+		}, status: 200, check: func(t *testing.T, r *result) {
+			assert.Equal(t, "online", r.obj()["availability_status"])
+		}},
 		{op: "update-agent-in-account", name: "the spec's availability value 'available' is invalid", r: func() req {
 			return req{method: "PATCH", path: acct(sd, fmt.Sprintf("/agents/%d", agentID)), token: admin, body: map[string]any{"availability": "available"}}
 		}, status: 500},

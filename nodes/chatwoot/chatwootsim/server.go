@@ -111,6 +111,10 @@ func (s *Server) finish(r *http.Request, resp *response) {
 	n := s.log.seq()
 	h.Set("X-Request-Id", uuidV4(s.seed, "request", n))
 	h.Set("X-Runtime", "0.004217")
+	// Puma stamps Date from the server's clock; without it net/http would use the real time,
+	// and clients that read the server time from Date (the typed Create A Conversation node's
+	// created_at) could not be tested against a fixed clock.
+	h.Set("Date", s.now().UTC().Format(http.TimeFormat))
 	if resp.status == http.StatusOK && len(resp.body) > 0 && h.Get("Cache-Control") == "" {
 		sum := md5.Sum(resp.body)
 		h.Set("ETag", `W/"`+hex.EncodeToString(sum[:])+`"`)

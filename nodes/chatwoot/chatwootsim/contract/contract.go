@@ -179,7 +179,9 @@ func (c *Checker) candidates(req *http.Request) []candidate {
 			}
 		}
 	}
-	p := strings.TrimSuffix(req.URL.Path, ".json")
+	// Match the path as sent: a decoded %2F inside a parameter (a contact
+	// identifier "a/b") would add a segment and match no route.
+	p := strings.TrimSuffix(req.URL.EscapedPath(), ".json")
 	try(p)
 	if strings.HasSuffix(p, "/") {
 		try(strings.TrimSuffix(p, "/"))

@@ -173,6 +173,9 @@ func TestCheckRequest(t *testing.T) {
 	slug := newReq(t, "POST", "/api/v1/accounts/1/portals/help/categories", `{"name":"x","slug":"x"}`, true)
 	assert.NoError(t, ck.CheckRequest(slug, []byte(`{"name":"x","slug":"x"}`)), "portal slugs are a known spec error")
 
+	encoded := newReq(t, "POST", "/public/api/v1/inboxes/abc/contacts/jane%20doe%2F2/conversations", `{}`, false)
+	assert.NoError(t, ck.CheckRequest(encoded, []byte(`{}`)), "an escaped slash stays inside its path parameter")
+
 	agent := newReq(t, "GET", "/api/v2/accounts/1/reports/conversations/?type=agent", "", true)
 	assert.NoError(t, ck.CheckRequest(agent, nil))
 	account := newReq(t, "GET", "/api/v2/accounts/1/reports/conversations?type=account", "", true)
