@@ -302,13 +302,68 @@ func humanSize(n int) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// plainJSON converts a resolved value for an output item: undefined
-// becomes null.
+// plainJSON converts a resolved value for an output item as
+// JSON.stringify would see it: undefined becomes null (and is dropped
+// inside objects), NaN and ±Infinity become null.
 func plainJSON(v any) any {
-	if expr.IsUndefined(v) {
-		return nil
+	out, _ := jsonValue(v)
+	return out
+}
+
+// jsonValue is plainJSON that also reports whether anything changed, so
+// that maps and slices are copied only where they must be.
+func jsonValue(v any) (any, bool) {
+	switch t := v.(type) {
+	case float64:
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return nil, true
+		}
+		return v, false
+	case map[string]any:
+		var out map[string]any
+		for k, x := range t {
+			y, changed := jsonValue(x)
+			drop := expr.IsUndefined(x)
+			if !changed && !drop {
+				continue
+			}
+			if out == nil {
+				out = make(map[string]any, len(t))
+				for k2, x2 := range t {
+					out[k2] = x2
+				}
+			}
+			if drop {
+				delete(out, k)
+			} else {
+				out[k] = y
+			}
+		}
+		if out != nil {
+			return out, true
+		}
+		return v, false
+	case []any:
+		var out []any
+		for i, x := range t {
+			y, changed := jsonValue(x)
+			if !changed {
+				continue
+			}
+			if out == nil {
+				out = append([]any(nil), t...)
+			}
+			out[i] = y
+		}
+		if out != nil {
+			return out, true
+		}
+		return v, false
 	}
-	return v
+	if expr.IsUndefined(v) {
+		return nil, true
+	}
+	return v, false
 }
 
 // paginate runs declarative or hook pagination (O7-O9), bounded by

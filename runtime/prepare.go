@@ -376,7 +376,7 @@ func (p *Prepared) collectIssues(props []node.Property, values map[string]any, b
 			out.Parameters = append(out.Parameters, path)
 			continue
 		}
-		if prop.Type == node.TypeOptions && len(prop.Choices) > 0 && present && !seen[prop.Name] {
+		if prop.Type == node.TypeOptions && decidesRequest(prop) && present && !seen[prop.Name] {
 			if s, isStr := value.(string); isStr && strings.HasPrefix(s, "=") {
 				continue
 			}
@@ -396,6 +396,27 @@ func (p *Prepared) collectIssues(props []node.Property, values map[string]any, b
 			p.collectIssues(present, sub, path+".", pc, out)
 		}
 	}
+}
+
+// decidesRequest reports whether an options property's value selects how
+// the request is built: a selector (noDataExpression, as resource and
+// operation are) or choices that carry routing. An unknown value there
+// would silently build a different request (R4), so it stops the run; any
+// other options value is only data and is sent as it is, as n8n sends it
+// (services accept values their specs do not list).
+func decidesRequest(prop *node.Property) bool {
+	if len(prop.Choices) == 0 {
+		return false
+	}
+	if prop.NoDataExpression {
+		return true
+	}
+	for i := range prop.Choices {
+		if prop.Choices[i].Routing != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // isMissingRequired is n8n's addToIssuesIfMissing: only text-like types

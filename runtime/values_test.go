@@ -236,3 +236,22 @@ func TestClosest(t *testing.T) {
 	require.Equal(t, []string{"Create A Conversation"}, closest("Create A Conversaton", names, 3)[:1])
 	require.Empty(t, closest("zzzz", names, 3))
 }
+
+func TestPlainJSONIsWhatJSONStringifySees(t *testing.T) {
+	t.Parallel()
+	in := map[string]any{
+		"nan": math.NaN(), "inf": math.Inf(1), "u": expr.Undefined, "ok": 1.0,
+		"list": []any{math.Inf(-1), expr.Undefined, "x"}, "nested": map[string]any{"n": math.NaN()},
+	}
+	got := plainJSON(in)
+	require.Equal(t, map[string]any{
+		"nan": nil, "inf": nil, "ok": 1.0,
+		"list": []any{nil, nil, "x"}, "nested": map[string]any{"n": nil},
+	}, got)
+	require.True(t, math.IsNaN(in["nan"].(float64)), "the input is not changed")
+	unchanged := map[string]any{"a": 1.0}
+	require.Equal(t, unchanged, plainJSON(unchanged))
+	require.Nil(t, plainJSON(expr.Undefined))
+	_, err := json.Marshal(got)
+	require.NoError(t, err, "the result encodes")
+}

@@ -120,7 +120,6 @@ var parityTable = []parityRow{
 	// No request; the run stops with these issues.
 	{"569-contacts--contact-list--no-data-expression-operation", optionIssue{issue: `Parameter "Operation" has no option "{{ \"Contact List\" }}". Did you mean "Contact List"?`}},
 	{"570-contacts--contact-list--no-data-expression-resource", optionIssue{issue: `Parameter "Resource" has no option "{{ \"Contacts\" }}". Did you mean "Contacts" or "Contact"?`}},
-	{"580-conversations--toggle-status-of-a-conversation--option-not-in-list", optionIssue{issue: `Parameter "Status" has no option "snoozed". The options are "open", "resolved" or "pending".`}},
 
 	// pairedItem must be the true source item, not n8n's.
 	{"502-teams--list-all-teams--array-three-inputs", truePairing{}},
