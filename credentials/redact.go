@@ -1,7 +1,10 @@
 package credentials
 
 import (
+	"bytes"
+	"encoding/json"
 	"io"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -23,16 +26,23 @@ type Redactor struct {
 }
 
 // NewRedactor returns a Redactor for the given secret values; values
-// shorter than four characters are ignored.
+// shorter than four characters are ignored. Each secret is also masked as
+// it reads once URL- or JSON-encoded: a key sent in a query string is
+// percent-encoded on the wire, and an echoing server, a request URL in a
+// log line or a JSON log field repeats that form.
 func NewRedactor(secrets ...string) *Redactor {
 	uniq := map[string]bool{}
 	var list []string
 	for _, s := range secrets {
-		if len(s) < minSecretLen || uniq[s] {
+		if len(s) < minSecretLen {
 			continue
 		}
-		uniq[s] = true
-		list = append(list, s)
+		for _, v := range encodings(s) {
+			if !uniq[v] {
+				uniq[v] = true
+				list = append(list, v)
+			}
+		}
 	}
 	// Longest first, so a secret containing another is masked whole.
 	sort.Slice(list, func(i, j int) bool { return len(list[i]) > len(list[j]) })
@@ -45,6 +55,21 @@ func NewRedactor(secrets ...string) *Redactor {
 		r.replacer = strings.NewReplacer(args...)
 	}
 	return r
+}
+
+// encodings returns s and the forms URL and JSON encoders give it.
+func encodings(s string) []string {
+	query := url.QueryEscape(s) // form encoding: space as +
+	rfc3986 := strings.ReplaceAll(query, "+", "%20")
+	// encodeURIComponent leaves !'()* as they are.
+	component := strings.NewReplacer("%21", "!", "%27", "'", "%28", "(", "%29", ")", "%2A", "*").Replace(rfc3986)
+	quoted, _ := json.Marshal(s) // escapes <, > and & as encoding/json does by default
+	var plain bytes.Buffer
+	enc := json.NewEncoder(&plain)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	unquote := func(b []byte) string { return string(b[1 : len(b)-1]) } // drop the quotes around the JSON string
+	return []string{s, query, rfc3986, component, url.PathEscape(s), unquote(quoted), unquote(bytes.TrimSpace(plain.Bytes()))}
 }
 
 // Secrets returns the secret values of credential data: every field the

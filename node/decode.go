@@ -39,7 +39,7 @@ var parsers fastjson.ParserPool
 func DecodeDescription(data []byte) (*Description, error) {
 	p := parsers.Get()
 	defer parsers.Put(p)
-	v, err := p.ParseBytes(data)
+	v, err := parseStrict(p, data)
 	if err != nil {
 		return nil, &DecodeError{Msg: "invalid JSON: " + err.Error()}
 	}
@@ -54,7 +54,7 @@ func DecodeDescription(data []byte) (*Description, error) {
 func DecodeCredentialType(data []byte) (*CredentialType, error) {
 	p := parsers.Get()
 	defer parsers.Put(p)
-	v, err := p.ParseBytes(data)
+	v, err := parseStrict(p, data)
 	if err != nil {
 		return nil, &DecodeError{Msg: "invalid JSON: " + err.Error()}
 	}
@@ -78,11 +78,23 @@ func (c *CredentialType) UnmarshalJSON(b []byte) error {
 func parseInto(b []byte, decode func(*fastjson.Value, string) error) error {
 	p := parsers.Get()
 	defer parsers.Put(p)
-	v, err := p.ParseBytes(b)
+	v, err := parseStrict(p, b)
 	if err != nil {
 		return &DecodeError{Msg: "invalid JSON: " + err.Error()}
 	}
 	return decode(v, "")
+}
+
+// parseStrict parses JSON as n8n reads a file, as UTF-8 text through
+// JSON.parse: the parser alone accepts NaN, 01 and .5, and keeps invalid
+// UTF-8 in strings, which a description would then carry into values that
+// no longer encode, or encode differently.
+func parseStrict(p *fastjson.Parser, data []byte) (*fastjson.Value, error) {
+	data = WellFormedUTF8(data)
+	if err := fastjson.ValidateBytes(data); err != nil {
+		return nil, err
+	}
+	return p.ParseBytes(data)
 }
 
 // decoder walks one object's fields, collecting the first error.

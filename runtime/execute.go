@@ -3,7 +3,9 @@ package runtime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -281,7 +283,19 @@ func (p *Prepared) process(ctx context.Context, j job, input expr.Input) outcome
 	}
 }
 
-func (p *Prepared) processOnce(ctx context.Context, j job, input expr.Input) ([]node.Item, error) {
+func (p *Prepared) processOnce(ctx context.Context, j job, input expr.Input) (_ []node.Item, err error) {
+	// A panic in a registered hook, or a bug, fails this item instead of
+	// the process: it happens on a worker goroutine, where nothing else
+	// could recover it.
+	defer func() {
+		if r := recover(); r != nil {
+			p.log.Error().Int("item", j.index).Str("panic", p.redactString(fmt.Sprint(r))).
+				Str("stack", string(debug.Stack())).Msg("an item's processing panicked")
+			err = &NodeError{Name: NameNodeOperationError, ItemIndex: j.index,
+				Message:     fmt.Sprintf("Internal error: panic: %v", r),
+				Description: "a registered hook or noderun itself panicked while processing this item; this is a bug to report, with the log"}
+		}
+	}()
 	ic := p.newItemContext(j.index, j.item, input)
 	defer p.releaseItemContext(ic)
 	r, err := ic.build(ctx)

@@ -23,6 +23,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -170,6 +171,7 @@ func lib(args []string) error {
 	base := fs.String("url", "", "server URL")
 	n := fs.Int("n", 1000, "items")
 	c := fs.Int("c", 64, "concurrency (Engine.MaxConcurrency)")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	_ = fs.Parse(args)
 	nt, err := chatwoot.NodeType()
 	if err != nil {
@@ -181,6 +183,16 @@ func lib(args []string) error {
 		items[i] = node.Item{JSON: map[string]any{"inbox": src["inbox"], "contact": src["contact"]}}
 	}
 	engine := &runtime.Engine{MaxConcurrency: *c}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	res, err := engine.Execute(context.Background(), runtime.Run{
 		Node:        nt,

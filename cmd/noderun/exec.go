@@ -259,7 +259,56 @@ func (x *execution) decode(data []byte, allowItems bool) (*execRequest, error) {
 	if x.sim != nil {
 		data = x.sim.substitute(data)
 	}
-	return decodeRequest(data, allowItems)
+	req, err := decodeRequest(data, allowItems)
+	// Until the node type says which fields are secret, mask every
+	// secret-looking credential value of the request, so that no input
+	// error repeats one (a token pasted into the wrong key).
+	creds := map[string]map[string]any(nil)
+	if req != nil {
+		creds = req.Credentials
+	} else {
+		var probe struct {
+			Credentials map[string]map[string]any `json:"credentials"`
+		}
+		_ = json.Unmarshal(data, &probe)
+		creds = probe.Credentials
+	}
+	x.redactor = credentials.NewRedactor(secretLikeValues(creds)...)
+	return req, err
+}
+
+// redactInfo masks the run's secrets in an error written to stdout. The
+// runtime redacts what it reports; this is the last line of defence for
+// whatever reaches the exec contract's output.
+func (x *execution) redactInfo(info *node.ErrorInfo) *node.ErrorInfo {
+	if info == nil || x.redactor == nil {
+		return info
+	}
+	out := *info
+	out.Message = x.redactor.String(out.Message)
+	out.Description = x.redactor.String(out.Description)
+	out.Body = redactJSON(x.redactor, out.Body)
+	return &out
+}
+
+func redactJSON(r *credentials.Redactor, v any) any {
+	switch t := v.(type) {
+	case string:
+		return r.String(t)
+	case map[string]any:
+		m := make(map[string]any, len(t))
+		for k, x := range t {
+			m[r.String(k)] = redactJSON(r, x)
+		}
+		return m
+	case []any:
+		l := make([]any, len(t))
+		for i, x := range t {
+			l[i] = redactJSON(r, x)
+		}
+		return l
+	}
+	return v
 }
 
 // operationURL finds the URL template of the selected operation.
@@ -350,7 +399,7 @@ func (x *execution) writeResult(res runtime.Result) int {
 	}
 	code := exitOK
 	if res.Err != nil {
-		out.Error = res.Err.Info()
+		out.Error = x.redactInfo(res.Err.Info())
 		code = exitFailed
 		fmt.Fprintf(x.stderr, "noderun: the node failed: %s\n", oneLine(x.redactor.String(res.Err.Error())))
 	}
@@ -396,7 +445,7 @@ func (x *execution) stream(ctx context.Context, p *runtime.Prepared, dec *json.D
 		w.stop()
 		return x.inputFailure(ie)
 	case errors.As(err, &ne):
-		writeJSONLine(w, map[string]any{"error": ne.Info()})
+		writeJSONLine(w, map[string]any{"error": x.redactInfo(ne.Info())})
 		fmt.Fprintf(x.stderr, "noderun: the node failed: %s\n", oneLine(x.redactor.String(ne.Error())))
 		code = exitFailed
 	case err != nil:
@@ -476,7 +525,7 @@ func (f *flushingWriter) stop() {
 // mode: the one {"error": ...} line.
 func (x *execution) streamFailure(ne *runtime.NodeError) int {
 	fmt.Fprintf(x.stderr, "noderun: the node failed: %s\n", oneLine(x.redactor.String(ne.Error())))
-	if err := writeJSONLine(x.stdout, map[string]any{"error": ne.Info()}); err != nil {
+	if err := writeJSONLine(x.stdout, map[string]any{"error": x.redactInfo(ne.Info())}); err != nil {
 		fmt.Fprintf(x.stderr, "noderun: cannot write the output: %v\n", err)
 	}
 	return exitFailed

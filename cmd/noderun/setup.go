@@ -78,6 +78,20 @@ func secretLike(name string) bool {
 	return false
 }
 
+// secretLikeValues lists the string credential values whose field name
+// says they are secret, for when the credential types are not known yet.
+func secretLikeValues(creds map[string]map[string]any) []string {
+	var out []string
+	for _, data := range creds {
+		for k, v := range data {
+			if s, ok := v.(string); ok && secretLike(k) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
 // secretValues lists every credential value to mask in logs and output.
 func secretValues(nt *runtime.NodeType, creds map[string]map[string]any) []string {
 	var out []string

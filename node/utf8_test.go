@@ -1,10 +1,12 @@
-package runtime
+package node_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/noderun/noderun/node"
 )
 
 // TestWellFormedUTF8 compares with Node.js: Buffer.from(bytes).toString("utf8")
@@ -21,7 +23,7 @@ func TestWellFormedUTF8(t *testing.T) {
 		"\xf1\x80\x80":      "?",
 		"valid – ünïcode 😀": "valid – ünïcode 😀",
 	} {
-		got := string(wellFormedUTF8([]byte(in)))
+		got := string(node.WellFormedUTF8([]byte(in)))
 		assert.Equal(t, want, strings.ReplaceAll(got, "\uFFFD", "?"), "%q", in)
 	}
 }

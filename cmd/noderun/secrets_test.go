@@ -1,0 +1,298 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// secretToken is the access token the secrets test sends through every
+// path; it must appear in no byte the command writes.
+const secretToken = "SECRET-TOKEN-9f8e7d"
+
+// echoServer is a hostile Chatwoot: every answer carries the token it
+// received in a header, and every error body quotes it, the request path
+// and the request body back.
+type echoServer struct {
+	*httptest.Server
+	mu   sync.Mutex
+	seen int // requests that carried the token
+}
+
+func newEchoServer(t *testing.T) *echoServer {
+	t.Helper()
+	es := &echoServer{}
+	es.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token := r.Header.Get("Api-Access-Token")
+		body, _ := io.ReadAll(r.Body)
+		if token != "" {
+			es.mu.Lock()
+			es.seen++
+			es.mu.Unlock()
+		}
+		w.Header().Set("X-Echo-Token", token)
+		w.Header().Set("Content-Type", "application/json")
+		echo := fmt.Sprintf("token %s, path %s, body %s", token, r.URL.RequestURI(), body)
+		switch {
+		case r.URL.Path == "/api":
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprintf(w, `{"error":%q,"errors":[%q]}`, "Invalid Access Token "+token, echo)
+		case strings.HasSuffix(r.URL.Path, "/contacts/1"):
+			fmt.Fprint(w, `{"payload":{"id":1,"name":"Jane"}}`)
+		case strings.HasSuffix(r.URL.Path, "/contacts/401"):
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprintf(w, `{"error":%q,"message":%q}`, "Invalid Access Token "+token, echo)
+		case strings.HasSuffix(r.URL.Path, "/contacts/503"):
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, `{"message":%q}`, echo)
+		default:
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprintf(w, `{"message":%q,"error":{"message":%q},"token":%q}`, echo, echo, token)
+		}
+	}))
+	t.Cleanup(es.Close)
+	return es
+}
+
+// secretRequest is an exec request for the Chatwoot node against the echo
+// server; items are {"id": ...}.
+func (es *echoServer) request(params map[string]any, settings map[string]any, ids ...any) map[string]any {
+	p := map[string]any{"resource": "Contacts", "operation": "Contact Details", "account_id": 1, "id": "={{ $json.id }}"}
+	for k, v := range params {
+		p[k] = v
+	}
+	req := map[string]any{
+		"node":        "chatwoot",
+		"parameters":  p,
+		"credentials": map[string]any{"chatwootApi": map[string]any{"url": es.URL, "accessToken": secretToken}},
+	}
+	if settings != nil {
+		req["settings"] = settings
+	}
+	items := make([]map[string]any, len(ids))
+	for i, id := range ids {
+		items[i] = map[string]any{"json": map[string]any{"id": id}}
+	}
+	if len(items) > 0 {
+		req["items"] = items
+	}
+	return req
+}
+
+// asJSONLInput turns a request into --jsonl input.
+func asJSONLInput(t *testing.T, req map[string]any) string {
+	t.Helper()
+	jsonl, ok := asJSONL([]byte(mustJSON(t, req)))
+	require.True(t, ok)
+	return string(jsonl)
+}
+
+// TestSecretsNeverWritten sends secretToken through every path of the
+// command line — exec (JSON and --jsonl, --dry-run, node errors from a
+// server that echoes the token in its error bodies and headers, error
+// items, retries, expressions that put $credentials.accessToken into the
+// URL or the body or fail while reading it, a credential from the request,
+// a file or the environment), credentials test and validate — at every log
+// level and in both log formats, and searches every byte written to stdout
+// and stderr.
+func TestSecretsNeverWritten(t *testing.T) {
+	es := newEchoServer(t)
+	continueOnFail := map[string]any{"continueOnFail": true}
+	retry := map[string]any{"retryOnFail": true, "maxTries": 2, "waitBetweenTries": 1}
+	type execCase struct {
+		name string
+		req  map[string]any
+		args []string
+		// code is the exit status; the node ran and failed (1) unless said.
+		code int
+	}
+	failing := []any{1, 401, 500}
+	cases := []execCase{
+		{name: "node error 401 stops the node", req: es.request(nil, nil, 1, 401, 500), code: exitFailed},
+		{name: "node error 500 stops the node", req: es.request(nil, nil, 1, 500), code: exitFailed},
+		{name: "error items with continue-on-fail", req: es.request(nil, continueOnFail, failing...), code: exitOK},
+		{name: "error output", req: es.request(nil, map[string]any{"onError": "continueErrorOutput"}, failing...), code: exitOK},
+		{name: "retries", req: es.request(nil, retry, 503), code: exitFailed},
+		{name: "token in the URL", req: es.request(map[string]any{"id": "={{ $credentials.accessToken }}"}, continueOnFail, 1), code: exitOK},
+		{name: "token in the body", req: es.request(map[string]any{"operation": "Contact Create", "inbox_id": 1,
+			"name": "={{ $credentials.accessToken }}", "email": "={{ $credentials.accessToken + '@x.test' }}"}, nil, 1), code: exitFailed},
+		{name: "expression fails reading the token", req: es.request(map[string]any{"id": "={{ $json.nope[$credentials.accessToken] }}"}, nil, 1), code: exitFailed},
+		{name: "expression fails reading the token, continue-on-fail", req: es.request(map[string]any{"id": "={{ $json.nope[$credentials.accessToken] }}"}, continueOnFail, 1, 2), code: exitOK},
+		{name: "expression throws the token", req: es.request(map[string]any{"id": "={{ (() => { throw new Error('bad ' + $credentials.accessToken) })() }}"}, nil, 1), code: exitFailed},
+		{name: "invalid URL holding the token", req: es.request(map[string]any{"id": "={{ ' ' + $credentials.accessToken + '/%zz' }}"}, nil, 1), code: exitFailed},
+		{name: "batching setting fails reading the token", req: es.request(map[string]any{"requestOptions": map[string]any{
+			"batching": map[string]any{"batch": map[string]any{"batchSize": "={{ $json.nope[$credentials.accessToken] }}"}}}}, nil, 1), code: exitFailed},
+		{name: "timeout setting is the token", req: es.request(map[string]any{"requestOptions": map[string]any{"timeout": "={{ $credentials.accessToken }}"}}, nil, 1), code: exitFailed},
+		{name: "proxy setting holds the token", req: es.request(map[string]any{"requestOptions": map[string]any{"proxy": "={{ 'http://' + $credentials.accessToken }}"}}, nil, 1), code: exitFailed},
+		{name: "dry run", req: es.request(map[string]any{"id": "={{ $credentials.accessToken }}"}, nil, 1, 2), args: []string{"--dry-run"}, code: exitOK},
+		{name: "dry run of a failing expression", req: es.request(map[string]any{"id": "={{ $json.nope[$credentials.accessToken] }}"}, nil, 1), args: []string{"--dry-run"}, code: exitOK},
+	}
+
+	var checked int
+	for _, level := range []string{"trace", "debug", "info", "warn", "error"} {
+		for _, format := range []string{"console", "json"} {
+			logArgs := []string{"--log-level", level, "--log-format", format, "--progress", "always"}
+			for _, c := range cases {
+				for _, jsonl := range []bool{false, true} {
+					name := fmt.Sprintf("%s/%s/%s/jsonl=%v", level, format, c.name, jsonl)
+					t.Run(name, func(t *testing.T) {
+						args := append(append([]string{"exec"}, logArgs...), c.args...)
+						stdin := mustJSON(t, c.req)
+						if jsonl {
+							args = append(args, "--jsonl")
+							stdin = asJSONLInput(t, c.req)
+						}
+						out := cli(t, strings.NewReader(stdin), args...)
+						assert.Equal(t, c.code, out.code, "stdout:\n%s\nstderr:\n%s", out.stdout, out.stderr)
+						assertNoSecret(t, out, secretToken)
+						checked++
+					})
+				}
+			}
+		}
+	}
+
+	// Credentials from a file and from the environment, not the request.
+	req := es.request(nil, continueOnFail, failing...)
+	delete(req, "credentials")
+	credFile := filepath.Join(t.TempDir(), "creds.json")
+	require.NoError(t, os.WriteFile(credFile, []byte(mustJSON(t, map[string]any{"chatwootApi": map[string]any{"url": es.URL, "accessToken": secretToken}})), 0o600))
+	t.Run("credentials file", func(t *testing.T) {
+		out := cli(t, strings.NewReader(mustJSON(t, req)), "exec", "--credentials", credFile, "--log-level", "trace")
+		assert.Equal(t, exitOK, out.code, out.stderr)
+		assertNoSecret(t, out, secretToken)
+		checked++
+	})
+	t.Run("credentials environment", func(t *testing.T) {
+		t.Setenv("NODERUN_CREDENTIALS_CHATWOOTAPI", mustJSON(t, map[string]any{"url": es.URL, "accessToken": secretToken}))
+		out := cli(t, strings.NewReader(mustJSON(t, req)), "exec", "--log-level", "trace", "--log-format", "json")
+		assert.Equal(t, exitOK, out.code, out.stderr)
+		assertNoSecret(t, out, secretToken)
+		checked++
+	})
+	t.Run("credentials environment holding bad JSON", func(t *testing.T) {
+		t.Setenv("NODERUN_CREDENTIALS_CHATWOOTAPI", `{"url": "x", "accessToken": "`+secretToken+`"`)
+		out := cli(t, strings.NewReader(mustJSON(t, req)), "exec", "--log-level", "trace")
+		assert.Equal(t, exitInput, out.code, out.stderr)
+		assertNoSecret(t, out, secretToken)
+		checked++
+	})
+	t.Run("bad URL in the credential", func(t *testing.T) {
+		bad := es.request(nil, nil, 1)
+		bad["credentials"] = map[string]any{"chatwootApi": map[string]any{"url": "ftp://" + secretToken, "accessToken": secretToken}}
+		out := cli(t, strings.NewReader(mustJSON(t, bad)), "exec", "--log-level", "trace")
+		assert.Equal(t, exitFailed, out.code, out.stderr)
+		assertNoSecret(t, out, secretToken)
+		checked++
+	})
+	t.Run("unusable request quoting the token", func(t *testing.T) {
+		bad := es.request(nil, map[string]any{"onError": secretToken}, 1)
+		out := cli(t, strings.NewReader(mustJSON(t, bad)), "exec", "--log-level", "trace")
+		assert.Equal(t, exitInput, out.code, out.stderr)
+		assertNoSecret(t, out, secretToken)
+		checked++
+	})
+
+	// credentials test: the server refuses the token and quotes it back.
+	for _, level := range []string{"trace", "debug", "info", "warn", "error"} {
+		for _, format := range []string{"console", "json"} {
+			t.Run(fmt.Sprintf("credentials test/%s/%s", level, format), func(t *testing.T) {
+				t.Setenv("NODERUN_CREDENTIALS_CHATWOOTAPI", mustJSON(t, map[string]any{"url": es.URL, "accessToken": secretToken}))
+				out := cli(t, nil, "credentials", "test", "--log-level", level, "--log-format", format)
+				assert.Equal(t, exitFailed, out.code, "stdout:\n%s\nstderr:\n%s", out.stdout, out.stderr)
+				assertNoSecret(t, out, secretToken)
+				checked++
+			})
+		}
+	}
+
+	// validate reads description files, never credentials: with the token
+	// in the environment, nothing of it may show.
+	t.Run("validate", func(t *testing.T) {
+		t.Setenv("NODERUN_CREDENTIALS_CHATWOOTAPI", mustJSON(t, map[string]any{"url": es.URL, "accessToken": secretToken}))
+		for _, args := range [][]string{
+			{"validate", repo(t, "testdata/cli/petstore.node.json")},
+			{"validate", "--json", repo(t, "testdata/descriptors/invalid/three-faults.node.json")},
+			{"validate", repo(t, "nodes/chatwoot/chatwoot.credential.json")},
+		} {
+			out := cli(t, nil, args...)
+			assert.Contains(t, []int{exitOK, exitFailed}, out.code, out.stderr)
+			assertNoSecret(t, out, secretToken)
+			checked++
+		}
+	})
+
+	es.mu.Lock()
+	seen := es.seen
+	es.mu.Unlock()
+	assert.Positive(t, seen, "the token reached the server: the paths were exercised")
+	t.Logf("secrets: %d invocations searched, the token reached the server %d times and was written 0 times", checked, seen)
+}
+
+// specialToken has the characters that change under URL and JSON
+// encoding: a key sent in the query string is percent-encoded on the
+// wire, and a server that echoes it, or a log line that shows the URL,
+// repeats the encoded form.
+const specialToken = `pk+/9f8e7d=="q&x<y>`
+
+// TestSecretsEncodedNeverWritten runs the petstore description with its
+// key sent in the query string against a server that echoes the query, as
+// sent and decoded, in error bodies and headers: neither the key nor its
+// URL or JSON encodings may be written, at any log level or format.
+func TestSecretsEncodedNeverWritten(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Echo", r.URL.RawQuery)
+		w.Header().Set("Content-Type", "application/json")
+		status := http.StatusInternalServerError
+		if strings.HasSuffix(r.URL.Path, "/503") {
+			w.Header().Set("Retry-After", "0")
+			status = http.StatusServiceUnavailable
+		}
+		w.WriteHeader(status)
+		fmt.Fprintf(w, `{"message":%q,"decoded":%q}`, "bad query "+r.URL.RawQuery, r.URL.Query().Get("api_key"))
+	}))
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	cred := `{"name": "petstoreApi", "displayName": "Petstore API",
+	  "properties": [{"displayName": "URL", "name": "url", "type": "string", "default": ""},
+	                 {"displayName": "API Key", "name": "apiKey", "type": "string", "typeOptions": {"password": true}, "default": ""}],
+	  "authenticate": {"type": "generic", "properties": {"qs": {"api_key": "={{$credentials.apiKey}}"}}}}`
+	credPath := filepath.Join(dir, "query.credential.json")
+	require.NoError(t, os.WriteFile(credPath, []byte(cred), 0o600))
+	encodings := []string{specialToken, url.QueryEscape(specialToken), url.PathEscape(specialToken),
+		strings.Trim(mustJSON(t, specialToken), `"`)}
+	for _, level := range []string{"trace", "debug", "warn"} {
+		for _, format := range []string{"console", "json"} {
+			for _, id := range []string{"503", "500", "={{ $credentials.apiKey }}"} {
+				t.Run(fmt.Sprintf("%s/%s/%s", level, format, id), func(t *testing.T) {
+					req := map[string]any{
+						"descriptor":      repo(t, "testdata/cli/petstore.node.json"),
+						"credentialTypes": []string{credPath},
+						"parameters":      map[string]any{"resource": "pet", "operation": "get", "petId": id},
+						"credentials":     map[string]any{"petstoreApi": map[string]any{"url": srv.URL, "apiKey": specialToken}},
+						"items":           []map[string]any{{"json": map[string]any{}}, {"json": map[string]any{}}},
+						"settings":        map[string]any{"continueOnFail": true},
+					}
+					for _, args := range [][]string{{"exec"}, {"exec", "--dry-run"}} {
+						out := cli(t, strings.NewReader(mustJSON(t, req)), append(args, "--log-level", level, "--log-format", format)...)
+						assert.Equal(t, exitOK, out.code, out.stderr)
+						for _, enc := range encodings {
+							assertNoSecret(t, out, enc)
+						}
+					}
+				})
+			}
+		}
+	}
+}
