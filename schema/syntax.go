@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/valyala/fastjson"
 	"io"
 	"unicode/utf8"
 )
@@ -13,6 +14,10 @@ import (
 // string, json.Number, bool, nil) as gojsonschema walks it. Malformed input
 // yields one error diagnostic that says where parsing stopped.
 func parseTree(raw []byte) (any, Diagnostics) {
+	if tree, ok := fastTree(raw); ok {
+		return tree, nil
+	}
+	// Slow path: encoding/json words the syntax error and gives its offset.
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var tree any
@@ -135,4 +140,49 @@ func describeByte(b byte) string {
 		return fmt.Sprintf("character %q", b)
 	}
 	return fmt.Sprintf("byte 0x%02x", b)
+}
+
+// parsers reuses fastjson parsers between validations.
+var parsers fastjson.ParserPool
+
+// fastTree builds the generic tree the JSON Schema check reads (objects as
+// maps, numbers as json.Number) from a strict one-pass parse; it reports
+// false for input that is not valid JSON, which the slow path explains.
+func fastTree(raw []byte) (any, bool) {
+	if fastjson.ValidateBytes(raw) != nil {
+		return nil, false
+	}
+	p := parsers.Get()
+	defer parsers.Put(p)
+	v, err := p.ParseBytes(raw)
+	if err != nil {
+		return nil, false
+	}
+	return treeValue(v), true
+}
+
+func treeValue(v *fastjson.Value) any {
+	switch v.Type() {
+	case fastjson.TypeObject:
+		o, _ := v.Object()
+		m := make(map[string]any, o.Len())
+		o.Visit(func(k []byte, x *fastjson.Value) { m[string(k)] = treeValue(x) })
+		return m
+	case fastjson.TypeArray:
+		arr, _ := v.Array()
+		out := make([]any, len(arr))
+		for i, x := range arr {
+			out[i] = treeValue(x)
+		}
+		return out
+	case fastjson.TypeString:
+		return string(v.GetStringBytes())
+	case fastjson.TypeNumber:
+		return json.Number(v.MarshalTo(nil))
+	case fastjson.TypeTrue:
+		return true
+	case fastjson.TypeFalse:
+		return false
+	}
+	return nil
 }

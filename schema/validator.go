@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"encoding/json"
 	"reflect"
 	"sync"
 
@@ -62,11 +61,11 @@ func (v *Validator) ValidateDescription(raw []byte) (node.Description, Diagnosti
 	if ds = v.compiled.shape(v.compiled.description, tree, reflect.TypeFor[node.Description]()); ds.HasErrors() {
 		return node.Description{}, normalize(ds)
 	}
-	var desc node.Description
-	if err := json.Unmarshal(raw, &desc); err != nil {
+	desc, err := node.DecodeDescription(raw)
+	if err != nil {
 		return node.Description{}, decodeFailure(raw, tree, err)
 	}
-	return desc, v.CheckDescription(&desc)
+	return *desc, v.CheckDescription(desc)
 }
 
 // ValidateCredentialType decodes and checks a credential type (n8n's
@@ -84,11 +83,11 @@ func (v *Validator) ValidateCredentialType(raw []byte) (node.CredentialType, Dia
 	if ds = v.compiled.shape(v.compiled.credentialType, tree, reflect.TypeFor[node.CredentialType]()); ds.HasErrors() {
 		return node.CredentialType{}, normalize(ds)
 	}
-	var ct node.CredentialType
-	if err := json.Unmarshal(raw, &ct); err != nil {
+	ct, err := node.DecodeCredentialType(raw)
+	if err != nil {
 		return node.CredentialType{}, decodeFailure(raw, tree, err)
 	}
-	return ct, v.CheckCredentialType(&ct)
+	return *ct, v.CheckCredentialType(ct)
 }
 
 // CheckDescription checks the meaning of an already decoded description,
