@@ -2,7 +2,6 @@ package chatwoot
 
 import (
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -35,20 +34,20 @@ func CredentialJSON() []byte { return append([]byte(nil), credentialJSON...) }
 // Description decodes a fresh copy of the Chatwoot node description: 29
 // resources and 115 operations with the n8n node's names.
 func Description() (*node.Description, error) {
-	var d node.Description
-	if err := json.Unmarshal(descriptionJSON, &d); err != nil {
+	d, err := node.DecodeDescription(descriptionJSON)
+	if err != nil {
 		return nil, fmt.Errorf("chatwoot: embedded description: %w", err)
 	}
-	return &d, nil
+	return d, nil
 }
 
 // CredentialType decodes a fresh copy of the chatwootApi credential type.
 func CredentialType() (*node.CredentialType, error) {
-	var c node.CredentialType
-	if err := json.Unmarshal(credentialJSON, &c); err != nil {
+	c, err := node.DecodeCredentialType(credentialJSON)
+	if err != nil {
 		return nil, fmt.Errorf("chatwoot: embedded credential type: %w", err)
 	}
-	return &c, nil
+	return c, nil
 }
 
 // NodeType returns the generic Chatwoot node ready to run: the embedded

@@ -3,7 +3,6 @@ package chatwoot
 import (
 	"context"
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"sync"
 
@@ -23,11 +22,11 @@ func CreateConversationJSON() []byte { return append([]byte(nil), createConversa
 // Conversation; its postReceive step shapes the output (see
 // CreateConversation).
 func CreateConversationType() (*runtime.NodeType, error) {
-	var d node.Description
-	if err := json.Unmarshal(createConversationJSON, &d); err != nil {
+	d, err := node.DecodeDescription(createConversationJSON)
+	if err != nil {
 		return nil, fmt.Errorf("chatwoot: embedded Create A Conversation description: %w", err)
 	}
-	return newNodeType(&d)
+	return newNodeType(d)
 }
 
 // RequestOptions are n8n's Request Options for one node. Zero fields are

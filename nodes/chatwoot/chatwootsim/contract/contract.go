@@ -448,8 +448,7 @@ func flatten(base Violation, err error) []Violation {
 			if !hasPrefix(path, prefix) {
 				path = append(append([]string(nil), prefix...), path...)
 			}
-			var cmb *openapi3.SchemaCombinatorElementValidationError
-			if e.Origin != nil && (errors.As(e.Origin, &me) || errors.As(e.Origin, &cmb) || isSchemaErr(e.Origin)) {
+			if e.Origin != nil && (errors.As(e.Origin, &me) || isSchemaErr(e.Origin)) {
 				before := len(out)
 				walk(e.Origin, path)
 				if len(out) > before {
@@ -459,8 +458,6 @@ func flatten(base Violation, err error) []Violation {
 			v := base
 			v.Kind, v.Field, v.Pointer, v.Message = "schema", e.SchemaField, pointer(path), e.Reason
 			out = append(out, v)
-		case *openapi3.SchemaCombinatorElementValidationError:
-			walk(e.Cause, prefix)
 		default:
 			var se *openapi3.SchemaError
 			if errors.As(err, &se) {
