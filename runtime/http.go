@@ -199,6 +199,16 @@ func (g *replayGuard) trace() *httptrace.ClientTrace {
 	}
 }
 
+// replayable reports whether Go's transport may send the request again by
+// itself (net/http's Request.isReplayable): only those need the guard.
+func replayable(hr *httpRequest) bool {
+	switch hr.method {
+	case "GET", "HEAD", "OPTIONS", "TRACE":
+		return true
+	}
+	return headerLookup(hr.headers, "Idempotency-Key") != "" || headerLookup(hr.headers, "X-Idempotency-Key") != ""
+}
+
 func isHTTP2(c net.Conn) bool {
 	tc, ok := c.(*tls.Conn)
 	return ok && tc.ConnectionState().NegotiatedProtocol == "h2"
@@ -262,8 +272,11 @@ func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest) (*response, err
 	})
 	defer timer.Stop()
 	ctx = context.WithValue(ctx, policyKey{}, &requestPolicy{noRedirects: hr.noRedirects, credentialHeaders: hr.credentialHeaders})
-	guard := &replayGuard{cancel: cancel}
-	ctx = httptrace.WithClientTrace(ctx, guard.trace())
+	var guard *replayGuard
+	if replayable(hr) {
+		guard = &replayGuard{cancel: cancel}
+		ctx = httptrace.WithClientTrace(ctx, guard.trace())
+	}
 	var body io.Reader
 	if hr.body != nil {
 		body = bytes.NewReader(hr.body)
@@ -285,7 +298,7 @@ func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest) (*response, err
 		if timedOut.Load() {
 			return nil, fmt.Errorf("%w: %v", errTimeout, err)
 		}
-		if guard.stopped.Load() {
+		if guard != nil && guard.stopped.Load() {
 			return nil, errReplayStopped
 		}
 		return nil, err

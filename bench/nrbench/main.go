@@ -122,7 +122,18 @@ func bare(args []string) error {
 	base := fs.String("url", "", "server URL")
 	n := fs.Int("n", 1000, "requests")
 	c := fs.Int("c", 64, "concurrency")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	_ = fs.Parse(args)
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	body := []byte(`{"custom_attributes":{"order_id":"A-1","priority":2,"tags":["vip","new"]}}`)
 	urls := make([]string, len(baseItems))
 	for i, it := range baseItems {
