@@ -831,14 +831,24 @@ func (out *Output) decode(v *fastjson.Value, path string) error {
 	return dc.err
 }
 
-func (a *PostReceive) decode(v *fastjson.Value, path string) error {
+// hookOrObject splits the two forms n8n allows where it holds code: a
+// hook name (a string) or a declarative object.
+func hookOrObject(v *fastjson.Value, path, what string) (string, *fastjson.Object, error) {
 	if v.Type() == fastjson.TypeString {
-		*a = PostReceive{Hook: string(v.GetStringBytes())}
-		return nil
+		return string(v.GetStringBytes()), nil, nil
 	}
 	o, err := v.Object()
 	if err != nil {
-		return &DecodeError{Path: path, Msg: "must be an action object or a hook name, not " + typeName(v)}
+		return "", nil, &DecodeError{Path: path, Msg: "must be " + what + " or a hook name, not " + typeName(v)}
+	}
+	return "", o, nil
+}
+
+func (a *PostReceive) decode(v *fastjson.Value, path string) error {
+	hook, o, err := hookOrObject(v, path, "an action object")
+	if o == nil {
+		*a = PostReceive{Hook: hook}
+		return err
 	}
 	dc := &decoder{path: path}
 	o.Visit(func(k []byte, x *fastjson.Value) {
@@ -867,13 +877,10 @@ func (ops *Operations) decode(v *fastjson.Value, path string) error {
 }
 
 func (pg *Pagination) decode(v *fastjson.Value, path string) error {
-	if v.Type() == fastjson.TypeString {
-		*pg = Pagination{Hook: string(v.GetStringBytes())}
-		return nil
-	}
-	o, err := v.Object()
-	if err != nil {
-		return &DecodeError{Path: path, Msg: "must be a pagination object or a hook name, not " + typeName(v)}
+	hook, o, err := hookOrObject(v, path, "a pagination object")
+	if o == nil {
+		*pg = Pagination{Hook: hook}
+		return err
 	}
 	dc := &decoder{path: path}
 	o.Visit(func(k []byte, x *fastjson.Value) {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -97,31 +98,69 @@ func AppendJSON(dst []byte, v any) ([]byte, error) {
 	return append(dst, b...), nil
 }
 
-// appendNumber writes a float64 as JSON.stringify does.
+// appendNumber writes a float64 as JSON.stringify does: NaN and
+// Infinity become null.
 func appendNumber(dst []byte, f float64) []byte {
 	switch {
 	case math.IsNaN(f) || math.IsInf(f, 0):
 		return append(dst, "null"...)
+	case f == math.Trunc(f) && math.Abs(f) < 1e18:
+		return strconv.AppendInt(dst, int64(f), 10)
+	}
+	return append(dst, FormatNumber(f)...)
+}
+
+// FormatNumber writes a number as JavaScript's Number::toString(10)
+// does: the shortest digits that round-trip, in plain or exponent form
+// by ECMAScript's rules (1e+21, 1e-7, 0.000001, NaN, Infinity).
+func FormatNumber(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "NaN"
+	case math.IsInf(f, 1):
+		return "Infinity"
+	case math.IsInf(f, -1):
+		return "-Infinity"
 	case f == 0:
-		return append(dst, '0')
-	case f == math.Trunc(f) && math.Abs(f) < 1e21:
-		return strconv.AppendFloat(dst, f, 'f', -1, 64)
+		return "0"
+	case f == math.Trunc(f) && math.Abs(f) < 1e18:
+		return strconv.FormatInt(int64(f), 10)
 	}
-	abs := math.Abs(f)
-	if abs >= 1e21 || abs < 1e-6 {
-		start := len(dst)
-		dst = strconv.AppendFloat(dst, f, 'e', -1, 64)
-		// JavaScript writes 1e+21 and 1e-7: no leading zero in the exponent.
-		for i := start; i < len(dst)-2; i++ {
-			if dst[i] == 'e' && dst[i+2] == '0' {
-				copy(dst[i+2:], dst[i+3:])
-				dst = dst[:len(dst)-1]
-				break
-			}
-		}
-		return dst
+	sign := ""
+	if f < 0 {
+		sign, f = "-", -f
 	}
-	return strconv.AppendFloat(dst, f, 'f', -1, 64)
+	// Shortest round-trip digits and exponent: f = 0.d1d2...dk × 10^n.
+	e := strconv.FormatFloat(f, 'e', -1, 64)
+	mant, exp, _ := strings.Cut(e, "e")
+	digits := strings.Replace(mant, ".", "", 1)
+	x, _ := strconv.Atoi(exp)
+	n := x + 1
+	k := len(digits)
+	switch {
+	case k <= n && n <= 21:
+		return sign + digits + strings.Repeat("0", n-k)
+	case 0 < n && n <= 21:
+		return sign + digits[:n] + "." + digits[n:]
+	case -6 < n && n <= 0:
+		return sign + "0." + strings.Repeat("0", -n) + digits
+	}
+	es := "+"
+	if n-1 < 0 {
+		es = "-"
+	}
+	m := digits[:1]
+	if k > 1 {
+		m += "." + digits[1:]
+	}
+	return sign + m + "e" + es + strconv.Itoa(absInt(n-1))
+}
+
+func absInt(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 const hexDigits = "0123456789abcdef"

@@ -24,7 +24,7 @@ type DryRequest struct {
 // whose request cannot be built carry the error. Only the first request of
 // a paginated operation is shown.
 func (p *Prepared) DryRun(ctx context.Context, items []node.Item) []DryRequest {
-	items = defaultItems(items)
+	items = InputItems(items)
 	out := make([]DryRequest, 0, len(items))
 	_ = p.dryRun(ctx, &SliceSource{Items: items}, expr.Items(items), func(r DryRequest) error {
 		out = append(out, r)

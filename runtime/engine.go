@@ -196,7 +196,7 @@ func (e *Engine) Execute(ctx context.Context, run Run) (Result, error) {
 	if err != nil {
 		if ne, ok := err.(*NodeError); ok {
 			if engineContinues(run.Settings) {
-				return Result{Items: passThrough(run.Items, run.Settings), PassedThrough: ne}, nil
+				return Result{Items: PassThrough(run.Items, run.Settings), PassedThrough: ne}, nil
 			}
 			return Result{Err: ne}, nil
 		}
@@ -211,10 +211,11 @@ func engineContinues(s node.Settings) bool {
 	return s.ContinueOnFail || s.OnError == node.OnErrorContinueRegularOutput || s.OnError == node.OnErrorContinueErrorOutput
 }
 
-// passThrough is the input handed on by a failed node that continues
-// (F7); executeOnce had trimmed the input to its first item (X1).
-func passThrough(items []node.Item, s node.Settings) []node.Item {
-	items = defaultItems(items)
+// PassThrough is the output of a node that failed as a whole but
+// continues (F7): the input items unchanged, each paired to itself;
+// executeOnce trims the input to its first item (X1).
+func PassThrough(items []node.Item, s node.Settings) []node.Item {
+	items = InputItems(items)
 	if s.ExecuteOnce {
 		items = items[:1]
 	}
@@ -226,7 +227,9 @@ func passThrough(items []node.Item, s node.Settings) []node.Item {
 	return out
 }
 
-func defaultItems(items []node.Item) []node.Item {
+// InputItems is the input a node runs on: the items, or one empty item
+// when there are none, as n8n gives a node without input (X1).
+func InputItems(items []node.Item) []node.Item {
 	if len(items) == 0 {
 		return []node.Item{{JSON: map[string]any{}}}
 	}

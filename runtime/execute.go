@@ -48,7 +48,7 @@ type Output struct {
 
 // Execute runs the prepared node over items and collects the output.
 func (p *Prepared) Execute(ctx context.Context, items []node.Item) (Result, error) {
-	items = defaultItems(items)
+	items = InputItems(items)
 	var res Result
 	src := &SliceSource{Items: items}
 	err := p.run(ctx, src, expr.Items(items), func(o Output) error {
@@ -59,7 +59,7 @@ func (p *Prepared) Execute(ctx context.Context, items []node.Item) (Result, erro
 	var ne *NodeError
 	switch {
 	case errors.As(err, &ne) && engineContinues(p.settings):
-		return Result{Items: passThrough(items, p.settings), PassedThrough: ne}, nil
+		return Result{Items: PassThrough(items, p.settings), PassedThrough: ne}, nil
 	case errors.As(err, &ne):
 		res.Err = ne
 	case err != nil:

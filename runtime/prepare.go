@@ -454,7 +454,7 @@ func unknownOption(prop *node.Property, value any) string {
 				prop.DisplayName, jsonText(value), jsTypeName(value), jsonText(c.Value), jsTypeName(c.Value))
 		}
 	}
-	switch close := closest(got, names, 3); {
+	switch close := ClosestNames(got, names, 3); {
 	case len(names) == 0:
 	case len(close) > 0:
 		msg += fmt.Sprintf(" Did you mean %s?", quoteList(close))
@@ -502,9 +502,10 @@ func quoteList(list []string) string {
 	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
 
-// closest returns up to n candidates nearest to s by edit distance
-// (case-insensitive), only those close enough to be a plausible typo.
-func closest(s string, candidates []string, n int) []string {
+// ClosestNames returns up to n candidates nearest to s by edit distance
+// (case-insensitive), only those close enough to be a plausible typo: the
+// "did you mean" of noderun's messages.
+func ClosestNames(s string, candidates []string, n int) []string {
 	type scored struct {
 		name string
 		d    int

@@ -2,9 +2,10 @@ package runtime
 
 import (
 	"encoding/json"
+	"maps"
 	"math"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -196,14 +197,8 @@ func copyObject(v any) *object {
 	return newObject(4)
 }
 
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+// sortedKeys lists a map's keys in order, for deterministic output.
+func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
 
 // setPath sets value at a lodash path inside o, creating objects and arrays
 // on the way ("a.b" nests, "a[0].b" makes an array).
@@ -301,30 +296,8 @@ func jsString(v any) string {
 	return string(b)
 }
 
-// formatNumber writes a float64 as JavaScript's Number#toString does for
-// the values that occur in practice.
-func formatNumber(f float64) string {
-	switch {
-	case f == 0:
-		return "0" // also -0
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == math.Trunc(f) && math.Abs(f) < 1e21:
-		return strconv.FormatFloat(f, 'f', -1, 64)
-	}
-	abs := math.Abs(f)
-	if abs >= 1e21 || abs < 1e-6 {
-		s := strconv.FormatFloat(f, 'e', -1, 64)
-		// JavaScript writes 1e+21 and 1e-7 without a leading zero in the exponent.
-		s = strings.Replace(s, "e+0", "e+", 1)
-		return strings.Replace(s, "e-0", "e-", 1)
-	}
-	return strconv.FormatFloat(f, 'f', -1, 64)
-}
+// formatNumber writes a float64 as JavaScript's Number#toString does.
+func formatNumber(f float64) string { return node.FormatNumber(f) }
 
 // truthy is JavaScript truthiness.
 func truthy(v any) bool {

@@ -233,8 +233,8 @@ func TestNetworkErrorMessages(t *testing.T) {
 func TestClosest(t *testing.T) {
 	t.Parallel()
 	names := []string{"Create A Conversation", "List All Contact Conversations", "Create A Contact"}
-	require.Equal(t, []string{"Create A Conversation"}, closest("Create A Conversaton", names, 3)[:1])
-	require.Empty(t, closest("zzzz", names, 3))
+	require.Equal(t, []string{"Create A Conversation"}, ClosestNames("Create A Conversaton", names, 3)[:1])
+	require.Empty(t, ClosestNames("zzzz", names, 3))
 }
 
 func TestPlainJSONIsWhatJSONStringifySees(t *testing.T) {

@@ -211,7 +211,7 @@ func (x *execution) run(ctx context.Context) int {
 				if x.flags.jsonl {
 					return x.passThroughStream(dec)
 				}
-				return x.writeResult(runtime.Result{Items: passThrough(req.Items), PassedThrough: ne})
+				return x.writeResult(runtime.Result{Items: runtime.PassThrough(req.Items, run.Settings), PassedThrough: ne})
 			}
 			if x.flags.jsonl {
 				return x.streamFailure(ne)
@@ -226,7 +226,7 @@ func (x *execution) run(ctx context.Context) int {
 	if x.flags.jsonl {
 		return x.stream(ctx, prepared, dec)
 	}
-	prog := x.progressLine(len(defaultItems(req.Items)), nil)
+	prog := x.progressLine(len(runtime.InputItems(req.Items)), nil)
 	res, err := prepared.Execute(ctx, req.Items)
 	prog.finish(len(res.Items)+len(res.ErrorItems), countErrors(res))
 	if err != nil {
@@ -643,23 +643,6 @@ type itemLine struct {
 
 func writeItemLine(w io.Writer, it node.Item, output int) error {
 	return writeJSONLine(w, itemLine{Item: it, Output: output})
-}
-
-func passThrough(items []node.Item) []node.Item {
-	items = defaultItems(items)
-	out := make([]node.Item, len(items))
-	for i, it := range items {
-		it.PairedItem = node.Paired(i)
-		out[i] = it
-	}
-	return out
-}
-
-func defaultItems(items []node.Item) []node.Item {
-	if len(items) == 0 {
-		return []node.Item{{JSON: map[string]any{}}}
-	}
-	return items
 }
 
 func countErrors(res runtime.Result) int {

@@ -12,11 +12,11 @@ import (
 	"os"
 	"os/signal"
 	"sort"
-	"strings"
 	"sync"
 	"syscall"
 
 	"github.com/noderun/noderun/nodes"
+	"github.com/noderun/noderun/runtime"
 )
 
 // Exit statuses of the exec contract.
@@ -133,37 +133,10 @@ func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
 
 // suggest returns ` (did you mean "x"?)` for a close name, or "".
 func suggest(got string, names []string) string {
-	best, bestD := "", 1<<30
-	for _, n := range names {
-		d := editDistance(strings.ToLower(got), strings.ToLower(n))
-		if d < bestD {
-			best, bestD = n, d
-		}
-	}
-	if best != "" && bestD <= max(2, len(got)/3) {
-		return fmt.Sprintf(" (did you mean %q?)", best)
+	if close := runtime.ClosestNames(got, names, 1); len(close) > 0 {
+		return fmt.Sprintf(" (did you mean %q?)", close[0])
 	}
 	return ""
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // version is set at build time with -ldflags "-X main.version=...".

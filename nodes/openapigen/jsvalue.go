@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/noderun/noderun/node"
 )
 
 // The mapping works on the document as JavaScript sees it after JSON.parse,
@@ -200,27 +202,7 @@ func truthy(v any) bool {
 }
 
 // numberString is JavaScript's Number.prototype.toString() for a float64.
-func numberString(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == 0:
-		return "0"
-	}
-	abs := math.Abs(f)
-	if abs >= 1e-6 && abs < 1e21 {
-		return strconv.FormatFloat(f, 'f', -1, 64)
-	}
-	s := strconv.FormatFloat(f, 'e', -1, 64) // 1e+21, 1.5e-07
-	mant, exp, _ := strings.Cut(s, "e")
-	sign := exp[0]
-	exp = strings.TrimLeft(exp[1:], "0")
-	return mant + "e" + string(sign) + exp
-}
+func numberString(f float64) string { return node.FormatNumber(f) }
 
 // stringify is JSON.stringify(v, null, 2). It reports false where
 // JSON.stringify returns undefined (for undefined itself).

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/noderun/noderun/node"
 )
 
 // errNotText means a value's String() needs JavaScript (an object).
@@ -68,48 +70,7 @@ func jsJoin(a []any, depth int) (string, error) {
 }
 
 // jsNumber is JavaScript's Number::toString(10).
-func jsNumber(f float64) string {
-	switch {
-	case math.IsNaN(f):
-		return "NaN"
-	case math.IsInf(f, 1):
-		return "Infinity"
-	case math.IsInf(f, -1):
-		return "-Infinity"
-	case f == 0:
-		return "0"
-	case f == math.Trunc(f) && math.Abs(f) < 1e18:
-		return strconv.FormatInt(int64(f), 10)
-	}
-	sign := ""
-	if f < 0 {
-		sign, f = "-", -f
-	}
-	// Shortest round-trip digits and exponent: f = 0.d1d2...dk × 10^n.
-	e := strconv.FormatFloat(f, 'e', -1, 64)
-	mant, exp, _ := strings.Cut(e, "e")
-	digits := strings.Replace(mant, ".", "", 1)
-	x, _ := strconv.Atoi(exp)
-	n := x + 1
-	k := len(digits)
-	switch {
-	case k <= n && n <= 21:
-		return sign + digits + strings.Repeat("0", n-k)
-	case 0 < n && n <= 21:
-		return sign + digits[:n] + "." + digits[n:]
-	case -6 < n && n <= 0:
-		return sign + "0." + strings.Repeat("0", -n) + digits
-	}
-	es := "+"
-	if n-1 < 0 {
-		es = "-"
-	}
-	m := digits[:1]
-	if k > 1 {
-		m += "." + digits[1:]
-	}
-	return sign + m + "e" + es + strconv.Itoa(abs(n-1))
-}
+func jsNumber(f float64) string { return node.FormatNumber(f) }
 
 // jsonStringify is JSON.stringify for the Go values an expression returns:
 // undefined members are left out, no HTML escaping.
