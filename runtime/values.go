@@ -198,7 +198,11 @@ func copyObject(v any) *object {
 }
 
 // sortedKeys lists a map's keys in order, for deterministic output.
-func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
+func sortedKeys(m map[string]any) []string {
+	keys := slices.AppendSeq(make([]string, 0, len(m)), maps.Keys(m))
+	slices.Sort(keys)
+	return keys
+}
 
 // setPath sets value at a lodash path inside o, creating objects and arrays
 // on the way ("a.b" nests, "a[0].b" makes an array).

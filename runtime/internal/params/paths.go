@@ -95,7 +95,11 @@ func DeepCopy(v any) any {
 }
 
 // sortedKeys lists a map's keys in order, for deterministic output.
-func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
+func sortedKeys(m map[string]any) []string {
+	keys := slices.AppendSeq(make([]string, 0, len(m)), maps.Keys(m))
+	slices.Sort(keys)
+	return keys
+}
 
 // regexMatch tests a JavaScript regular expression, as n8n's "regex"
 // condition does; an invalid pattern matches nothing.
