@@ -204,20 +204,22 @@ func raw(v *fastjson.Value) json.RawMessage {
 	return json.RawMessage(v.MarshalTo(nil))
 }
 
-// Value converts a parsed JSON value to Go: nil, bool, float64, string,
-// []any and map[string]any, as encoding/json decodes into any.
-func value(v *fastjson.Value) any {
+// value converts a parsed JSON value to Go: nil, bool, float64, string,
+// []any and map[string]any, as encoding/json decodes into any. A number no
+// float64 holds (n8n would silently read Infinity) becomes nil and is
+// recorded in bad, so callers fail on it without a second walk.
+func value(v *fastjson.Value, bad *[]byte) any {
 	switch v.Type() {
 	case fastjson.TypeObject:
 		o, _ := v.Object()
 		m := make(map[string]any, o.Len())
-		o.Visit(func(k []byte, x *fastjson.Value) { m[string(k)] = value(x) })
+		o.Visit(func(k []byte, x *fastjson.Value) { m[string(k)] = value(x, bad) })
 		return m
 	case fastjson.TypeArray:
 		arr, _ := v.Array()
 		out := make([]any, len(arr))
 		for i, x := range arr {
-			out[i] = value(x)
+			out[i] = value(x, bad)
 		}
 		return out
 	case fastjson.TypeString:
@@ -225,7 +227,10 @@ func value(v *fastjson.Value) any {
 	case fastjson.TypeNumber:
 		f, err := v.Float64()
 		if err != nil || math.IsInf(f, 0) {
-			return badNumber(v.MarshalTo(nil))
+			if *bad == nil {
+				*bad = v.MarshalTo(nil)
+			}
+			return nil
 		}
 		return f
 	case fastjson.TypeTrue:
@@ -236,36 +241,16 @@ func value(v *fastjson.Value) any {
 	return nil
 }
 
-// badNumber stands for a JSON number no float64 holds; decoding fails on
-// it wherever it occurs, since n8n would silently read Infinity.
-type badNumber []byte
-
-// firstBadNumber finds a badNumber inside a converted value.
-func firstBadNumber(v any, path string) *DecodeError {
-	switch t := v.(type) {
-	case badNumber:
-		return &DecodeError{Path: path, Msg: "number " + string(t) + " does not fit a 64-bit float"}
-	case map[string]any:
-		for k, x := range t {
-			if e := firstBadNumber(x, path+"/"+escapePointer(k)); e != nil {
-				return e
-			}
-		}
-	case []any:
-		for i, x := range t {
-			if e := firstBadNumber(x, path+"/"+strconv.Itoa(i)); e != nil {
-				return e
-			}
-		}
-	}
-	return nil
+func badNumberError(path string, text []byte) *DecodeError {
+	return &DecodeError{Path: path, Msg: "number " + string(text) + " does not fit a 64-bit float"}
 }
 
 // value converts a field holding any JSON value.
 func (dc *decoder) value(key string, v *fastjson.Value) any {
-	x := value(v)
-	if e := firstBadNumber(x, dc.sub(key)); e != nil && dc.err == nil {
-		dc.err = e
+	var bad []byte
+	x := value(v, &bad)
+	if bad != nil && dc.err == nil {
+		dc.err = badNumberError(dc.sub(key), bad)
 	}
 	return x
 }
@@ -1031,9 +1016,10 @@ func ParseJSON(data []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := value(v)
-	if e := firstBadNumber(out, ""); e != nil {
-		return nil, e
+	var bad []byte
+	out := value(v, &bad)
+	if bad != nil {
+		return nil, badNumberError("", bad)
 	}
 	return out, nil
 }

@@ -693,6 +693,11 @@ func joinURL(baseRaw, urlRaw any) (string, error) {
 	if strings.HasPrefix(full, "//") {
 		full = "http:" + full
 	}
+	if plainHTTPURL(full) {
+		return full, nil
+	}
+	// Only a URL the quick check refuses pays for a full parse, which
+	// says precisely what is wrong.
 	u, err := url.Parse(full)
 	if err != nil {
 		return "", fmt.Errorf("%q is not a valid URL: %v", full, err)
@@ -704,6 +709,42 @@ func joinURL(baseRaw, urlRaw any) (string, error) {
 		return "", fmt.Errorf("%q is not a valid URL: the scheme must be http or https", full)
 	}
 	return full, nil
+}
+
+// plainHTTPURL is a quick check for the common URL: http or https, a
+// host, printable bytes, well-formed percent escapes. What it accepts,
+// url.Parse accepts with the same scheme and host.
+func plainHTTPURL(s string) bool {
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+	hostEnd := strings.IndexAny(rest, "/?#")
+	if hostEnd < 0 {
+		hostEnd = len(rest)
+	}
+	host := rest[:hostEnd]
+	if host == "" || strings.ContainsAny(host, "@[]%") {
+		return false // userinfo, IPv6 literals and escapes: let url.Parse judge
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c <= ' ' || c == 0x7f:
+			return false
+		case c == '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 // isAbsoluteURL is axios's test: a scheme followed by "//", or "//".

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"net"
+	"net/url"
 	"syscall"
 	"testing"
 
@@ -254,4 +255,23 @@ func TestPlainJSONIsWhatJSONStringifySees(t *testing.T) {
 	require.Nil(t, plainJSON(expr.Undefined))
 	_, err := json.Marshal(got)
 	require.NoError(t, err, "the result encodes")
+}
+
+func TestPlainHTTPURLAgreesWithURLParse(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{
+		"http://h/x", "https://chat.example.com:3000/api/v1/accounts/1?q=a%20b", "http://h", "http://h?x=1",
+		"http://h/a b", "http://h/%zz", "http://h/%4", "http://user:pw@h/x", "http://[::1]:80/x", "http:///x",
+		"ftp://h/x", "HTTP://h/x", "http://h/\x7f", "http://h/é", "http://h/x#frag",
+	} {
+		if !plainHTTPURL(s) {
+			continue
+		}
+		u, err := url.Parse(s)
+		require.NoError(t, err, s)
+		require.Contains(t, []string{"http", "https"}, u.Scheme, s)
+		require.NotEmpty(t, u.Host, s)
+	}
+	require.True(t, plainHTTPURL("https://chat.example.com/api/v1/accounts/1/contacts"))
+	require.False(t, plainHTTPURL("http://h/a b"))
 }
