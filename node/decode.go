@@ -527,16 +527,25 @@ func (g *Group) decode(v *fastjson.Value, path string) error {
 	return dc.err
 }
 
-func (dc *decoder) displayOptions(key string, v *fastjson.Value) *DisplayOptions {
+// optional decodes a field holding an object into a new *T, or returns
+// nil for null (or after an earlier error).
+func optional[T any, P interface {
+	*T
+	decode(*fastjson.Value, string) error
+}](dc *decoder, key string, v *fastjson.Value) P {
 	if v.Type() == fastjson.TypeNull || dc.err != nil {
 		return nil
 	}
-	d := &DisplayOptions{}
-	if err := d.decode(v, dc.sub(key)); err != nil {
+	p := P(new(T))
+	if err := p.decode(v, dc.sub(key)); err != nil {
 		dc.err = err
 		return nil
 	}
-	return d
+	return p
+}
+
+func (dc *decoder) displayOptions(key string, v *fastjson.Value) *DisplayOptions {
+	return optional[DisplayOptions](dc, key, v)
 }
 
 func (d *DisplayOptions) decode(v *fastjson.Value, path string) error {
@@ -651,15 +660,7 @@ func (dc *decoder) typeOptions(key string, v *fastjson.Value) *PropertyTypeOptio
 }
 
 func (dc *decoder) routing(key string, v *fastjson.Value) *Routing {
-	if v.Type() == fastjson.TypeNull || dc.err != nil {
-		return nil
-	}
-	r := &Routing{}
-	if err := r.decode(v, dc.sub(key)); err != nil {
-		dc.err = err
-		return nil
-	}
-	return r
+	return optional[Routing](dc, key, v)
 }
 
 func (r *Routing) decode(v *fastjson.Value, path string) error {
