@@ -97,6 +97,18 @@ func parseStrict(p *fastjson.Parser, data []byte) (*fastjson.Value, error) {
 	return p.ParseBytes(data)
 }
 
+// fields decodes an object's fields: set reads each key it knows and
+// records the first error in dc.
+func fields(v *fastjson.Value, path string, set func(dc *decoder, key string, x *fastjson.Value)) error {
+	o, err := object(v, path)
+	if err != nil {
+		return err
+	}
+	dc := &decoder{path: path}
+	o.Visit(func(k []byte, x *fastjson.Value) { set(dc, string(k), x) })
+	return dc.err
+}
+
 // decoder walks one object's fields, collecting the first error.
 type decoder struct {
 	path string
@@ -268,13 +280,8 @@ func (dc *decoder) anyMap(key string, v *fastjson.Value) map[string]any {
 }
 
 func (d *Description) decode(v *fastjson.Value, path string) error {
-	o, err := object(v, path)
-	if err != nil {
-		return err
-	}
-	dc := &decoder{path: path}
-	o.Visit(func(k []byte, x *fastjson.Value) {
-		switch key := string(k); key {
+	return fields(v, path, func(dc *decoder, key string, x *fastjson.Value) {
+		switch key {
 		case "displayName":
 			d.DisplayName = dc.str(key, x)
 		case "name":
@@ -340,7 +347,6 @@ func (d *Description) decode(v *fastjson.Value, path string) error {
 			d.CommunityNodePackageVersion = dc.str(key, x)
 		}
 	})
-	return dc.err
 }
 
 func (v *Version) decode(x *fastjson.Value) error {
@@ -367,13 +373,8 @@ func (v *Version) decode(x *fastjson.Value) error {
 }
 
 func (c *CredentialRef) decode(v *fastjson.Value, path string) error {
-	o, err := object(v, path)
-	if err != nil {
-		return err
-	}
-	dc := &decoder{path: path}
-	o.Visit(func(k []byte, x *fastjson.Value) {
-		switch key := string(k); key {
+	return fields(v, path, func(dc *decoder, key string, x *fastjson.Value) {
+		switch key {
 		case "name":
 			c.Name = dc.str(key, x)
 		case "required":
@@ -384,7 +385,6 @@ func (c *CredentialRef) decode(v *fastjson.Value, path string) error {
 			c.TestedBy = raw(x)
 		}
 	})
-	return dc.err
 }
 
 func decodeProperties(v *fastjson.Value, path string) ([]Property, error) {
@@ -484,13 +484,8 @@ func (p *Property) decode(v *fastjson.Value, path string) error {
 }
 
 func (c *Choice) decode(v *fastjson.Value, path string) error {
-	o, err := object(v, path)
-	if err != nil {
-		return err
-	}
-	dc := &decoder{path: path}
-	o.Visit(func(k []byte, x *fastjson.Value) {
-		switch key := string(k); key {
+	return fields(v, path, func(dc *decoder, key string, x *fastjson.Value) {
+		switch key {
 		case "name":
 			c.Name = dc.str(key, x)
 		case "value":
@@ -503,17 +498,11 @@ func (c *Choice) decode(v *fastjson.Value, path string) error {
 			c.Routing = dc.routing(key, x)
 		}
 	})
-	return dc.err
 }
 
 func (g *Group) decode(v *fastjson.Value, path string) error {
-	o, err := object(v, path)
-	if err != nil {
-		return err
-	}
-	dc := &decoder{path: path}
-	o.Visit(func(k []byte, x *fastjson.Value) {
-		switch key := string(k); key {
+	return fields(v, path, func(dc *decoder, key string, x *fastjson.Value) {
+		switch key {
 		case "displayName":
 			g.DisplayName = dc.str(key, x)
 		case "name":
@@ -524,7 +513,6 @@ func (g *Group) decode(v *fastjson.Value, path string) error {
 			}
 		}
 	})
-	return dc.err
 }
 
 // optional decodes a field holding an object into a new *T, or returns
@@ -664,16 +652,11 @@ func (dc *decoder) routing(key string, v *fastjson.Value) *Routing {
 }
 
 func (r *Routing) decode(v *fastjson.Value, path string) error {
-	o, err := object(v, path)
-	if err != nil {
-		return err
-	}
-	dc := &decoder{path: path}
-	o.Visit(func(k []byte, x *fastjson.Value) {
+	return fields(v, path, func(dc *decoder, key string, x *fastjson.Value) {
 		if dc.err != nil || x.Type() == fastjson.TypeNull {
 			return
 		}
-		switch key := string(k); key {
+		switch key {
 		case "request":
 			r.Request = &Request{}
 			dc.err = r.Request.decode(x, dc.sub(key))
@@ -688,7 +671,6 @@ func (r *Routing) decode(v *fastjson.Value, path string) error {
 			dc.err = r.Operations.decode(x, dc.sub(key))
 		}
 	})
-	return dc.err
 }
 
 func (r *Request) decode(v *fastjson.Value, path string) error {
@@ -758,13 +740,8 @@ func (r *Request) decode(v *fastjson.Value, path string) error {
 }
 
 func (s *Send) decode(v *fastjson.Value, path string) error {
-	o, err := object(v, path)
-	if err != nil {
-		return err
-	}
-	dc := &decoder{path: path}
-	o.Visit(func(k []byte, x *fastjson.Value) {
-		switch key := string(k); key {
+	return fields(v, path, func(dc *decoder, key string, x *fastjson.Value) {
+		switch key {
 		case "type":
 			s.Type = dc.str(key, x)
 		case "property":
@@ -784,17 +761,11 @@ func (s *Send) decode(v *fastjson.Value, path string) error {
 			s.OnlyIfSet = dc.boolean(key, x)
 		}
 	})
-	return dc.err
 }
 
 func (out *Output) decode(v *fastjson.Value, path string) error {
-	o, err := object(v, path)
-	if err != nil {
-		return err
-	}
-	dc := &decoder{path: path}
-	o.Visit(func(k []byte, x *fastjson.Value) {
-		switch key := string(k); key {
+	return fields(v, path, func(dc *decoder, key string, x *fastjson.Value) {
+		switch key {
 		case "maxResults":
 			out.MaxResults = dc.value(key, x)
 		case "postReceive":
@@ -814,7 +785,6 @@ func (out *Output) decode(v *fastjson.Value, path string) error {
 			}
 		}
 	})
-	return dc.err
 }
 
 // hookOrObject splits the two forms n8n allows where it holds code: a
@@ -881,13 +851,8 @@ func (pg *Pagination) decode(v *fastjson.Value, path string) error {
 }
 
 func (c *CredentialType) decode(v *fastjson.Value, path string) error {
-	o, err := object(v, path)
-	if err != nil {
-		return err
-	}
-	dc := &decoder{path: path}
-	o.Visit(func(k []byte, x *fastjson.Value) {
-		switch key := string(k); key {
+	return fields(v, path, func(dc *decoder, key string, x *fastjson.Value) {
+		switch key {
 		case "name":
 			c.Name = dc.str(key, x)
 		case "displayName":
@@ -916,7 +881,6 @@ func (c *CredentialType) decode(v *fastjson.Value, path string) error {
 			c.IconURL = dc.str(key, x)
 		}
 	})
-	return dc.err
 }
 
 func (a *Authenticate) decode(v *fastjson.Value, path string) error {
