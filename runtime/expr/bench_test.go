@@ -120,3 +120,9 @@ func BenchmarkOursNative(b *testing.B) {
 func BenchmarkOursExtension(b *testing.B) {
 	benchEval(b, "={{ $json.email.isEmpty() }}", func(v any) bool { return v == false })
 }
+
+// An extension chain through the prelude's JavaScript (array extensions
+// have no Go shortcut).
+func BenchmarkJSPreludeChain(b *testing.B) {
+	benchEval(b, "={{ $json.tags.compact().last().toUpperCase() }}", func(v any) bool { return v == "B" })
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"sync"
 	"testing"
@@ -531,4 +532,72 @@ func TestDeepRecursion(t *testing.T) {
 	v, err := evalText(t, e, "={{ (function f(n) { return n ? n + f(n - 1) : 0 })(100) }}", nil)
 	require.NoError(t, err)
 	assert.Equal(t, 5050.0, v)
+}
+
+// plainEmailDomain must agree with emailPattern wherever it answers.
+func TestPlainEmailDomainAgreesWithPattern(t *testing.T) {
+	local, host, tld := []byte("ab.-Z9_\"<[ é+@"), []byte("aZ.9-_"), []byte("aZbq9")
+	rng := rand.New(rand.NewPCG(1, 2))
+	random := func(alphabet []byte) string {
+		b := make([]byte, 1+rng.IntN(8))
+		for j := range b {
+			b[j] = alphabet[rng.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	inputs := []string{"ann@example.com", "a.b@c.d.ef", "a..b@c.de", ".a@b.cd", "a.@b.cd", "a@b.c", "a@b.c1",
+		"a@-.cd", "a@b..cd", "a@b.cd.", "ann@example", "a b@c.de", "a@b@c.de", "\"x\"@b.cd", "é@b.cd", "a@[1.2.3.4]"}
+	for i := 0; i < 20000; i++ {
+		inputs = append(inputs, random(local)+"@"+random(host)+"."+random(tld))
+	}
+	answered := 0
+	for _, s := range inputs {
+		d, ok := plainEmailDomain(s)
+		if !ok {
+			continue
+		}
+		answered++
+		m := emailPattern.FindStringSubmatch(s)
+		require.NotNil(t, m, "%q", s)
+		assert.Equal(t, s, m[0], "%q: whole match", s)
+		assert.Equal(t, m[5], d, "%q: domain", s)
+	}
+	assert.Greater(t, answered, 200)
+}
+
+// The extensions evaluated in Go give what their prelude versions give,
+// through the extension method and through extend() ($if keeps no
+// shortcut, and a String object is not a string primitive).
+func TestExtensionsInGoMatchPrelude(t *testing.T) {
+	e := newTestEngine(Options{})
+	s := &Scope{JSON: map[string]any{"list": []any{1.0, 2.0}, "none": []any{}, "email": "Ann <ann@example.com>"}}
+	for text, want := range map[string]any{
+		"={{ $json.none.first() }}":                       Undefined,
+		"={{ $json.none.last() }}":                        Undefined,
+		"={{ $json.list.last() }}":                        2.0,
+		"={{ $json.none.isEmpty() }}":                     true,
+		"={{ $json.list.isNotEmpty() }}":                  true,
+		"={{ $json.email.extractEmail() }}":               "ann@example.com",
+		"={{ $json.email.extractDomain() }}":              Undefined, // not a whole address
+		"={{ 'no mail here'.extractEmail() }}":            Undefined,
+		"={{ 'a@b.co'.extractDomain('ignored') }}":        "b.co",
+		"={{ '2024-03-15T10:20:30.000Z'.isEmpty() }}":     false,
+		"={{ new String('').isEmpty() }}":                 true,
+		"={{ 'hello world'.toTitleCase() }}":              "Hello World",
+		"={{ 'https://n8n.io/x'.isUrl() }}":               true,
+		"={{ [3, 4].toJsonString() }}":                    "[3,4]",
+		"={{ (5).isEmpty() }}":                            false,
+		"={{ 'x'.toInt === undefined }}":                  true,
+		"={{ $json.list.first() + $json.list.first(9) }}": 2.0,
+		"={{ [, 1].first() }}":                            Undefined,
+		"={{ 'abc'.extractUrl() ?? 'none' }}":             "none",
+		"={{ 'a@b.cd x'.isEmail() }}":                     false,
+		"={{ 'ann@example.com'.isEmail() }}":              true,
+		"={{ 'Ann@Example.COM'.extractEmail().length }}":  15.0,
+		"={{ 'ann@example.com'.extractDomain().length }}": 11.0,
+	} {
+		v, err := evalText(t, e, text, s)
+		require.NoError(t, err, text)
+		assert.Equal(t, want, v, text)
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"hash"
 	"math"
+	"reflect"
 	"runtime"
 	"sort"
 	"strconv"
@@ -62,6 +63,8 @@ type jsRuntime struct {
 	scope *Scope
 	vars  map[string]goja.Value
 	dirty bool // a lazily converted Go value was changed by the code
+
+	noArgs goja.Value
 }
 
 func (e *Engine) newRuntime() (*jsRuntime, error) {
@@ -95,6 +98,9 @@ func (e *Engine) newRuntime() (*jsRuntime, error) {
 	rt.str, _ = goja.AssertFunction(vm.Get("__n8nx_str"))
 	getTime, _ := vm.RunString("(function(d){ return d.getTime() })")
 	rt.getTime, _ = goja.AssertFunction(getTime)
+	// Extensions called without arguments share one frozen empty array.
+	noArgs, _ := vm.RunString("Object.freeze([])")
+	rt.noArgs = noArgs
 	if err := rt.defineExtensionMethods(lib); err != nil {
 		return nil, err
 	}
@@ -140,8 +146,26 @@ func (rt *jsRuntime) defineExtensionMethods(lib *goja.Object) error {
 			return fmt.Errorf("prelude: no symbol for %s", name)
 		}
 		nameVal := vm.ToValue(name)
+		onString, onArray := stringExtensionsInGo[name], arrayExtensionsInGo[name]
 		method := func(c goja.FunctionCall) goja.Value {
-			args := vm.NewArray(toAny(c.Arguments)...)
+			// The common extensions skip the argument array and the
+			// prelude's wrapper; they take no arguments.
+			if onString != nil {
+				if js, ok := c.This.(goja.String); ok {
+					if s := js.String(); len(s) != 24 || !isISODateString(s) {
+						return onString(vm, s)
+					}
+				}
+			}
+			if onArray != nil {
+				if obj, ok := c.This.(*goja.Object); ok && obj.ClassName() == "Array" {
+					return onArray(vm, obj)
+				}
+			}
+			args := rt.noArgs
+			if len(c.Arguments) > 0 {
+				args = vm.NewArray(toAny(c.Arguments)...)
+			}
 			if t := rt.extType(c.This, name); t >= 0 {
 				if f := fns[t][name]; f != nil {
 					return rt.call(f, goja.Undefined(), c.This, args)
@@ -156,6 +180,51 @@ func (rt *jsRuntime) defineExtensionMethods(lib *goja.Object) error {
 	return nil
 }
 
+// stringExtensionsInGo are string extensions whose prelude version only
+// calls into Go; the extension method calls them directly. Each must
+// match its prelude entry, which still serves extend() and $if chains.
+var stringExtensionsInGo = map[string]func(vm *goja.Runtime, s string) goja.Value{
+	"isEmpty":      func(vm *goja.Runtime, s string) goja.Value { return vm.ToValue(s == "") },
+	"isNotEmpty":   func(vm *goja.Runtime, s string) goja.Value { return vm.ToValue(s != "") },
+	"isEmail":      func(vm *goja.Runtime, s string) goja.Value { return vm.ToValue(isEmail(s)) },
+	"isUrl":        func(vm *goja.Runtime, s string) goja.Value { return vm.ToValue(urlExactPattern.MatchString(s)) },
+	"isDomain":     func(vm *goja.Runtime, s string) goja.Value { return vm.ToValue(domainPattern.MatchString(s)) },
+	"extractEmail": func(vm *goja.Runtime, s string) goja.Value { return extracted(vm, "email", s) },
+	"extractDomain": func(vm *goja.Runtime, s string) goja.Value {
+		return extracted(vm, "domain", s)
+	},
+	"extractUrl":     func(vm *goja.Runtime, s string) goja.Value { return extracted(vm, "url", s) },
+	"toTitleCase":    func(vm *goja.Runtime, s string) goja.Value { return vm.ToValue(titleCase(s)) },
+	"toSentenceCase": func(vm *goja.Runtime, s string) goja.Value { return vm.ToValue(sentenceCase(s)) },
+}
+
+// arrayExtensionsInGo are the array extensions read most, in Go (n8n:
+// first and last index the array; isEmpty and isNotEmpty test its length).
+var arrayExtensionsInGo = map[string]func(vm *goja.Runtime, a *goja.Object) goja.Value{
+	"first": func(_ *goja.Runtime, a *goja.Object) goja.Value { return orUndefined(a.Get("0")) },
+	"last": func(_ *goja.Runtime, a *goja.Object) goja.Value {
+		return orUndefined(a.Get(strconv.FormatInt(arrayLength(a)-1, 10)))
+	},
+	"isEmpty":    func(vm *goja.Runtime, a *goja.Object) goja.Value { return vm.ToValue(arrayLength(a) == 0) },
+	"isNotEmpty": func(vm *goja.Runtime, a *goja.Object) goja.Value { return vm.ToValue(arrayLength(a) > 0) },
+}
+
+func arrayLength(a *goja.Object) int64 { return a.Get("length").ToInteger() }
+
+func orUndefined(v goja.Value) goja.Value {
+	if v == nil {
+		return goja.Undefined()
+	}
+	return v
+}
+
+func extracted(vm *goja.Runtime, kind, s string) goja.Value {
+	if m, ok := extract(kind, s); ok {
+		return vm.ToValue(m)
+	}
+	return goja.Undefined()
+}
+
 func toAny(vals []goja.Value) []any {
 	out := make([]any, len(vals))
 	for i, v := range vals {
@@ -163,6 +232,12 @@ func toAny(vals []goja.Value) []any {
 	}
 	return out
 }
+
+var (
+	reflectInt64   = reflect.TypeOf(int64(0))
+	reflectFloat64 = reflect.TypeOf(float64(0))
+	reflectBool    = reflect.TypeOf(false)
+)
 
 // extType classifies a receiver as n8n's extend() does, or -1.
 func (rt *jsRuntime) extType(v goja.Value, name string) int {
@@ -173,15 +248,16 @@ func (rt *jsRuntime) extType(v goja.Value, name string) int {
 	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
 		return -1
 	}
-	switch t := v.Export().(type) {
-	case string:
-		if len(t) == 24 && name != "toDate" && name != "toDateTime" && isISODateString(t) {
+	if js, ok := v.(goja.String); ok {
+		if js.Length() == 24 && name != "toDate" && name != "toDateTime" && isISODateString(js.String()) {
 			return extDate
 		}
 		return extString
-	case int64, float64:
+	}
+	switch v.ExportType() {
+	case reflectInt64, reflectFloat64:
 		return extNumber
-	case bool:
+	case reflectBool:
 		return extBoolean
 	}
 	return -1

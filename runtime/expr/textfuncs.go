@@ -1,6 +1,9 @@
 package expr
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+)
 
 // Patterns of n8n's string extensions (isEmail, extractUrl ...), evaluated
 // in Go: goja's regular expressions are much slower.
@@ -32,12 +35,18 @@ func containsSpace(s string) bool {
 func extract(kind, s string) (string, bool) {
 	switch kind {
 	case "email":
+		if _, ok := plainEmailDomain(s); ok {
+			return s, true
+		}
 		m := emailPattern.FindString(s)
 		return m, m != ""
 	case "url":
 		m := urlPattern.FindString(s)
 		return m, m != ""
 	case "domain":
+		if d, ok := plainEmailDomain(s); ok {
+			return d, true
+		}
 		if !containsSpace(s) {
 			if m := emailPattern.FindStringSubmatch(s); m != nil {
 				return m[5], true
@@ -48,4 +57,59 @@ func extract(kind, s string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// plainEmailDomain recognises the common case, a whole string of the form
+// local@host.tld in ASCII, without the regular expression: emailPattern
+// then matches the whole string and its domain group is host.tld. ok is
+// false for anything else, which goes to emailPattern.
+func plainEmailDomain(s string) (domain string, ok bool) {
+	at := strings.IndexByte(s, '@')
+	if at <= 0 {
+		return "", false
+	}
+	// Local part: dot-separated non-empty runs of allowed characters.
+	prevDot := true
+	for i := 0; i < at; i++ {
+		c := s[i]
+		switch {
+		case c == '.':
+			if prevDot {
+				return "", false
+			}
+			prevDot = true
+		case c <= ' ' || c >= 0x7f || strings.IndexByte(`<>()[]\,;:@"`, c) >= 0:
+			return "", false
+		default:
+			prevDot = false
+		}
+	}
+	if prevDot {
+		return "", false
+	}
+	// Domain: at least two labels of [A-Za-z0-9-], the last of two or
+	// more letters.
+	domain = s[at+1:]
+	labels, labelLen, letters := 1, 0, true
+	for i := 0; i < len(domain); i++ {
+		c := domain[i]
+		switch {
+		case c == '.':
+			if labelLen == 0 {
+				return "", false
+			}
+			labels, labelLen, letters = labels+1, 0, true
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			labelLen++
+		case c >= '0' && c <= '9' || c == '-':
+			labelLen++
+			letters = false
+		default:
+			return "", false
+		}
+	}
+	if labels < 2 || labelLen < 2 || !letters {
+		return "", false
+	}
+	return domain, true
 }
