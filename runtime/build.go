@@ -1,7 +1,6 @@
 package runtime
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -660,13 +659,12 @@ func encodeBody(body any, contentType string) ([]byte, string, error) {
 		o := copyObject(body)
 		return []byte(encodeQuery(o, "indices")), "", nil
 	}
-	var buf bytes.Buffer
-	b, err := marshalValue(body)
+	// Most bodies of integration APIs fit in the first allocation.
+	b, err := node.AppendJSON(make([]byte, 0, 256), body)
 	if err != nil {
 		return nil, "", err
 	}
-	buf.Write(b)
-	return buf.Bytes(), "application/json", nil
+	return b, "application/json", nil
 }
 
 // joinURL combines baseURL and url as axios does (R12): an absolute url

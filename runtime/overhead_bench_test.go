@@ -77,5 +77,7 @@ func BenchmarkItemOverhead(b *testing.B) {
 		for j := range out {
 			out[j].PairedItem = node.Paired(idx)
 		}
+		// As processOnce does once the item is done.
+		p.releaseItemContext(ic)
 	}
 }

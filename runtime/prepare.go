@@ -286,6 +286,14 @@ func (p *Prepared) compileValue(v any) any {
 func (p *Prepared) compileKeys(keys []requestKey) []requestKey {
 	for i := range keys {
 		keys[i].value = p.compileValue(keys[i].value)
+		// Constant headers, query and body objects get their key order
+		// once, not per item; each item still copies the object it edits.
+		if m, ok := keys[i].value.(map[string]any); ok && !containsExpression(m) {
+			switch keys[i].key {
+			case "headers", "qs", "body":
+				keys[i].value = copyObject(m)
+			}
+		}
 	}
 	return keys
 }
