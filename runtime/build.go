@@ -179,6 +179,20 @@ type requestData struct {
 	preSend     []string
 	postReceive []postReceiveGroup
 	operations  *node.Operations
+
+	// storage for the three start objects, so a request costs one
+	// allocation where it fits
+	startObjects [3]object
+	startFields  [16]field
+}
+
+func newRequestData(operations *node.Operations) *requestData {
+	r := &requestData{operations: operations}
+	r.startObjects[0].fields = r.startFields[0:0:4]
+	r.startObjects[1].fields = r.startFields[4:4:8]
+	r.startObjects[2].fields = r.startFields[8:8:16]
+	r.headers, r.qs, r.body = &r.startObjects[0], &r.startObjects[1], &r.startObjects[2]
+	return r
 }
 
 // postReceiveGroup is one property's postReceive actions with its $value.
@@ -191,7 +205,7 @@ type postReceiveGroup struct {
 // failures (F3).
 func (ic *itemContext) build(ctx context.Context) (*requestData, error) {
 	p := ic.p
-	r := &requestData{headers: newObject(4), qs: newObject(4), body: newObject(8), operations: p.operations}
+	r := newRequestData(p.operations)
 	// R16: every visible top-level expression is evaluated, routing or not.
 	for _, name := range p.topLevel {
 		if _, _, err := ic.Parameter(ctx, name); err != nil {
