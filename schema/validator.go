@@ -54,18 +54,46 @@ func (v *Validator) ValidateDescription(raw []byte) (node.Description, Diagnosti
 	if v.err != nil {
 		return node.Description{}, v.internalError()
 	}
-	tree, ds := parseTree(raw)
-	if ds != nil {
-		return node.Description{}, ds
+	// Decoding and the meaning checks do not need the shape check's tree:
+	// they run beside it, and the results are taken in the documented
+	// order, so a shape error still hides whatever decoding found.
+	decoded := make(chan decodedDescription, 1)
+	go func() {
+		var d decodedDescription
+		defer func() {
+			d.panicked = recover()
+			decoded <- d
+		}()
+		if d.desc, d.err = node.DecodeDescription(raw); d.err == nil {
+			d.findings = v.CheckDescription(d.desc)
+		}
+	}()
+	tree, syntax := parseTree(raw)
+	var ds Diagnostics
+	if syntax == nil {
+		ds = v.compiled.shape(v.compiled.description, tree, reflect.TypeFor[node.Description]())
 	}
-	if ds = v.compiled.shape(v.compiled.description, tree, reflect.TypeFor[node.Description]()); ds.HasErrors() {
+	d := <-decoded
+	if d.panicked != nil {
+		panic(d.panicked) // in the caller's goroutine, as before
+	}
+	switch {
+	case syntax != nil:
+		return node.Description{}, syntax
+	case ds.HasErrors():
 		return node.Description{}, normalize(ds)
+	case d.err != nil:
+		return node.Description{}, decodeFailure(raw, tree, d.err)
 	}
-	desc, err := node.DecodeDescription(raw)
-	if err != nil {
-		return node.Description{}, decodeFailure(raw, tree, err)
-	}
-	return *desc, v.CheckDescription(desc)
+	return *d.desc, d.findings
+}
+
+// decodedDescription is what the decoding side of ValidateDescription found.
+type decodedDescription struct {
+	desc     *node.Description
+	err      error
+	findings Diagnostics
+	panicked any
 }
 
 // ValidateCredentialType decodes and checks a credential type (n8n's
