@@ -104,7 +104,9 @@ func (p *Prepared) run(parent context.Context, src ItemSource, input expr.Input,
 	defer cancel()
 	window := p.engine.maxConcurrency()
 	tokens := make(chan struct{}, window)
-	jobs := make(chan job)
+	// Buffered hand-offs: the tokens already bound the items in flight,
+	// and a buffered send spares the dispatcher waiting for a worker.
+	jobs := make(chan job, window)
 	results := make(chan outcome, window)
 	var workers sync.WaitGroup
 	for w := 0; w < window; w++ {
@@ -132,7 +134,10 @@ func (p *Prepared) run(parent context.Context, src ItemSource, input expr.Input,
 		close(results)
 	}()
 
-	pending := map[int]outcome{}
+	// At most window items are between dispatch and delivery (tokens), so
+	// item i waits in slot i % window until it is next.
+	pending := make([]outcome, window)
+	waiting := make([]bool, window)
 	next := 0
 	total := -1
 	var failure error
@@ -157,14 +162,11 @@ func (p *Prepared) run(parent context.Context, src ItemSource, input expr.Input,
 				next = total
 				continue
 			}
-			pending[o.index] = o
+			pending[o.index%window], waiting[o.index%window] = o, true
 		}
-		for failure == nil {
-			o, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
+		for failure == nil && waiting[next%window] {
+			o := pending[next%window]
+			pending[next%window], waiting[next%window] = outcome{}, false
 			next++
 			<-tokens
 			if err := p.deliver(o, emit); err != nil {
