@@ -296,16 +296,7 @@ func compare(args []string) error {
 		} else {
 			fmt.Println("n8n: skipped (no -peer folder with node_modules; see ../shared/peer/README.md)")
 		}
-		var got []result
-		for _, m := range rows {
-			r, err := m.median()
-			if err != nil {
-				fmt.Printf("%s, N=%d: %v\n", m.name, n, err)
-				continue
-			}
-			got = append(got, r)
-		}
-		table = append(table, got)
+		table = append(table, interleaved(rows, n))
 	}
 	printTable(table)
 	if *million && *noderunBin != "" {
@@ -331,25 +322,47 @@ type measurement struct {
 	run  func() (result, error)
 }
 
-// median runs a measurement and returns the run with the median rate.
-func (m measurement) median() (result, error) {
-	var rs []result
-	for i := 0; i < m.runs; i++ {
-		r, err := m.run()
-		if err != nil {
-			return result{}, err
+// interleaved runs the measurements in rounds (one run of each per
+// round, until each has its count), so that the machine's drifting speed
+// weighs on every tool alike, and returns each one's median-rate run.
+func interleaved(ms []measurement, n int) []result {
+	runs := make([][]result, len(ms))
+	failed := make([]bool, len(ms))
+	for round := 0; ; round++ {
+		ran := false
+		for i, m := range ms {
+			if failed[i] || round >= m.runs {
+				continue
+			}
+			ran = true
+			r, err := m.run()
+			if err == nil && r.OutputItems != r.Items {
+				err = fmt.Errorf("%d items in, %d out", r.Items, r.OutputItems)
+			}
+			if err != nil {
+				fmt.Printf("%s, N=%d: %v\n", m.name, n, err)
+				failed[i] = true
+				continue
+			}
+			runs[i] = append(runs[i], r)
 		}
-		if r.OutputItems != r.Items {
-			return result{}, fmt.Errorf("%d items in, %d out", r.Items, r.OutputItems)
+		if !ran {
+			break
 		}
-		rs = append(rs, r)
 	}
-	sort.Slice(rs, func(i, j int) bool { return rs[i].ItemsPerSec < rs[j].ItemsPerSec })
-	r := rs[len(rs)/2]
-	if m.runs > 1 {
-		r.Note = fmt.Sprintf("median of %d", m.runs)
+	var got []result
+	for i, rs := range runs {
+		if failed[i] || len(rs) == 0 {
+			continue
+		}
+		sort.Slice(rs, func(a, b int) bool { return rs[a].ItemsPerSec < rs[b].ItemsPerSec })
+		r := rs[len(rs)/2]
+		if len(rs) > 1 {
+			r.Note = fmt.Sprintf("median of %d, interleaved", len(rs))
+		}
+		got = append(got, r)
 	}
-	return r, nil
+	return got
 }
 
 // child runs nrbench itself and reads its JSON result; CPU and RSS come

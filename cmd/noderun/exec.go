@@ -203,6 +203,9 @@ func (x *execution) run(ctx context.Context) int {
 		run.Execution = expr.Execution{ID: req.Execution.ID, Mode: req.Execution.Mode, ResumeURL: req.Execution.ResumeURL, CustomData: req.Execution.CustomData}
 	}
 	prepared, err := engine.Prepare(ctx, run)
+	if a := x.app; a.started != nil {
+		a.started()
+	}
 	if err != nil {
 		var ne *runtime.NodeError
 		if errors.As(err, &ne) {
