@@ -158,27 +158,46 @@ func fastTree(raw []byte) (any, bool) {
 	if err != nil {
 		return nil, false
 	}
-	return treeValue(v), true
+	b := treeBuilder{strings: make(map[string]string, 1024)}
+	return b.value(v), true
 }
 
-func treeValue(v *fastjson.Value) any {
+// treeBuilder converts a parsed document into the generic tree. A
+// description repeats most of its strings (keys, types, parameter names,
+// displayOptions values), so each distinct string is allocated once.
+type treeBuilder struct {
+	strings map[string]string
+	number  []byte
+}
+
+func (b *treeBuilder) intern(s []byte) string {
+	if v, ok := b.strings[string(s)]; ok {
+		return v
+	}
+	v := string(s)
+	b.strings[v] = v
+	return v
+}
+
+func (b *treeBuilder) value(v *fastjson.Value) any {
 	switch v.Type() {
 	case fastjson.TypeObject:
 		o, _ := v.Object()
 		m := make(map[string]any, o.Len())
-		o.Visit(func(k []byte, x *fastjson.Value) { m[string(k)] = treeValue(x) })
+		o.Visit(func(k []byte, x *fastjson.Value) { m[b.intern(k)] = b.value(x) })
 		return m
 	case fastjson.TypeArray:
 		arr, _ := v.Array()
 		out := make([]any, len(arr))
 		for i, x := range arr {
-			out[i] = treeValue(x)
+			out[i] = b.value(x)
 		}
 		return out
 	case fastjson.TypeString:
-		return string(v.GetStringBytes())
+		return b.intern(v.GetStringBytes())
 	case fastjson.TypeNumber:
-		return json.Number(v.MarshalTo(nil))
+		b.number = v.MarshalTo(b.number[:0])
+		return json.Number(b.intern(b.number))
 	case fastjson.TypeTrue:
 		return true
 	case fastjson.TypeFalse:
