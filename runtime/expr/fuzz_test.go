@@ -97,3 +97,22 @@ func FuzzEval(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPlainEmailDomain checks the e-mail scan against the regular
+// expression it stands in for: wherever the scan answers, the pattern
+// matches the whole input with the same domain group.
+func FuzzPlainEmailDomain(f *testing.F) {
+	for _, s := range []string{"ann@example.com", "a.b-c+d@x.y.io", "a..b@c.de", "x@y.c0m", "\"q\"@b.cd", "é@b.cd", "a@b.cd."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, ok := plainEmailDomain(s)
+		if !ok {
+			return
+		}
+		m := emailPattern.FindStringSubmatch(s)
+		if m == nil || m[0] != s || m[5] != d {
+			t.Fatalf("%q: scan says domain %q, pattern says %q", s, d, m)
+		}
+	})
+}
