@@ -20,6 +20,8 @@ import (
 type DecodeError struct {
 	Path string
 	Msg  string
+	// Syntax reports input that is not valid JSON at all.
+	Syntax bool
 }
 
 // Error implements error.
@@ -41,7 +43,7 @@ func DecodeDescription(data []byte) (*Description, error) {
 	defer parsers.Put(p)
 	v, err := parseStrict(p, data)
 	if err != nil {
-		return nil, &DecodeError{Msg: "invalid JSON: " + err.Error()}
+		return nil, &DecodeError{Msg: "invalid JSON: " + err.Error(), Syntax: true}
 	}
 	d := &Description{}
 	if err := d.decode(v, ""); err != nil {
@@ -56,7 +58,7 @@ func DecodeCredentialType(data []byte) (*CredentialType, error) {
 	defer parsers.Put(p)
 	v, err := parseStrict(p, data)
 	if err != nil {
-		return nil, &DecodeError{Msg: "invalid JSON: " + err.Error()}
+		return nil, &DecodeError{Msg: "invalid JSON: " + err.Error(), Syntax: true}
 	}
 	c := &CredentialType{}
 	if err := c.decode(v, ""); err != nil {
@@ -80,7 +82,7 @@ func parseInto(b []byte, decode func(*fastjson.Value, string) error) error {
 	defer parsers.Put(p)
 	v, err := parseStrict(p, b)
 	if err != nil {
-		return &DecodeError{Msg: "invalid JSON: " + err.Error()}
+		return &DecodeError{Msg: "invalid JSON: " + err.Error(), Syntax: true}
 	}
 	return decode(v, "")
 }

@@ -133,8 +133,12 @@ func (l treeLoader) LoaderFactory() gojsonschema.JSONLoaderFactory {
 // for case-variant keys. A case-variant key in an object that allows no
 // other keys is reported once, as a case variant.
 func (c *compiledSchemas) shape(s *gojsonschema.Schema, tree any, t reflect.Type) Diagnostics {
+	// The letter-case check reads the same tree; it runs beside
+	// gojsonschema, the longest step.
+	found := make(chan Diagnostics, 1)
+	go func() { found <- c.keyCases.check(tree, t) }()
 	ds := c.validateTree(s, tree)
-	variants := c.keyCases.check(tree, t)
+	variants := <-found
 	if len(variants) == 0 {
 		return ds
 	}

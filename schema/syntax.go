@@ -14,7 +14,7 @@ import (
 // string, json.Number, bool, nil) as gojsonschema walks it. Malformed input
 // yields one error diagnostic that says where parsing stopped.
 func parseTree(raw []byte) (any, Diagnostics) {
-	if tree, ok := fastTree(raw); ok {
+	if tree, ok := fastTree(raw, true); ok {
 		return tree, nil
 	}
 	// Slow path: encoding/json words the syntax error and gives its offset.
@@ -145,11 +145,22 @@ func describeByte(b byte) string {
 // parsers reuses fastjson parsers between validations.
 var parsers fastjson.ParserPool
 
+// parseTreeLenient is parseTree for a caller that learns from a strict
+// decoder whether raw is valid JSON: it skips the strict validation (a
+// tenth of the time), and a caller told the input is invalid asks
+// parseTree for the syntax error.
+func parseTreeLenient(raw []byte) (any, Diagnostics) {
+	if tree, ok := fastTree(raw, false); ok {
+		return tree, nil
+	}
+	return parseTree(raw)
+}
+
 // fastTree builds the generic tree the JSON Schema check reads (objects as
 // maps, numbers as json.Number) from a strict one-pass parse; it reports
 // false for input that is not valid JSON, which the slow path explains.
-func fastTree(raw []byte) (any, bool) {
-	if fastjson.ValidateBytes(raw) != nil {
+func fastTree(raw []byte, strict bool) (any, bool) {
+	if strict && fastjson.ValidateBytes(raw) != nil {
 		return nil, false
 	}
 	p := parsers.Get()

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"errors"
 	"reflect"
 	"sync"
 
@@ -68,7 +69,7 @@ func (v *Validator) ValidateDescription(raw []byte) (node.Description, Diagnosti
 			d.findings = v.CheckDescription(d.desc)
 		}
 	}()
-	tree, syntax := parseTree(raw)
+	tree, syntax := parseTreeLenient(raw)
 	var ds Diagnostics
 	if syntax == nil {
 		ds = v.compiled.shape(v.compiled.description, tree, reflect.TypeFor[node.Description]())
@@ -76,6 +77,15 @@ func (v *Validator) ValidateDescription(raw []byte) (node.Description, Diagnosti
 	d := <-decoded
 	if d.panicked != nil {
 		panic(d.panicked) // in the caller's goroutine, as before
+	}
+	var de *node.DecodeError
+	if syntax == nil && errors.As(d.err, &de) && de.Syntax {
+		// The lenient parse took what the strict decoder refused: the
+		// strict parse words the syntax error or, where encoding/json
+		// accepts the input, gives the tree to check.
+		if tree, syntax = parseTree(raw); syntax == nil {
+			ds = v.compiled.shape(v.compiled.description, tree, reflect.TypeFor[node.Description]())
+		}
 	}
 	switch {
 	case syntax != nil:

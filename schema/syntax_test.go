@@ -1,0 +1,26 @@
+package schema
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Input that fastjson's lenient parse takes (ValidateDescription builds its
+// shape tree that way) but that is not JSON still gets the syntax error,
+// with its position, and nothing else.
+func TestSyntaxErrorBeatsLenientParse(t *testing.T) {
+	var v Validator
+	for in, want := range map[string]string{
+		`{"a":"\x"}`:           "/a (line 1, column 8): malformed JSON: invalid character 'x' in string escape code",
+		"{\"name\": \"a\tb\"}": "/name (line 1, column 12): malformed JSON: invalid character '\\t' in string literal",
+		`{"name":1.}`:          "/name (line 1, column 11): malformed JSON: invalid character '}' after decimal point in numeric literal",
+		`{"name": -}`:          "/name (line 1, column 11): malformed JSON: invalid character '}' in numeric literal",
+	} {
+		_, lenientOK := fastTree([]byte(in), false)
+		_, ds := v.ValidateDescription([]byte(in))
+		require.Len(t, ds, 1, in)
+		assert.Contains(t, ds[0].String(), want, "%s (lenient parse accepted it: %v)", in, lenientOK)
+	}
+}
