@@ -125,6 +125,9 @@ func (r *rewriter) fail(kind Kind, msg string) {
 
 // emitRange writes src[start:end) with every site inside it replaced.
 func (r *rewriter) emitRange(start, end int) string {
+	// goja's end positions overshoot after a non-ASCII identifier.
+	end = min(end, len(r.src))
+	start = min(max(start, 0), end)
 	var b strings.Builder
 	pos := start
 	for i := range r.sites {
@@ -226,7 +229,7 @@ func (r *rewriter) walk(n ast.Node, parent ast.Node, field string) {
 		r.identifier(t, parent, field)
 		return
 	case *ast.DotExpression:
-		name := string(t.Identifier.Name)
+		name := t.Identifier.Name.String()
 		if unsafeProperties[name] {
 			r.fail(KindReference, fmt.Sprintf("Cannot access %q due to security concerns", name))
 			return
@@ -268,8 +271,14 @@ func (r *rewriter) walk(n ast.Node, parent ast.Node, field string) {
 			// leave out an argument's own parentheses.
 			bounds := []int{int(t.LeftParenthesis)}
 			for i := 0; i+1 < len(args); i++ {
-				from, to := int(args[i].Idx1())-1, int(args[i+1].Idx0())-1
-				comma := strings.IndexByte(r.src[from:to], ',')
+				// The comma is the last one before the next argument: an
+				// argument's end position is unreliable (goja counts a
+				// non-ASCII identifier in UTF-16).
+				from, to := bounds[len(bounds)-1], int(args[i+1].Idx0())-1
+				comma := -1
+				if from >= 0 && from <= to && to <= len(r.src) {
+					comma = strings.LastIndexByte(r.src[from:to], ',')
+				}
 				if comma < 0 {
 					r.fail(KindSyntax, "invalid syntax")
 					return
@@ -369,7 +378,7 @@ func (r *rewriter) walkValue(f reflect.Value, parent ast.Node, name string) {
 }
 
 func (r *rewriter) identifier(id *ast.Identifier, parent ast.Node, field string) {
-	name := string(id.Name)
+	name := id.Name.String()
 	if strings.HasPrefix(name, reservedPrefix) {
 		r.fail(KindReference, fmt.Sprintf("Cannot use %q due to security concerns", name))
 		return
@@ -388,8 +397,12 @@ func (r *rewriter) identifier(id *ast.Identifier, parent ast.Node, field string)
 // to the extension dispatcher. Optional chains (x?.name()) keep working
 // natively because the call stays a member call in the same chain.
 func (r *rewriter) extensionSite(d *ast.DotExpression) {
+	name := d.Identifier.Name.String()
 	idStart := int(d.Identifier.Idx) - 1
-	idEnd := idStart + len(d.Identifier.Name)
+	idEnd := idStart + len(name)
+	if idStart < 0 || idEnd > len(r.src) || r.src[idStart:idEnd] != name {
+		return // the name is spelt with escapes: leave the call native
+	}
 	q := idStart - 1
 	for q >= 0 && strings.ContainsRune(" \t\r\n", rune(r.src[q])) {
 		q--
@@ -401,7 +414,6 @@ func (r *rewriter) extensionSite(d *ast.DotExpression) {
 	if q > 0 && r.src[q-1] == '?' {
 		start = q + 1 // keep "?." and index after it: x?.[sym]
 	}
-	name := string(d.Identifier.Name)
 	r.sites = append(r.sites, site{start: start, end: idEnd,
 		emit: func(*rewriter) string { return "[" + reservedPrefix + "S." + name + "]" }})
 }

@@ -601,3 +601,29 @@ func TestExtensionsInGoMatchPrelude(t *testing.T) {
 		assert.Equal(t, want, v, text)
 	}
 }
+
+// goja spells non-ASCII identifiers in UTF-16 and counts their length so:
+// names and positions are converted, not taken as bytes.
+func TestNonASCIIIdentifiers(t *testing.T) {
+	e := newTestEngine(Options{})
+	s := &Scope{JSON: map[string]any{"größe": 3.0, "ß": "x"}}
+	for text, want := range map[string]any{
+		"={{ $json.größe }}":                      3.0,
+		"={{ $json['größe'] }}":                   3.0,
+		"={{ $json.größe + 1 }}":                  4.0,
+		"={{ $if($json.größe, 'ja', 'nein') }}":   "ja",
+		"={{ $if(1 > 2, $json.größe, $json.ß) }}": "x",
+		"={{ (ß => ß * 2)(2) }}":                  4.0,
+		"={{ $json.ß.toUpperCase() }}":            "X",
+		"={{ $json.ß.isEmpty() }}":                false,
+	} {
+		v, err := evalText(t, e, text, s)
+		require.NoError(t, err, text)
+		assert.Equal(t, want, v, text)
+	}
+	// A fuzz find: a free non-ASCII identifier once panicked the compiler.
+	v, err := evalText(t, e, "={{ ߧ }}", s)
+	require.NoError(t, err)
+	assert.Equal(t, Undefined, v)
+	assert.NotPanics(t, func() { _, _ = evalText(t, e, "={{ߧ", s) })
+}

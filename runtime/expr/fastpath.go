@@ -119,9 +119,9 @@ func staticPath(e ast.Expression) (string, []string, bool) {
 			for i, j := 0, len(path)-1; i < j; i, j = i+1, j-1 {
 				path[i], path[j] = path[j], path[i]
 			}
-			return string(t.Name), path, true
+			return t.Name.String(), path, true
 		case *ast.DotExpression:
-			path = append(path, string(t.Identifier.Name))
+			path = append(path, t.Identifier.Name.String())
 			e = t.Left
 		case *ast.BracketExpression:
 			s, ok := t.Member.(*ast.StringLiteral)
