@@ -96,3 +96,21 @@ func BenchmarkPrepareCreateConversation(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkExecuteOneItem is the whole cost of a one-item run of a
+// prepared node: most n8n executions carry a handful of items.
+func BenchmarkExecuteOneItem(b *testing.B) {
+	engine, run := createConversationRun(b, 1)
+	ctx := context.Background()
+	p, err := engine.Prepare(ctx, run)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		res, err := p.Execute(ctx, run.Items)
+		if err != nil || res.Err != nil || len(res.Items) != 1 {
+			b.Fatal(err, res.Err)
+		}
+	}
+}

@@ -103,6 +103,10 @@ func (p *Prepared) run(parent context.Context, src ItemSource, input expr.Input,
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	window := p.engine.maxConcurrency()
+	if s, ok := src.(*SliceSource); ok {
+		// No more workers than items: most runs have a handful.
+		window = max(1, min(window, len(s.Items)-s.pos))
+	}
 	tokens := make(chan struct{}, window)
 	// Buffered hand-offs: the tokens already bound the items in flight,
 	// and a buffered send spares the dispatcher waiting for a worker.
