@@ -16,6 +16,10 @@ func GetPath(root any, path string) (any, bool) {
 	if path == "" {
 		return root, root != nil
 	}
+	if m, ok := root.(map[string]any); ok && strings.IndexByte(path, '.') < 0 && strings.IndexByte(path, '[') < 0 {
+		v, found := m[path] // the common case, a top-level name
+		return v, found
+	}
 	cur := root
 	for _, seg := range SplitPath(path) {
 		switch c := cur.(type) {
@@ -39,27 +43,25 @@ func GetPath(root any, path string) (any, bool) {
 }
 
 // SplitPath splits a lodash path into its keys: "a[0].b" gives a, 0, b;
-// quoted keys ("a['x.y']") keep their dots.
+// quoted keys ("a['x.y']") keep their dots. The keys are substrings of
+// path: splitting allocates only the slice.
 func SplitPath(path string) []string {
 	var out []string
-	var cur strings.Builder
-	flush := func() {
-		if cur.Len() > 0 {
-			out = append(out, cur.String())
-			cur.Reset()
-		}
-	}
+	start := 0 // of the key being read
 	for i := 0; i < len(path); i++ {
-		switch ch := path[i]; ch {
+		switch path[i] {
 		case '.':
-			flush()
+			if i > start {
+				out = append(out, path[start:i])
+			}
+			start = i + 1
 		case '[':
-			flush()
+			if i > start {
+				out = append(out, path[start:i])
+			}
 			end := strings.IndexByte(path[i:], ']')
 			if end < 0 {
-				cur.WriteString(path[i:])
-				i = len(path)
-				continue
+				return append(out, path[i:])
 			}
 			key := path[i+1 : i+end]
 			if len(key) >= 2 && (key[0] == '"' || key[0] == '\'') && key[len(key)-1] == key[0] {
@@ -67,11 +69,12 @@ func SplitPath(path string) []string {
 			}
 			out = append(out, key)
 			i += end
-		default:
-			cur.WriteByte(ch)
+			start = i + 1
 		}
 	}
-	flush()
+	if start < len(path) {
+		out = append(out, path[start:])
+	}
 	return out
 }
 
