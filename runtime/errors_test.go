@@ -3,6 +3,7 @@ package runtime_test
 import (
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -92,11 +93,17 @@ func TestFirstFailedItemInIndexOrder(t *testing.T) {
 	t.Parallel()
 	// F2: the node fails with the first failed item in index order, not
 	// in time order: item 1 is answered only after item 3 failed.
-	item3Done := make(chan struct{})
+	item3Done, allIn := make(chan struct{}), make(chan struct{})
+	var arrived atomic.Int32
 	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, c captured) {
+		if arrived.Add(1) == 5 {
+			close(allIn)
+		}
 		switch queryIndex(r) {
 		case 1:
-			if !waitOrDone(r, item3Done) {
+			// Answered once item 3 failed and every later item was sent,
+			// so that the run sees them all in flight, whatever the timing.
+			if !waitOrDone(r, item3Done) || !waitOrDone(r, allIn) {
 				return
 			}
 			writeJSON(w, 502, map[string]any{"message": "item 1"})
@@ -116,7 +123,7 @@ func TestFirstFailedItemInIndexOrder(t *testing.T) {
 	assert.Equal(t, "502", res.Err.HTTPCode)
 	assert.Equal(t, "item 1", res.Err.Description)
 	assert.Equal(t, []any{map[string]any{"i": 0.0}}, jsons(res.Items), "only the items before the failed one")
-	assert.GreaterOrEqual(t, len(srv.requests()), 4, "later items were already sent")
+	assert.Len(t, srv.requests(), 5, "later items were already sent")
 }
 
 func TestBuildFailuresArePerItem(t *testing.T) {
