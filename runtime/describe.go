@@ -34,7 +34,7 @@ type ParameterInfo struct {
 // without the resource and operation selectors themselves.
 func (nt *NodeType) DescribeParameters(stored map[string]any) []ParameterInfo {
 	d := nt.Description
-	pc := params.Context{Version: d.Version.Latest(), NodeName: d.Name}
+	pc := params.Context{Version: d.Version.Latest(), NodeName: d.Name, Layouts: nt.layouts}
 	root := params.Normalize(d.Properties, stored, pc)
 	url := ""
 	for i := range d.Properties {

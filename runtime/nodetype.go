@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/runtime/internal/params"
 )
 
 // NodeType is a node description ready to run: n8n's Request Options
@@ -15,6 +16,9 @@ import (
 type NodeType struct {
 	Description     *node.Description
 	CredentialTypes map[string]*node.CredentialType
+	// layouts keeps what parameter normalisation derives from the
+	// description alone, from one Prepare to the next.
+	layouts *params.Layouts
 	// PrepareCredential, when set, checks and adjusts credential data of
 	// the named type before use, e.g. to normalise a base URL. Its error
 	// fails the node before any request, with the error's text.
@@ -36,7 +40,7 @@ func NewNodeType(d *node.Description, creds ...*node.CredentialType) (*NodeType,
 	}
 	desc := *d
 	desc.Properties = withRequestOptions(d.Properties)
-	nt := &NodeType{Description: &desc, CredentialTypes: map[string]*node.CredentialType{}}
+	nt := &NodeType{Description: &desc, CredentialTypes: map[string]*node.CredentialType{}, layouts: &params.Layouts{}}
 	for _, c := range creds {
 		if c == nil {
 			continue

@@ -6,6 +6,7 @@ package params
 import (
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/noderun/noderun/node"
 )
@@ -16,6 +17,45 @@ type Context struct {
 	Version float64
 	// NodeName is the node type name; "@tool" is true when it ends in "Tool".
 	NodeName string
+	// Layouts, when set, keeps what each property list gives whatever the
+	// values; nil works it out on every call.
+	Layouts *Layouts
+}
+
+// Layouts caches, per property list, what getNodeParameters derives from
+// the list alone: its resolve order and its duplicate names, half the
+// work of a Prepare over a large description. The lists must not change
+// once seen. Safe for concurrent use; the zero value is ready.
+type Layouts struct {
+	m sync.Map // layoutKey → *layout
+}
+
+// layoutKey identifies a property list by its backing array.
+type layoutKey struct {
+	first *node.Property
+	n     int
+}
+
+// layout is read-only once made.
+type layout struct {
+	order      []int
+	duplicates map[string]bool
+}
+
+func (l *Layouts) get(props []node.Property) *layout {
+	if l == nil || len(props) == 0 {
+		return newLayout(props)
+	}
+	k := layoutKey{&props[0], len(props)}
+	if v, ok := l.m.Load(k); ok {
+		return v.(*layout)
+	}
+	v, _ := l.m.LoadOrStore(k, newLayout(props))
+	return v.(*layout)
+}
+
+func newLayout(props []node.Property) *layout {
+	return &layout{order: resolveOrder(props), duplicates: duplicateNames(props)}
 }
 
 // Normalize returns the normalised parameter set of a node: every visible
@@ -42,7 +82,8 @@ func getNodeParameters(props []node.Property, values map[string]any, returnNoneD
 }
 
 func getNodeParametersOpts(props []node.Property, values map[string]any, returnNoneDisplayed, onlySimple, dataIsResolved bool, root map[string]any, parentType node.PropertyType, c Context) map[string]any {
-	duplicates := duplicateNames(props)
+	lay := c.Layouts.get(props)
+	duplicates := lay.duplicates
 	out := map[string]any{}
 	full := map[string]any{}
 	displayCheck := full
@@ -52,7 +93,7 @@ func getNodeParametersOpts(props []node.Property, values map[string]any, returnN
 	if root == nil {
 		root = displayCheck
 	}
-	for _, i := range resolveOrder(props) {
+	for _, i := range lay.order {
 		p := &props[i]
 		stored, isStored := lookup(values, p.Name)
 		if values == nil || (!isStored && parentType == node.TypeCollection) {
