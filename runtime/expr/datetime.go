@@ -114,7 +114,7 @@ func newZones(def *time.Location, now func() time.Time) *zones {
 	return z
 }
 
-var fixedZone = regexp.MustCompile(`^(?i:utc|gmt)(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$`)
+var fixedZone = lazyRegexp(`^(?i:utc|gmt)(?:([+-])(\d{1,2})(?::?(\d{2}))?)?$`)
 
 // normalize returns Luxon's name for a zone argument, or "" if invalid.
 func (z *zones) normalize(name string) string {
@@ -127,7 +127,7 @@ func (z *zones) normalize(name string) string {
 	case "z", "utc", "gmt", "etc/utc", "etc/gmt":
 		return "UTC"
 	}
-	if m := fixedZone.FindStringSubmatch(name); m != nil {
+	if m := fixedZone().FindStringSubmatch(name); m != nil {
 		h, _ := strconv.Atoi(m[2])
 		mins, _ := strconv.Atoi(m[3])
 		if m[1] == "" || h == 0 && mins == 0 {
@@ -153,7 +153,7 @@ func (z *zones) loc(name string) (*time.Location, bool) {
 	}
 	if name == "UTC" {
 		l = time.UTC
-	} else if m := fixedZone.FindStringSubmatch(name); m != nil {
+	} else if m := fixedZone().FindStringSubmatch(name); m != nil {
 		h, _ := strconv.Atoi(m[2])
 		mins, _ := strconv.Atoi(m[3])
 		off := h*3600 + mins*60
@@ -480,8 +480,8 @@ type parseResult struct {
 	zone string
 }
 
-var isoPattern = regexp.MustCompile(`^([+-]\d{6}|\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,30}))?)?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$`)
-var sqlPattern = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(?: ?(Z|[+-]\d{2}(?::?\d{2})?|[A-Za-z_]+(?:/[A-Za-z_+-]+)+|UTC))?$`)
+var isoPattern = lazyRegexp(`^([+-]\d{6}|\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T(\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,30}))?)?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$`)
+var sqlPattern = lazyRegexp(`^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(?: ?(Z|[+-]\d{2}(?::?\d{2})?|[A-Za-z_]+(?:/[A-Za-z_+-]+)+|UTC))?$`)
 
 // wallParts holds a parsed wall-clock time and an optional explicit offset.
 type wallParts struct {
@@ -575,7 +575,7 @@ func fixedName(off int) string {
 }
 
 func (z *zones) parseISO(s, zone string, setZone bool) *parseResult {
-	m := isoPattern.FindStringSubmatch(s)
+	m := isoPattern().FindStringSubmatch(s)
 	if m == nil {
 		return nil
 	}
@@ -588,7 +588,7 @@ func (z *zones) parseISO(s, zone string, setZone bool) *parseResult {
 }
 
 func (z *zones) parseSQL(s, zone string, setZone bool) *parseResult {
-	m := sqlPattern.FindStringSubmatch(s)
+	m := sqlPattern().FindStringSubmatch(s)
 	if m == nil {
 		return nil
 	}
@@ -646,7 +646,7 @@ func parseLoose(s string) (float64, bool) {
 // HTTP and RFC 2822 forms, and the loose forms.
 func (z *zones) parseDate(s string) float64 {
 	s = strings.TrimSpace(s)
-	if m := isoPattern.FindStringSubmatch(s); m != nil {
+	if m := isoPattern().FindStringSubmatch(s); m != nil {
 		if r := z.parseISO(s, "UTC", false); r != nil {
 			return r.ms
 		}
