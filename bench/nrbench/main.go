@@ -124,16 +124,11 @@ func bare(args []string) error {
 	c := fs.Int("c", 64, "concurrency")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	_ = fs.Parse(args)
-	if *profile != "" {
-		f, err := os.Create(*profile)
-		if err != nil {
-			return err
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startProfile(*profile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	body := []byte(`{"custom_attributes":{"order_id":"A-1","priority":2,"tags":["vip","new"]}}`)
 	urls := make([]string, len(baseItems))
 	for i, it := range baseItems {
@@ -194,16 +189,11 @@ func lib(args []string) error {
 		items[i] = node.Item{JSON: map[string]any{"inbox": src["inbox"], "contact": src["contact"]}}
 	}
 	engine := &runtime.Engine{MaxConcurrency: *c}
-	if *profile != "" {
-		f, err := os.Create(*profile)
-		if err != nil {
-			return err
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startProfile(*profile)
+	if err != nil {
+		return err
 	}
+	defer stop()
 	start := time.Now()
 	res, err := engine.Execute(context.Background(), runtime.Run{
 		Node:        nt,
@@ -218,6 +208,26 @@ func lib(args []string) error {
 		return res.Err
 	}
 	return report(result{Tool: "noderun library", Items: *n, Seconds: time.Since(start).Seconds(), OutputItems: len(res.Items), Concurrency: *c})
+}
+
+// startProfile starts a CPU profile into path, when one is asked for;
+// stop ends it.
+func startProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 func report(r result) error {
