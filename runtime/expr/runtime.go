@@ -187,8 +187,8 @@ var stringExtensionsInGo = map[string]func(vm *goja.Runtime, s string) goja.Valu
 	"isEmpty":      func(vm *goja.Runtime, s string) goja.Value { return vm.ToValue(s == "") },
 	"isNotEmpty":   func(vm *goja.Runtime, s string) goja.Value { return vm.ToValue(s != "") },
 	"isEmail":      func(vm *goja.Runtime, s string) goja.Value { return vm.ToValue(isEmail(s)) },
-	"isUrl":        func(vm *goja.Runtime, s string) goja.Value { return vm.ToValue(urlExactPattern().MatchString(s)) },
-	"isDomain":     func(vm *goja.Runtime, s string) goja.Value { return vm.ToValue(domainPattern().MatchString(s)) },
+	"isUrl":        func(vm *goja.Runtime, s string) goja.Value { return vm.ToValue(isURL(s)) },
+	"isDomain":     func(vm *goja.Runtime, s string) goja.Value { return vm.ToValue(isDomain(s)) },
 	"extractEmail": func(vm *goja.Runtime, s string) goja.Value { return extracted(vm, "email", s) },
 	"extractDomain": func(vm *goja.Runtime, s string) goja.Value {
 		return extracted(vm, "domain", s)
@@ -479,8 +479,8 @@ func (rt *jsRuntime) natives() *goja.Object {
 		return rt.toJS(res)
 	})
 	set("isEmail", func(c goja.FunctionCall) goja.Value { return vm.ToValue(isEmail(str(c, 0))) })
-	set("isUrl", func(c goja.FunctionCall) goja.Value { return vm.ToValue(urlExactPattern().MatchString(str(c, 0))) })
-	set("isDomain", func(c goja.FunctionCall) goja.Value { return vm.ToValue(domainPattern().MatchString(str(c, 0))) })
+	set("isUrl", func(c goja.FunctionCall) goja.Value { return vm.ToValue(isURL(str(c, 0))) })
+	set("isDomain", func(c goja.FunctionCall) goja.Value { return vm.ToValue(isDomain(str(c, 0))) })
 	set("extract", func(c goja.FunctionCall) goja.Value {
 		if m, ok := extract(str(c, 0), str(c, 1)); ok {
 			return vm.ToValue(m)

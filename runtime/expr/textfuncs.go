@@ -22,6 +22,10 @@ func isEmail(s string) bool {
 	return emailPattern().MatchString(s) && !containsSpace(s)
 }
 
+func isURL(s string) bool { return urlExactPattern().MatchString(s) }
+
+func isDomain(s string) bool { return domainPattern().MatchString(s) }
+
 func containsSpace(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] == ' ' {
