@@ -44,6 +44,9 @@ type compiledSchemas struct {
 	// allowed keys, to say what is allowed when a key is rejected.
 	closedKeys map[string][]string
 	keyCases   *keyCases
+	// quickDescription answers whether a description certainly conforms
+	// to the description schema, before gojsonschema is asked.
+	quickDescription *quickShape
 }
 
 func compileSchemas() (*compiledSchemas, error) {
@@ -60,6 +63,17 @@ func compileSchemas() (*compiledSchemas, error) {
 		return nil, err
 	}
 	c := &compiledSchemas{}
+	descriptionSchema, err := read(DescriptionSchemaFile)
+	if err != nil {
+		return nil, err
+	}
+	c.quickDescription, err = compileQuickShape(DescriptionSchemaFile, map[string][]byte{
+		DescriptionSchemaFile: descriptionSchema,
+		DefinitionsSchemaFile: defs,
+	})
+	if err != nil {
+		return nil, err
+	}
 	for _, s := range []struct {
 		file string
 		dst  **gojsonschema.Schema

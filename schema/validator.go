@@ -55,9 +55,7 @@ func (v *Validator) ValidateDescription(raw []byte) (node.Description, Diagnosti
 	if v.err != nil {
 		return node.Description{}, v.internalError()
 	}
-	// Decoding and the meaning checks do not need the shape check's tree:
-	// they run beside it, and the results are taken in the documented
-	// order, so a shape error still hides whatever decoding found.
+	// Decoding and the meaning checks run beside the quick shape check.
 	decoded := make(chan decodedDescription, 1)
 	go func() {
 		var d decodedDescription
@@ -69,14 +67,30 @@ func (v *Validator) ValidateDescription(raw []byte) (node.Description, Diagnosti
 			d.findings = v.CheckDescription(d.desc)
 		}
 	}()
+	conforms := v.compiled.descriptionConforms(raw)
+	d := <-decoded
+	if d.panicked != nil {
+		panic(d.panicked) // in the caller's goroutine, as before
+	}
+	if conforms && d.err == nil {
+		return *d.desc, d.findings
+	}
+	if ds, failed := v.explainDescription(raw, d); failed {
+		return node.Description{}, ds
+	}
+	return *d.desc, d.findings
+}
+
+// explainDescription finds and words every syntax, shape and decoding
+// error of a description that the quick checks did not pass, with
+// gojsonschema; a shape error hides whatever decoding found. It reports
+// false when there is none (the quick check is only sure of a yes), and
+// the decoded description stands.
+func (v *Validator) explainDescription(raw []byte, d decodedDescription) (Diagnostics, bool) {
 	tree, syntax := parseTreeLenient(raw)
 	var ds Diagnostics
 	if syntax == nil {
 		ds = v.compiled.shape(v.compiled.description, tree, reflect.TypeFor[node.Description]())
-	}
-	d := <-decoded
-	if d.panicked != nil {
-		panic(d.panicked) // in the caller's goroutine, as before
 	}
 	var de *node.DecodeError
 	if syntax == nil && errors.As(d.err, &de) && de.Syntax {
@@ -89,13 +103,13 @@ func (v *Validator) ValidateDescription(raw []byte) (node.Description, Diagnosti
 	}
 	switch {
 	case syntax != nil:
-		return node.Description{}, syntax
+		return syntax, true
 	case ds.HasErrors():
-		return node.Description{}, normalize(ds)
+		return normalize(ds), true
 	case d.err != nil:
-		return node.Description{}, decodeFailure(raw, tree, d.err)
+		return decodeFailure(raw, tree, d.err), true
 	}
-	return *d.desc, d.findings
+	return nil, false
 }
 
 // decodedDescription is what the decoding side of ValidateDescription found.
