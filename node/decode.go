@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	goruntime "runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/valyala/fastjson"
 )
@@ -46,7 +48,7 @@ func DecodeDescription(data []byte) (*Description, error) {
 		return nil, &DecodeError{Msg: "invalid JSON: " + err.Error(), Syntax: true}
 	}
 	d := &Description{}
-	if err := d.decode(v, ""); err != nil {
+	if err := d.decode(v); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -61,7 +63,7 @@ func DecodeCredentialType(data []byte) (*CredentialType, error) {
 		return nil, &DecodeError{Msg: "invalid JSON: " + err.Error(), Syntax: true}
 	}
 	c := &CredentialType{}
-	if err := c.decode(v, ""); err != nil {
+	if err := c.decode(v); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -77,14 +79,14 @@ func (c *CredentialType) UnmarshalJSON(b []byte) error {
 	return parseInto(b, c.decode)
 }
 
-func parseInto(b []byte, decode func(*fastjson.Value, string) error) error {
+func parseInto(b []byte, decode func(*fastjson.Value) error) error {
 	p := parsers.Get()
 	defer parsers.Put(p)
 	v, err := parseStrict(p, b)
 	if err != nil {
 		return &DecodeError{Msg: "invalid JSON: " + err.Error(), Syntax: true}
 	}
-	return decode(v, "")
+	return decode(v)
 }
 
 // parseStrict parses JSON as n8n reads a file, as UTF-8 text through
@@ -99,31 +101,72 @@ func parseStrict(p *fastjson.Parser, data []byte) (*fastjson.Value, error) {
 	return p.ParseBytes(data)
 }
 
-// fields decodes an object's fields: set reads each key it knows and
-// records the first error in dc.
-func fields(v *fastjson.Value, path string, set func(dc *decoder, key string, x *fastjson.Value)) error {
-	o, err := object(v, path)
+// A DecodeError's pointer is built on the way out: a failing decode names
+// the path below the value it was given, and every caller puts its own
+// key or index in front. Success, the common case, builds no paths.
+
+// decodeError is an error at the pointer made of tokens, below the value
+// being decoded.
+func decodeError(msg string, tokens ...string) *DecodeError {
+	var b strings.Builder
+	for _, t := range tokens {
+		b.WriteByte('/')
+		b.WriteString(escapePointer(t))
+	}
+	return &DecodeError{Path: b.String(), Msg: msg}
+}
+
+// within puts token in front of the pointer of err, a DecodeError from
+// the value under token.
+func within(err error, token string) error {
+	if de, ok := err.(*DecodeError); ok {
+		de.Path = "/" + escapePointer(token) + de.Path
+	}
+	return err
+}
+
+// withinIndex is within for an array element.
+func withinIndex(err error, i int) error {
+	if err == nil {
+		return nil
+	}
+	return within(err, strconv.Itoa(i))
+}
+
+// fields decodes an object's fields: set reads each key it knows (in
+// dc.key) and records the first error in dc.
+func fields(v *fastjson.Value, set func(dc *decoder, x *fastjson.Value)) error {
+	o, err := object(v)
 	if err != nil {
 		return err
 	}
-	dc := &decoder{path: path}
-	o.Visit(func(k []byte, x *fastjson.Value) { set(dc, string(k), x) })
+	var dc decoder
+	o.Visit(func(k []byte, x *fastjson.Value) {
+		dc.key = k
+		set(&dc, x)
+	})
 	return dc.err
 }
 
-// decoder walks one object's fields, collecting the first error.
+// decoder walks one object's fields, collecting the first error. key is
+// the field being read; it is only turned into a string for an error.
 type decoder struct {
-	path string
-	err  error
+	key []byte
+	err error
 }
 
-func (dc *decoder) fail(key, format string, args ...any) {
+func (dc *decoder) fail(format string, args ...any) {
 	if dc.err == nil {
-		dc.err = &DecodeError{Path: dc.path + "/" + escapePointer(key), Msg: fmt.Sprintf(format, args...)}
+		dc.err = decodeError(fmt.Sprintf(format, args...), string(dc.key))
 	}
 }
 
-func (dc *decoder) sub(key string) string { return dc.path + "/" + escapePointer(key) }
+// nested records err, from decoding the current field's value.
+func (dc *decoder) nested(err error) {
+	if err != nil && dc.err == nil {
+		dc.err = within(err, string(dc.key))
+	}
+}
 
 func escapePointer(k string) string {
 	if !strings.ContainsAny(k, "~/") {
@@ -133,10 +176,10 @@ func escapePointer(k string) string {
 }
 
 // object returns v's fields, or fails when v is not an object.
-func object(v *fastjson.Value, path string) (*fastjson.Object, error) {
+func object(v *fastjson.Value) (*fastjson.Object, error) {
 	o, err := v.Object()
 	if err != nil {
-		return nil, &DecodeError{Path: path, Msg: "must be an object, not " + typeName(v)}
+		return nil, decodeError("must be an object, not " + typeName(v))
 	}
 	return o, nil
 }
@@ -157,55 +200,62 @@ func typeName(v *fastjson.Value) string {
 	return "null"
 }
 
-func (dc *decoder) str(key string, v *fastjson.Value) string {
-	switch v.Type() {
-	case fastjson.TypeString:
-		return string(v.GetStringBytes())
-	case fastjson.TypeNull:
-		return ""
-	}
-	dc.fail(key, "must be a string, not %s", typeName(v))
-	return ""
+func (dc *decoder) str(v *fastjson.Value) string {
+	s, err := str(v)
+	dc.nested(err)
+	return s
 }
 
-func (dc *decoder) boolean(key string, v *fastjson.Value) bool {
+func str(v *fastjson.Value) (string, error) {
+	switch v.Type() {
+	case fastjson.TypeString:
+		return string(v.GetStringBytes()), nil
+	case fastjson.TypeNull:
+		return "", nil
+	}
+	return "", decodeError("must be a string, not " + typeName(v))
+}
+
+func (dc *decoder) boolean(v *fastjson.Value) bool {
 	switch v.Type() {
 	case fastjson.TypeTrue:
 		return true
 	case fastjson.TypeFalse, fastjson.TypeNull:
 		return false
 	}
-	dc.fail(key, "must be a boolean, not %s", typeName(v))
+	dc.fail("must be a boolean, not %s", typeName(v))
 	return false
 }
 
-func (dc *decoder) number(key string, v *fastjson.Value) (float64, bool) {
+func (dc *decoder) number(v *fastjson.Value) (float64, bool) {
 	switch v.Type() {
 	case fastjson.TypeNumber:
 		f, err := v.Float64()
 		if err != nil || math.IsInf(f, 0) {
-			dc.fail(key, "number %s does not fit a 64-bit float", v.MarshalTo(nil))
+			dc.fail("number %s does not fit a 64-bit float", v.MarshalTo(nil))
 		}
 		return f, true
 	case fastjson.TypeNull:
 		return 0, false
 	}
-	dc.fail(key, "must be a number, not %s", typeName(v))
+	dc.fail("must be a number, not %s", typeName(v))
 	return 0, false
 }
 
-func (dc *decoder) strings(key string, v *fastjson.Value) []string {
+func (dc *decoder) strings(v *fastjson.Value) []string {
 	if v.Type() == fastjson.TypeNull {
 		return nil
 	}
 	arr, err := v.Array()
 	if err != nil {
-		dc.fail(key, "must be an array of strings, not %s", typeName(v))
+		dc.fail("must be an array of strings, not %s", typeName(v))
 		return nil
 	}
 	out := make([]string, 0, len(arr))
 	for i, x := range arr {
-		out = append(out, dc.str(key+"/"+strconv.Itoa(i), x))
+		s, err := str(x)
+		dc.nested(withinIndex(err, i))
+		out = append(out, s)
 	}
 	return out
 }
@@ -255,51 +305,54 @@ func value(v *fastjson.Value, bad *[]byte) any {
 	return nil
 }
 
-func badNumberError(path string, text []byte) *DecodeError {
-	return &DecodeError{Path: path, Msg: "number " + string(text) + " does not fit a 64-bit float"}
+// anyValue is value, failing on a number no float64 holds.
+func anyValue(v *fastjson.Value) (any, error) {
+	var bad []byte
+	x := value(v, &bad)
+	if bad != nil {
+		return x, decodeError("number " + string(bad) + " does not fit a 64-bit float")
+	}
+	return x, nil
 }
 
 // value converts a field holding any JSON value.
-func (dc *decoder) value(key string, v *fastjson.Value) any {
-	var bad []byte
-	x := value(v, &bad)
-	if bad != nil && dc.err == nil {
-		dc.err = badNumberError(dc.sub(key), bad)
-	}
+func (dc *decoder) value(v *fastjson.Value) any {
+	x, err := anyValue(v)
+	dc.nested(err)
 	return x
 }
 
-func (dc *decoder) anyMap(key string, v *fastjson.Value) map[string]any {
+func (dc *decoder) anyMap(v *fastjson.Value) map[string]any {
 	switch v.Type() {
 	case fastjson.TypeObject:
-		m, _ := dc.value(key, v).(map[string]any)
+		m, _ := dc.value(v).(map[string]any)
 		return m
 	case fastjson.TypeNull:
 		return nil
 	}
-	dc.fail(key, "must be an object, not %s", typeName(v))
+	dc.fail("must be an object, not %s", typeName(v))
 	return nil
 }
 
-func (d *Description) decode(v *fastjson.Value, path string) error {
-	return fields(v, path, func(dc *decoder, key string, x *fastjson.Value) {
-		switch key {
+func (d *Description) decode(v *fastjson.Value) error {
+	return fields(v, func(dc *decoder, x *fastjson.Value) {
+		switch string(dc.key) {
 		case "displayName":
-			d.DisplayName = dc.str(key, x)
+			d.DisplayName = dc.str(x)
 		case "name":
-			d.Name = dc.str(key, x)
+			d.Name = dc.str(x)
 		case "group":
-			d.Group = dc.strings(key, x)
+			d.Group = dc.strings(x)
 		case "version":
 			if err := d.Version.decode(x); err != nil {
-				dc.fail(key, "%v", err)
+				dc.fail("%v", err)
 			}
 		case "subtitle":
-			d.Subtitle = dc.str(key, x)
+			d.Subtitle = dc.str(x)
 		case "description":
-			d.Description = dc.str(key, x)
+			d.Description = dc.str(x)
 		case "defaults":
-			d.Defaults = dc.anyMap(key, x)
+			d.Defaults = dc.anyMap(x)
 		case "inputs":
 			d.Inputs = raw(x)
 		case "outputs":
@@ -310,43 +363,45 @@ func (d *Description) decode(v *fastjson.Value, path string) error {
 			}
 			arr, err := x.Array()
 			if err != nil {
-				dc.fail(key, "must be an array, not %s", typeName(x))
+				dc.fail("must be an array, not %s", typeName(x))
 				return
 			}
 			d.Credentials = make([]CredentialRef, len(arr))
 			for i, c := range arr {
 				if dc.err == nil {
-					dc.err = d.Credentials[i].decode(c, dc.sub(key)+"/"+strconv.Itoa(i))
+					dc.nested(withinIndex(d.Credentials[i].decode(c), i))
 				}
 			}
 		case "requestDefaults":
 			if x.Type() != fastjson.TypeNull {
 				d.RequestDefaults = &Request{}
 				if dc.err == nil {
-					dc.err = d.RequestDefaults.decode(x, dc.sub(key))
+					dc.nested(d.RequestDefaults.decode(x))
 				}
 			}
 		case "requestOperations":
 			if x.Type() != fastjson.TypeNull {
 				d.RequestOperations = &Operations{}
 				if dc.err == nil {
-					dc.err = d.RequestOperations.decode(x, dc.sub(key))
+					dc.nested(d.RequestOperations.decode(x))
 				}
 			}
 		case "properties":
 			if dc.err == nil {
-				d.Properties, dc.err = decodeProperties(x, dc.sub(key))
+				var err error
+				d.Properties, err = decodeProperties(x)
+				dc.nested(err)
 			}
 		case "codex":
 			d.Codex = raw(x)
 		case "icon":
 			d.Icon = raw(x)
 		case "iconUrl":
-			d.IconURL = dc.str(key, x)
+			d.IconURL = dc.str(x)
 		case "documentationUrl":
-			d.DocumentationURL = dc.str(key, x)
+			d.DocumentationURL = dc.str(x)
 		case "communityNodePackageVersion":
-			d.CommunityNodePackageVersion = dc.str(key, x)
+			d.CommunityNodePackageVersion = dc.str(x)
 		}
 	})
 }
@@ -374,144 +429,189 @@ func (v *Version) decode(x *fastjson.Value) error {
 	return fmt.Errorf("version must be a number or an array of numbers, not %s", typeName(x))
 }
 
-func (c *CredentialRef) decode(v *fastjson.Value, path string) error {
-	return fields(v, path, func(dc *decoder, key string, x *fastjson.Value) {
-		switch key {
+func (c *CredentialRef) decode(v *fastjson.Value) error {
+	return fields(v, func(dc *decoder, x *fastjson.Value) {
+		switch string(dc.key) {
 		case "name":
-			c.Name = dc.str(key, x)
+			c.Name = dc.str(x)
 		case "required":
-			c.Required = dc.boolean(key, x)
+			c.Required = dc.boolean(x)
 		case "displayOptions":
-			c.DisplayOptions = dc.displayOptions(key, x)
+			c.DisplayOptions = dc.displayOptions(x)
 		case "testedBy":
 			c.TestedBy = raw(x)
 		}
 	})
 }
 
-func decodeProperties(v *fastjson.Value, path string) ([]Property, error) {
+func decodeProperties(v *fastjson.Value) ([]Property, error) {
 	if v.Type() == fastjson.TypeNull {
 		return nil, nil
 	}
 	arr, err := v.Array()
 	if err != nil {
-		return nil, &DecodeError{Path: path, Msg: "must be an array of properties, not " + typeName(v)}
+		return nil, decodeError("must be an array of properties, not " + typeName(v))
 	}
 	out := make([]Property, len(arr))
-	for i, x := range arr {
-		if err := out[i].decode(x, path+"/"+strconv.Itoa(i)); err != nil {
-			return nil, err
+	if err := inParallel(len(arr), func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			if err := out[i].decode(arr[i]); err != nil {
+				return withinIndex(err, i)
+			}
 		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-func (p *Property) decode(v *fastjson.Value, path string) error {
-	o, err := object(v, path)
-	if err != nil {
-		return err
+// parallelFrom is the list length from which inParallel splits the work: a
+// goroutine costs about as much as decoding a few small properties.
+const parallelFrom = 64
+
+// inParallel calls work on consecutive ranges of [0, n), one range per
+// processor for a long list, and returns the error of the first range that
+// failed: the error a sequential walk would have met first. Each range
+// must touch only its own elements; a parsed fastjson value changes when
+// first read (it unescapes lazily), so two goroutines must never read the
+// same one. A panic in a range is raised again in the caller's goroutine.
+func inParallel(n int, work func(lo, hi int) error) error {
+	ranges := min(goruntime.GOMAXPROCS(0), n/parallelFrom)
+	if ranges < 2 {
+		return work(0, n)
 	}
-	dc := &decoder{path: path}
+	errs := make([]error, ranges)
+	panics := make([]any, ranges)
+	size := (n + ranges - 1) / ranges
+	var wg sync.WaitGroup
+	for r := 1; r < ranges; r++ {
+		wg.Go(func() {
+			defer func() { panics[r] = recover() }()
+			errs[r] = work(r*size, min((r+1)*size, n))
+		})
+	}
+	errs[0] = work(0, min(size, n))
+	wg.Wait()
+	for r := range ranges {
+		if panics[r] != nil {
+			panic(panics[r])
+		}
+		if errs[r] != nil {
+			return errs[r]
+		}
+	}
+	return nil
+}
+
+func (p *Property) decode(v *fastjson.Value) error {
 	var options *fastjson.Value
-	o.Visit(func(k []byte, x *fastjson.Value) {
-		switch key := string(k); key {
+	err := fields(v, func(dc *decoder, x *fastjson.Value) {
+		switch string(dc.key) {
 		case "displayName":
-			p.DisplayName = dc.str(key, x)
+			p.DisplayName = dc.str(x)
 		case "name":
-			p.Name = dc.str(key, x)
+			p.Name = dc.str(x)
 		case "type":
-			p.Type = PropertyType(dc.str(key, x))
+			p.Type = PropertyType(dc.str(x))
 		case "default":
-			p.Default = dc.value(key, x)
+			p.Default = dc.value(x)
 		case "required":
-			p.Required = dc.boolean(key, x)
+			p.Required = dc.boolean(x)
 		case "description":
-			p.Description = dc.str(key, x)
+			p.Description = dc.str(x)
 		case "hint":
-			p.Hint = dc.str(key, x)
+			p.Hint = dc.str(x)
 		case "placeholder":
-			p.Placeholder = dc.str(key, x)
+			p.Placeholder = dc.str(x)
 		case "noDataExpression":
-			p.NoDataExpression = dc.boolean(key, x)
+			p.NoDataExpression = dc.boolean(x)
 		case "isNodeSetting":
-			p.IsNodeSetting = dc.boolean(key, x)
+			p.IsNodeSetting = dc.boolean(x)
 		case "displayOptions":
-			p.DisplayOptions = dc.displayOptions(key, x)
+			p.DisplayOptions = dc.displayOptions(x)
 		case "disabledOptions":
-			p.DisabledOptions = dc.displayOptions(key, x)
+			p.DisabledOptions = dc.displayOptions(x)
 		case "typeOptions":
-			p.TypeOptions = dc.typeOptions(key, x)
+			p.TypeOptions = dc.typeOptions(x)
 		case "routing":
-			p.Routing = dc.routing(key, x)
+			p.Routing = dc.routing(x)
 		case "validateType":
-			p.ValidateType = dc.str(key, x)
+			p.ValidateType = dc.str(x)
 		case "extractValue":
 			p.ExtractValue = raw(x)
 		case "modes":
 			p.Modes = raw(x)
 		case "ignoreValidationDuringExecution":
-			p.IgnoreValidationDuringExecution = dc.boolean(key, x)
+			p.IgnoreValidationDuringExecution = dc.boolean(x)
 		case "options":
 			options = x
 		}
 	})
-	if dc.err != nil || options == nil || options.Type() == fastjson.TypeNull {
-		return dc.err
+	if err != nil || options == nil || options.Type() == fastjson.TypeNull {
+		return err
 	}
-	opath := dc.sub("options")
+	return within(p.decodeOptions(options), "options")
+}
+
+// decodeOptions decodes a property's options by its type: child
+// properties, groups or choices.
+func (p *Property) decodeOptions(options *fastjson.Value) error {
 	arr, err := options.Array()
 	if err != nil {
-		return &DecodeError{Path: opath, Msg: "must be an array, not " + typeName(options)}
+		return decodeError("must be an array, not " + typeName(options))
 	}
 	switch p.Type {
 	case TypeCollection:
-		p.Children, err = decodeProperties(options, opath)
+		p.Children, err = decodeProperties(options)
 		return err
 	case TypeFixedCollection:
 		p.Groups = make([]Group, len(arr))
 		for i, x := range arr {
-			if err := p.Groups[i].decode(x, opath+"/"+strconv.Itoa(i)); err != nil {
-				return err
+			if err := p.Groups[i].decode(x); err != nil {
+				return withinIndex(err, i)
 			}
 		}
 		return nil
 	}
 	p.Choices = make([]Choice, len(arr))
 	for i, x := range arr {
-		if err := p.Choices[i].decode(x, opath+"/"+strconv.Itoa(i)); err != nil {
-			return err
+		if err := p.Choices[i].decode(x); err != nil {
+			return withinIndex(err, i)
 		}
 	}
 	return nil
 }
 
-func (c *Choice) decode(v *fastjson.Value, path string) error {
-	return fields(v, path, func(dc *decoder, key string, x *fastjson.Value) {
-		switch key {
+func (c *Choice) decode(v *fastjson.Value) error {
+	return fields(v, func(dc *decoder, x *fastjson.Value) {
+		switch string(dc.key) {
 		case "name":
-			c.Name = dc.str(key, x)
+			c.Name = dc.str(x)
 		case "value":
-			c.Value = dc.value(key, x)
+			c.Value = dc.value(x)
 		case "action":
-			c.Action = dc.str(key, x)
+			c.Action = dc.str(x)
 		case "description":
-			c.Description = dc.str(key, x)
+			c.Description = dc.str(x)
 		case "routing":
-			c.Routing = dc.routing(key, x)
+			c.Routing = dc.routing(x)
 		}
 	})
 }
 
-func (g *Group) decode(v *fastjson.Value, path string) error {
-	return fields(v, path, func(dc *decoder, key string, x *fastjson.Value) {
-		switch key {
+func (g *Group) decode(v *fastjson.Value) error {
+	return fields(v, func(dc *decoder, x *fastjson.Value) {
+		switch string(dc.key) {
 		case "displayName":
-			g.DisplayName = dc.str(key, x)
+			g.DisplayName = dc.str(x)
 		case "name":
-			g.Name = dc.str(key, x)
+			g.Name = dc.str(x)
 		case "values":
 			if dc.err == nil {
-				g.Values, dc.err = decodeProperties(x, dc.sub(key))
+				var err error
+				g.Values, err = decodeProperties(x)
+				dc.nested(err)
 			}
 		}
 	})
@@ -521,121 +621,111 @@ func (g *Group) decode(v *fastjson.Value, path string) error {
 // nil for null (or after an earlier error).
 func optional[T any, P interface {
 	*T
-	decode(*fastjson.Value, string) error
-}](dc *decoder, key string, v *fastjson.Value) P {
+	decode(*fastjson.Value) error
+}](dc *decoder, v *fastjson.Value) P {
 	if v.Type() == fastjson.TypeNull || dc.err != nil {
 		return nil
 	}
 	p := P(new(T))
-	if err := p.decode(v, dc.sub(key)); err != nil {
-		dc.err = err
+	if err := p.decode(v); err != nil {
+		dc.nested(err)
 		return nil
 	}
 	return p
 }
 
-func (dc *decoder) displayOptions(key string, v *fastjson.Value) *DisplayOptions {
-	return optional[DisplayOptions](dc, key, v)
+func (dc *decoder) displayOptions(v *fastjson.Value) *DisplayOptions {
+	return optional[DisplayOptions](dc, v)
 }
 
-func (d *DisplayOptions) decode(v *fastjson.Value, path string) error {
-	o, err := object(v, path)
-	if err != nil {
-		return err
-	}
-	dc := &decoder{path: path}
-	rules := func(key string, x *fastjson.Value) (map[string][]any, []string) {
-		if x.Type() == fastjson.TypeNull {
-			return nil, nil
-		}
-		ro, err := x.Object()
-		if err != nil {
-			dc.fail(key, "must be an object of condition lists, not %s", typeName(x))
-			return nil, nil
-		}
-		sub := &decoder{path: dc.sub(key)}
-		m := make(map[string][]any, ro.Len())
-		order := make([]string, 0, ro.Len())
-		ro.Visit(func(rk []byte, cond *fastjson.Value) {
-			name := string(rk)
-			list, err := cond.Array()
-			if err != nil {
-				sub.fail(name, "must be an array of conditions, not %s", typeName(cond))
-				return
-			}
-			conds := &decoder{path: sub.sub(name)}
-			vals := make([]any, len(list))
-			for i, c := range list {
-				vals[i] = conds.value(strconv.Itoa(i), c)
-			}
-			if conds.err != nil && sub.err == nil {
-				sub.err = conds.err
-			}
-			if _, dup := m[name]; !dup {
-				order = append(order, name)
-			}
-			m[name] = vals
-		})
-		if sub.err != nil && dc.err == nil {
-			dc.err = sub.err
-		}
-		return m, order
-	}
-	o.Visit(func(k []byte, x *fastjson.Value) {
-		switch key := string(k); key {
+func (d *DisplayOptions) decode(v *fastjson.Value) error {
+	return fields(v, func(dc *decoder, x *fastjson.Value) {
+		switch string(dc.key) {
 		case "show":
-			d.Show, d.showOrder = rules(key, x)
+			d.Show, d.showOrder = dc.conditions(x)
 		case "hide":
-			d.Hide, d.hideOrder = rules(key, x)
+			d.Hide, d.hideOrder = dc.conditions(x)
 		case "hideOnCloud":
-			d.HideOnCloud = dc.boolean(key, x)
+			d.HideOnCloud = dc.boolean(x)
 		}
 	})
-	return dc.err
 }
 
-func (dc *decoder) typeOptions(key string, v *fastjson.Value) *PropertyTypeOptions {
-	if v.Type() == fastjson.TypeNull || dc.err != nil {
-		return nil
+// conditions decodes displayOptions.show or .hide: parameter names to
+// lists of values, and the names in source order.
+func (dc *decoder) conditions(x *fastjson.Value) (map[string][]any, []string) {
+	if x.Type() == fastjson.TypeNull {
+		return nil, nil
 	}
-	o, err := object(v, dc.sub(key))
+	ro, err := x.Object()
 	if err != nil {
-		dc.err = err
-		return nil
+		dc.fail("must be an object of condition lists, not %s", typeName(x))
+		return nil, nil
 	}
-	t := &PropertyTypeOptions{}
-	sub := &decoder{path: dc.sub(key)}
-	o.Visit(func(k []byte, x *fastjson.Value) {
-		switch name := string(k); name {
+	m := make(map[string][]any, ro.Len())
+	order := make([]string, 0, ro.Len())
+	var failed error
+	ro.Visit(func(rk []byte, cond *fastjson.Value) {
+		name := string(rk)
+		list, err := cond.Array()
+		if err != nil {
+			if failed == nil {
+				failed = decodeError("must be an array of conditions, not "+typeName(cond), name)
+			}
+			return
+		}
+		vals := make([]any, len(list))
+		for i, c := range list {
+			var err error
+			if vals[i], err = anyValue(c); err != nil && failed == nil {
+				failed = within(withinIndex(err, i), name)
+			}
+		}
+		if _, dup := m[name]; !dup {
+			order = append(order, name)
+		}
+		m[name] = vals
+	})
+	dc.nested(failed)
+	return m, order
+}
+
+func (dc *decoder) typeOptions(v *fastjson.Value) *PropertyTypeOptions {
+	return optional[PropertyTypeOptions](dc, v)
+}
+
+func (t *PropertyTypeOptions) decode(v *fastjson.Value) error {
+	return fields(v, func(dc *decoder, x *fastjson.Value) {
+		switch name := string(dc.key); name {
 		case "multipleValues":
-			t.MultipleValues = sub.boolean(name, x)
+			t.MultipleValues = dc.boolean(x)
 		case "minValue":
-			if f, ok := sub.number(name, x); ok {
+			if f, ok := dc.number(x); ok {
 				t.MinValue = &f
 			}
 		case "maxValue":
-			if f, ok := sub.number(name, x); ok {
+			if f, ok := dc.number(x); ok {
 				t.MaxValue = &f
 			}
 		case "numberPrecision":
-			if f, ok := sub.number(name, x); ok {
+			if f, ok := dc.number(x); ok {
 				n := int(f)
 				if float64(n) != f {
-					sub.fail(name, "must be a whole number")
+					dc.fail("must be a whole number")
 				}
 				t.NumberPrecision = &n
 			}
 		case "password":
-			t.Password = sub.boolean(name, x)
+			t.Password = dc.boolean(x)
 		case "rows":
-			if f, ok := sub.number(name, x); ok {
+			if f, ok := dc.number(x); ok {
 				t.Rows = int(f)
 				if float64(t.Rows) != f {
-					sub.fail(name, "must be a whole number")
+					dc.fail("must be a whole number")
 				}
 			}
 		case "theme":
-			t.Theme = sub.str(name, x)
+			t.Theme = dc.str(x)
 		default:
 			if t.Extra == nil {
 				t.Extra = map[string]json.RawMessage{}
@@ -643,146 +733,131 @@ func (dc *decoder) typeOptions(key string, v *fastjson.Value) *PropertyTypeOptio
 			t.Extra[name] = raw(x)
 		}
 	})
-	if sub.err != nil {
-		dc.err = sub.err
-	}
-	return t
 }
 
-func (dc *decoder) routing(key string, v *fastjson.Value) *Routing {
-	return optional[Routing](dc, key, v)
+func (dc *decoder) routing(v *fastjson.Value) *Routing {
+	return optional[Routing](dc, v)
 }
 
-func (r *Routing) decode(v *fastjson.Value, path string) error {
-	return fields(v, path, func(dc *decoder, key string, x *fastjson.Value) {
+func (r *Routing) decode(v *fastjson.Value) error {
+	return fields(v, func(dc *decoder, x *fastjson.Value) {
 		if dc.err != nil || x.Type() == fastjson.TypeNull {
 			return
 		}
-		switch key {
+		switch string(dc.key) {
 		case "request":
 			r.Request = &Request{}
-			dc.err = r.Request.decode(x, dc.sub(key))
+			dc.nested(r.Request.decode(x))
 		case "send":
 			r.Send = &Send{}
-			dc.err = r.Send.decode(x, dc.sub(key))
+			dc.nested(r.Send.decode(x))
 		case "output":
 			r.Output = &Output{}
-			dc.err = r.Output.decode(x, dc.sub(key))
+			dc.nested(r.Output.decode(x))
 		case "operations":
 			r.Operations = &Operations{}
-			dc.err = r.Operations.decode(x, dc.sub(key))
+			dc.nested(r.Operations.decode(x))
 		}
 	})
 }
 
-func (r *Request) decode(v *fastjson.Value, path string) error {
-	o, err := object(v, path)
-	if err != nil {
-		return err
-	}
-	dc := &decoder{path: path}
-	o.Visit(func(k []byte, x *fastjson.Value) {
-		switch key := string(k); key {
+func (r *Request) decode(v *fastjson.Value) error {
+	return fields(v, func(dc *decoder, x *fastjson.Value) {
+		switch string(dc.key) {
 		case "baseURL":
-			r.BaseURL = dc.str(key, x)
+			r.BaseURL = dc.str(x)
 		case "url":
-			r.URL = dc.str(key, x)
+			r.URL = dc.str(x)
 		case "method":
-			r.Method = dc.str(key, x)
+			r.Method = dc.str(x)
 		case "headers":
-			r.Headers = dc.anyMap(key, x)
+			r.Headers = dc.anyMap(x)
 		case "qs":
-			r.Qs = dc.anyMap(key, x)
+			r.Qs = dc.anyMap(x)
 		case "body":
-			r.Body = dc.value(key, x)
+			r.Body = dc.value(x)
 		case "json":
 			if x.Type() != fastjson.TypeNull {
-				b := dc.boolean(key, x)
+				b := dc.boolean(x)
 				r.JSON = &b
 			}
 		case "encoding":
-			r.Encoding = dc.str(key, x)
+			r.Encoding = dc.str(x)
 		case "arrayFormat":
-			r.ArrayFormat = dc.str(key, x)
+			r.ArrayFormat = dc.str(x)
 		case "skipSslCertificateValidation":
-			r.SkipSSLCertificateValidation = dc.value(key, x)
+			r.SkipSSLCertificateValidation = dc.value(x)
 		case "disableFollowRedirect":
-			r.DisableFollowRedirect = dc.boolean(key, x)
+			r.DisableFollowRedirect = dc.boolean(x)
 		case "returnFullResponse":
-			r.ReturnFullResponse = dc.boolean(key, x)
+			r.ReturnFullResponse = dc.boolean(x)
 		case "ignoreHttpStatusErrors":
-			r.IgnoreHTTPStatusErrors = dc.boolean(key, x)
+			r.IgnoreHTTPStatusErrors = dc.boolean(x)
 		case "timeout":
-			r.Timeout = dc.value(key, x)
+			r.Timeout = dc.value(x)
 		case "auth":
 			if x.Type() == fastjson.TypeNull {
 				return
 			}
-			ao, err := x.Object()
-			if err != nil {
-				dc.fail(key, "must be an object {username, password}, not %s", typeName(x))
+			if _, err := x.Object(); err != nil {
+				dc.fail("must be an object {username, password}, not %s", typeName(x))
 				return
 			}
 			r.Auth = &BasicAuth{}
-			sub := &decoder{path: dc.sub(key)}
-			ao.Visit(func(ak []byte, ax *fastjson.Value) {
-				switch string(ak) {
+			dc.nested(fields(x, func(sub *decoder, ax *fastjson.Value) {
+				switch string(sub.key) {
 				case "username":
-					r.Auth.Username = sub.str("username", ax)
+					r.Auth.Username = sub.str(ax)
 				case "password":
-					r.Auth.Password = sub.str("password", ax)
+					r.Auth.Password = sub.str(ax)
 				}
-			})
-			if sub.err != nil {
-				dc.err = sub.err
-			}
+			}))
 		}
 	})
-	return dc.err
 }
 
-func (s *Send) decode(v *fastjson.Value, path string) error {
-	return fields(v, path, func(dc *decoder, key string, x *fastjson.Value) {
-		switch key {
+func (s *Send) decode(v *fastjson.Value) error {
+	return fields(v, func(dc *decoder, x *fastjson.Value) {
+		switch string(dc.key) {
 		case "type":
-			s.Type = dc.str(key, x)
+			s.Type = dc.str(x)
 		case "property":
-			s.Property = dc.str(key, x)
+			s.Property = dc.str(x)
 		case "propertyInDotNotation":
 			if x.Type() != fastjson.TypeNull {
-				b := dc.boolean(key, x)
+				b := dc.boolean(x)
 				s.PropertyInDotNotation = &b
 			}
 		case "value":
-			s.Value = dc.value(key, x)
+			s.Value = dc.value(x)
 		case "paginate":
-			s.Paginate = dc.value(key, x)
+			s.Paginate = dc.value(x)
 		case "preSend":
-			s.PreSend = dc.strings(key, x)
+			s.PreSend = dc.strings(x)
 		case "onlyIfSet":
-			s.OnlyIfSet = dc.boolean(key, x)
+			s.OnlyIfSet = dc.boolean(x)
 		}
 	})
 }
 
-func (out *Output) decode(v *fastjson.Value, path string) error {
-	return fields(v, path, func(dc *decoder, key string, x *fastjson.Value) {
-		switch key {
+func (out *Output) decode(v *fastjson.Value) error {
+	return fields(v, func(dc *decoder, x *fastjson.Value) {
+		switch string(dc.key) {
 		case "maxResults":
-			out.MaxResults = dc.value(key, x)
+			out.MaxResults = dc.value(x)
 		case "postReceive":
 			if x.Type() == fastjson.TypeNull {
 				return
 			}
 			arr, err := x.Array()
 			if err != nil {
-				dc.fail(key, "must be an array, not %s", typeName(x))
+				dc.fail("must be an array, not %s", typeName(x))
 				return
 			}
 			out.PostReceive = make([]PostReceive, len(arr))
 			for i, a := range arr {
 				if dc.err == nil {
-					dc.err = out.PostReceive[i].decode(a, dc.sub(key)+"/"+strconv.Itoa(i))
+					dc.nested(withinIndex(out.PostReceive[i].decode(a), i))
 				}
 			}
 		}
@@ -791,182 +866,153 @@ func (out *Output) decode(v *fastjson.Value, path string) error {
 
 // hookOrObject splits the two forms n8n allows where it holds code: a
 // hook name (a string) or a declarative object.
-func hookOrObject(v *fastjson.Value, path, what string) (string, *fastjson.Object, error) {
+func hookOrObject(v *fastjson.Value, what string) (string, bool, error) {
 	if v.Type() == fastjson.TypeString {
-		return string(v.GetStringBytes()), nil, nil
+		return string(v.GetStringBytes()), false, nil
 	}
-	o, err := v.Object()
-	if err != nil {
-		return "", nil, &DecodeError{Path: path, Msg: "must be " + what + " or a hook name, not " + typeName(v)}
+	if _, err := v.Object(); err != nil {
+		return "", false, decodeError("must be " + what + " or a hook name, not " + typeName(v))
 	}
-	return "", o, nil
+	return "", true, nil
 }
 
-func (a *PostReceive) decode(v *fastjson.Value, path string) error {
-	hook, o, err := hookOrObject(v, path, "an action object")
-	if o == nil {
+func (a *PostReceive) decode(v *fastjson.Value) error {
+	hook, isObject, err := hookOrObject(v, "an action object")
+	if !isObject {
 		*a = PostReceive{Hook: hook}
 		return err
 	}
-	dc := &decoder{path: path}
-	o.Visit(func(k []byte, x *fastjson.Value) {
-		switch key := string(k); key {
+	return fields(v, func(dc *decoder, x *fastjson.Value) {
+		switch string(dc.key) {
 		case "type":
-			a.Type = dc.str(key, x)
+			a.Type = dc.str(x)
 		case "enabled":
-			a.Enabled = dc.value(key, x)
+			a.Enabled = dc.value(x)
 		case "properties":
-			a.Properties = dc.anyMap(key, x)
+			a.Properties = dc.anyMap(x)
 		}
 	})
-	return dc.err
 }
 
-func (ops *Operations) decode(v *fastjson.Value, path string) error {
-	o, err := object(v, path)
+func (ops *Operations) decode(v *fastjson.Value) error {
+	o, err := object(v)
 	if err != nil {
 		return err
 	}
 	if x := o.Get("pagination"); x != nil && x.Type() != fastjson.TypeNull {
 		ops.Pagination = &Pagination{}
-		return ops.Pagination.decode(x, path+"/pagination")
+		return within(ops.Pagination.decode(x), "pagination")
 	}
 	return nil
 }
 
-func (pg *Pagination) decode(v *fastjson.Value, path string) error {
-	hook, o, err := hookOrObject(v, path, "a pagination object")
-	if o == nil {
+func (pg *Pagination) decode(v *fastjson.Value) error {
+	hook, isObject, err := hookOrObject(v, "a pagination object")
+	if !isObject {
 		*pg = Pagination{Hook: hook}
 		return err
 	}
-	dc := &decoder{path: path}
-	o.Visit(func(k []byte, x *fastjson.Value) {
-		switch key := string(k); key {
+	return fields(v, func(dc *decoder, x *fastjson.Value) {
+		switch string(dc.key) {
 		case "type":
-			pg.Type = dc.str(key, x)
+			pg.Type = dc.str(x)
 		case "properties":
-			pg.Properties = dc.anyMap(key, x)
+			pg.Properties = dc.anyMap(x)
 		}
 	})
-	return dc.err
 }
 
-func (c *CredentialType) decode(v *fastjson.Value, path string) error {
-	return fields(v, path, func(dc *decoder, key string, x *fastjson.Value) {
-		switch key {
+func (c *CredentialType) decode(v *fastjson.Value) error {
+	return fields(v, func(dc *decoder, x *fastjson.Value) {
+		switch string(dc.key) {
 		case "name":
-			c.Name = dc.str(key, x)
+			c.Name = dc.str(x)
 		case "displayName":
-			c.DisplayName = dc.str(key, x)
+			c.DisplayName = dc.str(x)
 		case "documentationUrl":
-			c.DocumentationURL = dc.str(key, x)
+			c.DocumentationURL = dc.str(x)
 		case "extends":
-			c.Extends = dc.strings(key, x)
+			c.Extends = dc.strings(x)
 		case "properties":
 			if dc.err == nil {
-				c.Properties, dc.err = decodeProperties(x, dc.sub(key))
+				var err error
+				c.Properties, err = decodeProperties(x)
+				dc.nested(err)
 			}
 		case "authenticate":
 			if x.Type() != fastjson.TypeNull && dc.err == nil {
 				c.Authenticate = &Authenticate{}
-				dc.err = c.Authenticate.decode(x, dc.sub(key))
+				dc.nested(c.Authenticate.decode(x))
 			}
 		case "test":
 			if x.Type() != fastjson.TypeNull && dc.err == nil {
 				c.Test = &CredentialTest{}
-				dc.err = c.Test.decode(x, dc.sub(key))
+				dc.nested(c.Test.decode(x))
 			}
 		case "supportedNodes":
-			c.SupportedNodes = dc.strings(key, x)
+			c.SupportedNodes = dc.strings(x)
 		case "iconUrl":
-			c.IconURL = dc.str(key, x)
+			c.IconURL = dc.str(x)
 		}
 	})
 }
 
-func (a *Authenticate) decode(v *fastjson.Value, path string) error {
-	o, err := object(v, path)
-	if err != nil {
-		return err
-	}
-	dc := &decoder{path: path}
-	o.Visit(func(k []byte, x *fastjson.Value) {
-		switch key := string(k); key {
+func (a *Authenticate) decode(v *fastjson.Value) error {
+	return fields(v, func(dc *decoder, x *fastjson.Value) {
+		switch string(dc.key) {
 		case "type":
-			a.Type = dc.str(key, x)
+			a.Type = dc.str(x)
 		case "properties":
-			po, err := object(x, dc.sub(key))
-			if err != nil {
-				dc.err = err
-				return
-			}
-			sub := &decoder{path: dc.sub(key)}
-			po.Visit(func(pk []byte, px *fastjson.Value) {
-				switch name := string(pk); name {
+			dc.nested(fields(x, func(sub *decoder, px *fastjson.Value) {
+				switch string(sub.key) {
 				case "headers":
-					a.Properties.Headers = sub.anyMap(name, px)
+					a.Properties.Headers = sub.anyMap(px)
 				case "qs":
-					a.Properties.Qs = sub.anyMap(name, px)
+					a.Properties.Qs = sub.anyMap(px)
 				case "body":
-					a.Properties.Body = sub.anyMap(name, px)
+					a.Properties.Body = sub.anyMap(px)
 				case "auth":
-					a.Properties.Auth = sub.anyMap(name, px)
+					a.Properties.Auth = sub.anyMap(px)
 				}
-			})
-			if sub.err != nil && dc.err == nil {
-				dc.err = sub.err
-			}
+			}))
 		}
 	})
-	return dc.err
 }
 
-func (t *CredentialTest) decode(v *fastjson.Value, path string) error {
-	o, err := object(v, path)
-	if err != nil {
-		return err
-	}
-	dc := &decoder{path: path}
-	o.Visit(func(k []byte, x *fastjson.Value) {
+func (t *CredentialTest) decode(v *fastjson.Value) error {
+	return fields(v, func(dc *decoder, x *fastjson.Value) {
 		if dc.err != nil {
 			return
 		}
-		switch key := string(k); key {
+		switch string(dc.key) {
 		case "request":
-			dc.err = t.Request.decode(x, dc.sub(key))
+			dc.nested(t.Request.decode(x))
 		case "rules":
 			if x.Type() == fastjson.TypeNull {
 				return
 			}
 			arr, err := x.Array()
 			if err != nil {
-				dc.fail(key, "must be an array, not %s", typeName(x))
+				dc.fail("must be an array, not %s", typeName(x))
 				return
 			}
 			t.Rules = make([]TestRule, len(arr))
 			for i, r := range arr {
-				ro, err := object(r, dc.sub(key)+"/"+strconv.Itoa(i))
-				if err != nil {
-					dc.err = err
-					return
-				}
-				sub := &decoder{path: dc.sub(key) + "/" + strconv.Itoa(i)}
-				ro.Visit(func(rk []byte, rx *fastjson.Value) {
-					switch name := string(rk); name {
+				err := fields(r, func(sub *decoder, rx *fastjson.Value) {
+					switch string(sub.key) {
 					case "type":
-						t.Rules[i].Type = sub.str(name, rx)
+						t.Rules[i].Type = sub.str(rx)
 					case "properties":
-						t.Rules[i].Properties = sub.anyMap(name, rx)
+						t.Rules[i].Properties = sub.anyMap(rx)
 					}
 				})
-				if sub.err != nil {
-					dc.err = sub.err
+				if err != nil {
+					dc.nested(withinIndex(err, i))
+					return
 				}
 			}
 		}
 	})
-	return dc.err
 }
 
 // ParseJSON decodes any JSON document into Go values as JavaScript's
@@ -986,7 +1032,7 @@ func ParseJSON(data []byte) (any, error) {
 	var bad []byte
 	out := value(v, &bad)
 	if bad != nil {
-		return nil, badNumberError("", bad)
+		return nil, decodeError("number " + string(bad) + " does not fit a 64-bit float")
 	}
 	return out, nil
 }

@@ -2,8 +2,6 @@ package node
 
 import (
 	"encoding/json"
-
-	"github.com/valyala/fastjson"
 )
 
 // Description is a node type's static definition, n8n's INodeTypeDescription.
@@ -79,5 +77,5 @@ func (v Version) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON accepts a number or an array of numbers.
 func (v *Version) UnmarshalJSON(b []byte) error {
-	return parseInto(b, func(x *fastjson.Value, _ string) error { return v.decode(x) })
+	return parseInto(b, v.decode)
 }

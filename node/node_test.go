@@ -3,7 +3,9 @@ package node_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -76,18 +78,27 @@ func TestDecodeErrors(t *testing.T) {
 		path string
 		msg  string
 	}{
-		"not an object":          {`[]`, "", "must be an object, not an array"},
-		"name not a string":      {`{"name": 5, "properties": []}`, "/name", "must be a string, not a number"},
-		"properties not array":   {`{"properties": {}}`, "/properties", "must be an array of properties, not an object"},
-		"property type":          {`{"properties": [{"name": "a", "type": true}]}`, "/properties/0/type", "must be a string, not a boolean"},
-		"nested choice routing":  {`{"properties": [{"name": "op", "type": "options", "options": [{"name": "x", "value": "x", "routing": {"send": {"type": 1}}}]}]}`, "/properties/0/options/0/routing/send/type", "must be a string, not a number"},
-		"displayOptions list":    {`{"properties": [{"name": "a", "type": "string", "displayOptions": {"show": {"r": "x"}}}]}`, "/properties/0/displayOptions/show/r", "must be an array of conditions, not a string"},
-		"rows with fraction":     {`{"properties": [{"name": "a", "type": "string", "typeOptions": {"rows": 2.5}}]}`, "/properties/0/typeOptions/rows", "must be a whole number"},
-		"number overflow":        {`{"properties": [{"name": "a", "type": "number", "default": 1e400}]}`, "/properties/0/default", "number 1e400 does not fit a 64-bit float"},
-		"pointer escaping":       {`{"properties": [{"name": "a", "type": "string", "displayOptions": {"show": {"a/b": 1}}}]}`, "/properties/0/displayOptions/show/a~1b", "must be an array of conditions, not a number"},
-		"invalid json":           {`{"name": `, "", "invalid JSON"},
-		"version not number":     {`{"version": "1"}`, "/version", "version must be a number or an array of numbers, not a string"},
-		"postReceive not object": {`{"properties": [{"name": "a", "type": "string", "routing": {"output": {"postReceive": [5]}}}]}`, "/properties/0/routing/output/postReceive/0", "must be an action object or a hook name, not a number"},
+		"not an object":                        {`[]`, "", "must be an object, not an array"},
+		"name not a string":                    {`{"name": 5, "properties": []}`, "/name", "must be a string, not a number"},
+		"properties not array":                 {`{"properties": {}}`, "/properties", "must be an array of properties, not an object"},
+		"property type":                        {`{"properties": [{"name": "a", "type": true}]}`, "/properties/0/type", "must be a string, not a boolean"},
+		"nested choice routing":                {`{"properties": [{"name": "op", "type": "options", "options": [{"name": "x", "value": "x", "routing": {"send": {"type": 1}}}]}]}`, "/properties/0/options/0/routing/send/type", "must be a string, not a number"},
+		"displayOptions list":                  {`{"properties": [{"name": "a", "type": "string", "displayOptions": {"show": {"r": "x"}}}]}`, "/properties/0/displayOptions/show/r", "must be an array of conditions, not a string"},
+		"rows with fraction":                   {`{"properties": [{"name": "a", "type": "string", "typeOptions": {"rows": 2.5}}]}`, "/properties/0/typeOptions/rows", "must be a whole number"},
+		"number overflow":                      {`{"properties": [{"name": "a", "type": "number", "default": 1e400}]}`, "/properties/0/default", "number 1e400 does not fit a 64-bit float"},
+		"pointer escaping":                     {`{"properties": [{"name": "a", "type": "string", "displayOptions": {"show": {"a/b": 1}}}]}`, "/properties/0/displayOptions/show/a~1b", "must be an array of conditions, not a number"},
+		"invalid json":                         {`{"name": `, "", "invalid JSON"},
+		"version not number":                   {`{"version": "1"}`, "/version", "version must be a number or an array of numbers, not a string"},
+		"postReceive not object":               {`{"properties": [{"name": "a", "type": "string", "routing": {"output": {"postReceive": [5]}}}]}`, "/properties/0/routing/output/postReceive/0", "must be an action object or a hook name, not a number"},
+		"condition overflow":                   {`{"properties": [{"name": "a", "type": "string", "displayOptions": {"hide": {"r": ["x", 1e999]}}}]}`, "/properties/0/displayOptions/hide/r/1", "number 1e999 does not fit"},
+		"group element":                        {`{"group": ["a", 2]}`, "/group/1", "must be a string, not a number"},
+		"credential element":                   {`{"credentials": [{"name": "a"}, {"required": "yes"}]}`, "/credentials/1/required", "must be a boolean, not a string"},
+		"group values":                         {`{"properties": [{"name": "f", "type": "fixedCollection", "options": [{"name": "g", "values": [{"name": "v", "type": []}]}]}]}`, "/properties/0/options/0/values/0/type", "must be a string, not an array"},
+		"collection child":                     {`{"properties": [{"name": "c", "type": "collection", "options": [{"name": "a"}, {"name": "b", "typeOptions": {"password": 1}}]}]}`, "/properties/0/options/1/typeOptions/password", "must be a boolean, not a number"},
+		"pagination":                           {`{"requestOperations": {"pagination": 3}}`, "/requestOperations/pagination", "must be a pagination object or a hook name, not a number"},
+		"basic auth":                           {`{"requestDefaults": {"auth": {"username": false}}}`, "/requestDefaults/auth/username", "must be a string, not a boolean"},
+		"first error of a long list, in order": {longPropertyList(300, map[int]string{250: `{"name": 5}`, 100: `{"type": 5}`}), "/properties/100/type", "must be a string, not a number"},
+		"error in a late range":                {longPropertyList(300, map[int]string{299: `{"hint": []}`}), "/properties/299/hint", "must be a string, not an array"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -99,6 +110,41 @@ func TestDecodeErrors(t *testing.T) {
 			require.Contains(t, de.Msg, tc.msg)
 		})
 	}
+}
+
+// longPropertyList is a description of n string properties, with bad
+// ones at the given indexes; long lists are decoded on every processor.
+func longPropertyList(n int, bad map[int]string) string {
+	var b strings.Builder
+	b.WriteString(`{"properties": [`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		if src, ok := bad[i]; ok {
+			b.WriteString(src)
+			continue
+		}
+		fmt.Fprintf(&b, `{"name": "p%d", "type": "string"}`, i)
+	}
+	b.WriteString(`]}`)
+	return b.String()
+}
+
+func TestCredentialTypeDecodeErrors(t *testing.T) {
+	t.Parallel()
+	_, err := node.DecodeCredentialType([]byte(`{"test": {"request": {}, "rules": [{"type": "responseCode"}, {"properties": 7}]}}`))
+	var de *node.DecodeError
+	require.ErrorAs(t, err, &de)
+	require.Equal(t, "/test/rules/1/properties", de.Path)
+	_, err = node.DecodeCredentialType([]byte(`{"authenticate": {"type": "generic", "properties": {"headers": []}}}`))
+	require.ErrorAs(t, err, &de)
+	require.Equal(t, "/authenticate/properties/headers", de.Path)
+
+	var opts node.PropertyTypeOptions
+	err = json.Unmarshal([]byte(`{"rows": 1.5}`), &opts)
+	require.ErrorAs(t, err, &de)
+	require.Equal(t, "/rows", de.Path)
 }
 
 func TestDisplayOptionsKeepSourceOrder(t *testing.T) {

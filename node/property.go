@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-
-	"github.com/valyala/fastjson"
 )
 
 // PropertyType is a property's "type" in n8n.
@@ -208,13 +206,8 @@ var typeOptionsKeys = map[string]bool{
 
 // UnmarshalJSON decodes the typed keys and keeps the others in Extra.
 func (t *PropertyTypeOptions) UnmarshalJSON(b []byte) error {
-	return parseInto(b, func(v *fastjson.Value, path string) error {
-		dc := &decoder{path: path}
-		if got := dc.typeOptions("", v); got != nil {
-			*t = *got
-		}
-		return dc.err
-	})
+	*t = PropertyTypeOptions{}
+	return parseInto(b, t.decode)
 }
 
 // MarshalJSON writes the typed keys and Extra as one object.
