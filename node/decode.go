@@ -47,6 +47,17 @@ func DecodeDescription(data []byte) (*Description, error) {
 	if err != nil {
 		return nil, &DecodeError{Msg: "invalid JSON: " + err.Error(), Syntax: true}
 	}
+	return DecodeDescriptionValue(v)
+}
+
+// DecodeDescriptionValue decodes a description from a document already
+// parsed by fastjson, for a caller that reads the same parse for its own
+// checks (package schema). The caller owns the strictness of the parse:
+// fastjson's parser alone accepts NaN, 01 and .5, which
+// fastjson.ValidateBytes rejects. fastjson values change when first read,
+// so no other goroutine may read v meanwhile. The description keeps no
+// reference into v.
+func DecodeDescriptionValue(v *fastjson.Value) (*Description, error) {
 	d := &Description{}
 	if err := d.decode(v); err != nil {
 		return nil, err

@@ -78,11 +78,25 @@ func (c *checker) description(d *node.Description) {
 		c.operations(&op, d.RequestOperations)
 	}
 	pp := p.key("properties")
-	for i := range d.Properties {
-		ip := pp.at(i)
-		c.property(&ip, &d.Properties[i], sc, refs)
-	}
+	c.properties(&pp, d.Properties, sc, refs)
 	c.operationSelectors(&pp, d.Properties)
+}
+
+// properties checks each of a long top-level property list on every
+// processor: each property's checks read only it and the shared scope.
+func (c *checker) properties(pp *path, props []node.Property, sc scope, refs references) {
+	found := make([]Diagnostics, rangesFor(len(props)))
+	inRanges(len(props), func(r, lo, hi int) {
+		rc := checker{rules: c.rules}
+		for i := lo; i < hi; i++ {
+			ip := pp.at(i)
+			rc.property(&ip, &props[i], sc, refs)
+		}
+		found[r] = rc.diags
+	})
+	for _, ds := range found {
+		c.diags = append(c.diags, ds...)
+	}
 }
 
 // credentialSelection checks D4: with several credential types, n8n picks

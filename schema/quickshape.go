@@ -222,11 +222,14 @@ func (q *quickShape) conforms(v *fastjson.Value) bool {
 	case fastjson.TypeArray:
 		if q.items != nil {
 			arr, _ := v.Array()
-			for _, e := range arr {
-				if !q.items.conforms(e) {
-					return false
+			return allInRanges(len(arr), func(lo, hi int) bool {
+				for _, e := range arr[lo:hi] {
+					if !q.items.conforms(e) {
+						return false
+					}
 				}
-			}
+				return true
+			})
 		}
 	}
 	return true
@@ -302,11 +305,14 @@ func (k *keyCases) conformsCases(v *fastjson.Value, t reflect.Type) bool {
 			return true
 		}
 		arr, _ := v.Array()
-		for _, e := range arr {
-			if !k.conformsCases(e, t.Elem()) {
-				return false
+		return allInRanges(len(arr), func(lo, hi int) bool {
+			for _, e := range arr[lo:hi] {
+				if !k.conformsCases(e, t.Elem()) {
+					return false
+				}
 			}
-		}
+			return true
+		})
 	case reflect.Struct:
 		if v.Type() != fastjson.TypeObject {
 			return true
@@ -350,14 +356,9 @@ func (k *keyCases) conformsCases(v *fastjson.Value, t reflect.Type) bool {
 	return true
 }
 
-// descriptionConforms reports whether raw is certainly a description of
-// the schema's shape with no case-variant keys. It parses leniently: the
-// decoder beside it rejects what is not strict JSON.
-func (c *compiledSchemas) descriptionConforms(raw []byte) bool {
-	p := parsers.Get()
-	defer parsers.Put(p)
-	v, err := p.ParseBytes(raw)
-	return err == nil &&
-		c.quickDescription.conforms(v) &&
-		c.keyCases.conformsCases(v, reflect.TypeFor[node.Description]())
+// descriptionConforms reports whether a parsed document is certainly a
+// description of the schema's shape with no case-variant keys.
+func (c *compiledSchemas) descriptionConforms(doc *fastjson.Value) bool {
+	return c.quickDescription.conforms(doc) &&
+		c.keyCases.conformsCases(doc, reflect.TypeFor[node.Description]())
 }

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"reflect"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
+	"github.com/valyala/fastjson"
 
 	"github.com/noderun/noderun/node"
 )
@@ -55,30 +57,45 @@ func (v *Validator) ValidateDescription(raw []byte) (node.Description, Diagnosti
 	if v.err != nil {
 		return node.Description{}, v.internalError()
 	}
-	// Decoding and the meaning checks run beside the quick shape check.
-	decoded := make(chan decodedDescription, 1)
-	go func() {
-		var d decodedDescription
-		defer func() {
-			d.panicked = recover()
-			decoded <- d
-		}()
-		if d.desc, d.err = node.DecodeDescription(raw); d.err == nil {
-			d.findings = v.CheckDescription(d.desc)
-		}
-	}()
-	conforms := v.compiled.descriptionConforms(raw)
-	d := <-decoded
-	if d.panicked != nil {
-		panic(d.panicked) // in the caller's goroutine, as before
-	}
-	if conforms && d.err == nil {
+	if d, ok := v.conformingDescription(raw); ok {
 		return *d.desc, d.findings
+	}
+	// Something is wrong, or the quick check is not sure: decode afresh and
+	// let gojsonschema find every error.
+	var d decodedDescription
+	if d.desc, d.err = node.DecodeDescription(raw); d.err == nil {
+		d.findings = v.CheckDescription(d.desc)
 	}
 	if ds, failed := v.explainDescription(raw, d); failed {
 		return node.Description{}, ds
 	}
 	return *d.desc, d.findings
+}
+
+// conformingDescription is the way of a description that is strict JSON
+// in UTF-8 and certainly has the schema's shape, which is every
+// description noderun ships: one parse, read by the quick shape check and
+// then decoded, while a second goroutine checks the JSON is strict. It
+// reports false for anything else, which ValidateDescription then explains.
+func (v *Validator) conformingDescription(raw []byte) (decodedDescription, bool) {
+	var d decodedDescription
+	if !utf8.Valid(raw) {
+		return d, false
+	}
+	strict := make(chan bool, 1)
+	go func() { strict <- fastjson.ValidateBytes(raw) == nil }()
+	p := parsers.Get()
+	defer parsers.Put(p)
+	doc, err := p.ParseBytes(raw)
+	ok := err == nil && v.compiled.descriptionConforms(doc)
+	if ok {
+		d.desc, d.err = node.DecodeDescriptionValue(doc)
+		ok = d.err == nil
+	}
+	if ok = <-strict && ok; ok {
+		d.findings = v.CheckDescription(d.desc)
+	}
+	return d, ok
 }
 
 // explainDescription finds and words every syntax, shape and decoding
@@ -112,12 +129,11 @@ func (v *Validator) explainDescription(raw []byte, d decodedDescription) (Diagno
 	return nil, false
 }
 
-// decodedDescription is what the decoding side of ValidateDescription found.
+// decodedDescription is what decoding a description found.
 type decodedDescription struct {
 	desc     *node.Description
 	err      error
 	findings Diagnostics
-	panicked any
 }
 
 // ValidateCredentialType decodes and checks a credential type (n8n's
