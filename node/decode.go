@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/valyala/fastjson"
 )
@@ -59,7 +60,7 @@ func DecodeDescription(data []byte) (*Description, error) {
 // reference into v.
 func DecodeDescriptionValue(v *fastjson.Value) (*Description, error) {
 	d := &Description{}
-	if err := d.decode(v); err != nil {
+	if err := d.decode(newDecoding(), v); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -74,7 +75,7 @@ func DecodeCredentialType(data []byte) (*CredentialType, error) {
 		return nil, &DecodeError{Msg: "invalid JSON: " + err.Error(), Syntax: true}
 	}
 	c := &CredentialType{}
-	if err := c.decode(v); err != nil {
+	if err := c.decode(newDecoding(), v); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -90,14 +91,14 @@ func (c *CredentialType) UnmarshalJSON(b []byte) error {
 	return parseInto(b, c.decode)
 }
 
-func parseInto(b []byte, decode func(*fastjson.Value) error) error {
+func parseInto(b []byte, decode func(*decoding, *fastjson.Value) error) error {
 	p := parsers.Get()
 	defer parsers.Put(p)
 	v, err := parseStrict(p, b)
 	if err != nil {
 		return &DecodeError{Msg: "invalid JSON: " + err.Error(), Syntax: true}
 	}
-	return decode(v)
+	return decode(newDecoding(), v)
 }
 
 // parseStrict parses JSON as n8n reads a file, as UTF-8 text through
@@ -144,24 +145,100 @@ func withinIndex(err error, i int) error {
 	return within(err, strconv.Itoa(i))
 }
 
+// decoding is the state of one goroutine's decoding. A description is
+// mostly small repeated strings (parameter names, types, the values of
+// displayOptions conditions) and small lists; allocating each one made
+// memory management half of the decoding time, so short strings are
+// shared, and condition lists are cut from one backing array.
+type decoding struct {
+	strs  map[string]string
+	boxed map[string]any // short strings, already in an interface
+	anys  []any          // unused tail of the current backing array
+	// decoders is a stack: one decoder per object being decoded, nested.
+	decoders [16]decoder
+	depth    int
+}
+
+func newDecoding() *decoding {
+	return &decoding{strs: make(map[string]string, 256), boxed: make(map[string]any, 64)}
+}
+
+// internFrom is the length up to which strings are shared; longer ones
+// (descriptions, hints) are mostly unique.
+const internFrom = 40
+
+func (st *decoding) str(b []byte) string {
+	if st == nil || len(b) > internFrom {
+		return string(b)
+	}
+	if s, ok := st.strs[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	st.strs[s] = s
+	return s
+}
+
+// box returns b as a string in an interface, shared when short. A nil
+// *decoding shares nothing.
+func (st *decoding) box(b []byte) any {
+	if st == nil || len(b) > internFrom {
+		return string(b)
+	}
+	if v, ok := st.boxed[string(b)]; ok {
+		return v
+	}
+	var v any = st.str(b)
+	st.boxed[v.(string)] = v
+	return v
+}
+
+// anySlice returns a list of n values cut from a shared backing array; its
+// capacity is n, so an append copies rather than overwrites a neighbour.
+func (st *decoding) anySlice(n int) []any {
+	if n > len(st.anys) {
+		st.anys = make([]any, max(n, 512))
+	}
+	out := st.anys[:n:n]
+	st.anys = st.anys[n:]
+	return out
+}
+
 // fields decodes an object's fields: set reads each key it knows (in
 // dc.key) and records the first error in dc.
-func fields(v *fastjson.Value, set func(dc *decoder, x *fastjson.Value)) error {
+func fields(st *decoding, v *fastjson.Value, set func(dc *decoder, x *fastjson.Value)) error {
 	o, err := object(v)
 	if err != nil {
 		return err
 	}
-	var dc decoder
+	dc := st.push()
+	defer st.pop()
 	o.Visit(func(k []byte, x *fastjson.Value) {
 		dc.key = k
-		set(&dc, x)
+		set(dc, x)
 	})
 	return dc.err
 }
 
+// push returns a cleared decoder for one more level of nesting; a decoder
+// handed to a callback escapes, so reusing them saves an allocation per
+// object.
+func (st *decoding) push() *decoder {
+	st.depth++
+	if st.depth > len(st.decoders) {
+		return &decoder{st: st}
+	}
+	dc := &st.decoders[st.depth-1]
+	*dc = decoder{st: st}
+	return dc
+}
+
+func (st *decoding) pop() { st.depth-- }
+
 // decoder walks one object's fields, collecting the first error. key is
 // the field being read; it is only turned into a string for an error.
 type decoder struct {
+	st  *decoding
 	key []byte
 	err error
 }
@@ -212,15 +289,15 @@ func typeName(v *fastjson.Value) string {
 }
 
 func (dc *decoder) str(v *fastjson.Value) string {
-	s, err := str(v)
+	s, err := dc.st.strValue(v)
 	dc.nested(err)
 	return s
 }
 
-func str(v *fastjson.Value) (string, error) {
+func (st *decoding) strValue(v *fastjson.Value) (string, error) {
 	switch v.Type() {
 	case fastjson.TypeString:
-		return string(v.GetStringBytes()), nil
+		return st.str(v.GetStringBytes()), nil
 	case fastjson.TypeNull:
 		return "", nil
 	}
@@ -264,7 +341,7 @@ func (dc *decoder) strings(v *fastjson.Value) []string {
 	}
 	out := make([]string, 0, len(arr))
 	for i, x := range arr {
-		s, err := str(x)
+		s, err := dc.st.strValue(x)
 		dc.nested(withinIndex(err, i))
 		out = append(out, s)
 	}
@@ -283,22 +360,22 @@ func raw(v *fastjson.Value) json.RawMessage {
 // []any and map[string]any, as encoding/json decodes into any. A number no
 // float64 holds (n8n would silently read Infinity) becomes nil and is
 // recorded in bad, so callers fail on it without a second walk.
-func value(v *fastjson.Value, bad *[]byte) any {
+func value(st *decoding, v *fastjson.Value, bad *[]byte) any {
 	switch v.Type() {
 	case fastjson.TypeObject:
 		o, _ := v.Object()
 		m := make(map[string]any, o.Len())
-		o.Visit(func(k []byte, x *fastjson.Value) { m[string(k)] = value(x, bad) })
+		o.Visit(func(k []byte, x *fastjson.Value) { m[st.str(k)] = value(st, x, bad) })
 		return m
 	case fastjson.TypeArray:
 		arr, _ := v.Array()
 		out := make([]any, len(arr))
 		for i, x := range arr {
-			out[i] = value(x, bad)
+			out[i] = value(st, x, bad)
 		}
 		return out
 	case fastjson.TypeString:
-		return string(v.GetStringBytes())
+		return st.box(v.GetStringBytes())
 	case fastjson.TypeNumber:
 		f, err := v.Float64()
 		if err != nil || math.IsInf(f, 0) {
@@ -317,9 +394,9 @@ func value(v *fastjson.Value, bad *[]byte) any {
 }
 
 // anyValue is value, failing on a number no float64 holds.
-func anyValue(v *fastjson.Value) (any, error) {
+func anyValue(st *decoding, v *fastjson.Value) (any, error) {
 	var bad []byte
-	x := value(v, &bad)
+	x := value(st, v, &bad)
 	if bad != nil {
 		return x, decodeError("number " + string(bad) + " does not fit a 64-bit float")
 	}
@@ -328,7 +405,7 @@ func anyValue(v *fastjson.Value) (any, error) {
 
 // value converts a field holding any JSON value.
 func (dc *decoder) value(v *fastjson.Value) any {
-	x, err := anyValue(v)
+	x, err := anyValue(dc.st, v)
 	dc.nested(err)
 	return x
 }
@@ -345,8 +422,8 @@ func (dc *decoder) anyMap(v *fastjson.Value) map[string]any {
 	return nil
 }
 
-func (d *Description) decode(v *fastjson.Value) error {
-	return fields(v, func(dc *decoder, x *fastjson.Value) {
+func (d *Description) decode(st *decoding, v *fastjson.Value) error {
+	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
 		switch string(dc.key) {
 		case "displayName":
 			d.DisplayName = dc.str(x)
@@ -380,27 +457,27 @@ func (d *Description) decode(v *fastjson.Value) error {
 			d.Credentials = make([]CredentialRef, len(arr))
 			for i, c := range arr {
 				if dc.err == nil {
-					dc.nested(withinIndex(d.Credentials[i].decode(c), i))
+					dc.nested(withinIndex(d.Credentials[i].decode(st, c), i))
 				}
 			}
 		case "requestDefaults":
 			if x.Type() != fastjson.TypeNull {
 				d.RequestDefaults = &Request{}
 				if dc.err == nil {
-					dc.nested(d.RequestDefaults.decode(x))
+					dc.nested(d.RequestDefaults.decode(st, x))
 				}
 			}
 		case "requestOperations":
 			if x.Type() != fastjson.TypeNull {
 				d.RequestOperations = &Operations{}
 				if dc.err == nil {
-					dc.nested(d.RequestOperations.decode(x))
+					dc.nested(d.RequestOperations.decode(st, x))
 				}
 			}
 		case "properties":
 			if dc.err == nil {
 				var err error
-				d.Properties, err = decodeProperties(x)
+				d.Properties, err = decodeProperties(dc.st, x)
 				dc.nested(err)
 			}
 		case "codex":
@@ -440,8 +517,8 @@ func (v *Version) decode(x *fastjson.Value) error {
 	return fmt.Errorf("version must be a number or an array of numbers, not %s", typeName(x))
 }
 
-func (c *CredentialRef) decode(v *fastjson.Value) error {
-	return fields(v, func(dc *decoder, x *fastjson.Value) {
+func (c *CredentialRef) decode(st *decoding, v *fastjson.Value) error {
+	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
 		switch string(dc.key) {
 		case "name":
 			c.Name = dc.str(x)
@@ -455,7 +532,7 @@ func (c *CredentialRef) decode(v *fastjson.Value) error {
 	})
 }
 
-func decodeProperties(v *fastjson.Value) ([]Property, error) {
+func decodeProperties(st *decoding, v *fastjson.Value) ([]Property, error) {
 	if v.Type() == fastjson.TypeNull {
 		return nil, nil
 	}
@@ -464,60 +541,90 @@ func decodeProperties(v *fastjson.Value) ([]Property, error) {
 		return nil, decodeError("must be an array of properties, not " + typeName(v))
 	}
 	out := make([]Property, len(arr))
-	if err := inParallel(len(arr), func(lo, hi int) error {
+	decodeRange := func(st *decoding, lo, hi int) error {
 		for i := lo; i < hi; i++ {
-			if err := out[i].decode(arr[i]); err != nil {
+			if err := out[i].decode(st, arr[i]); err != nil {
 				return withinIndex(err, i)
 			}
 		}
 		return nil
-	}); err != nil {
+	}
+	if len(arr) < parallelFrom {
+		err = decodeRange(st, 0, len(arr))
+	} else {
+		// One decoding state per worker, each made by its own goroutine.
+		states := make([]*decoding, goruntime.GOMAXPROCS(0))
+		states[0] = st
+		err = inParallel(len(arr), func(worker, lo, hi int) error {
+			if states[worker] == nil {
+				states[worker] = newDecoding()
+			}
+			return decodeRange(states[worker], lo, hi)
+		})
+	}
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// parallelFrom is the list length from which inParallel splits the work: a
-// goroutine costs about as much as decoding a few small properties.
-const parallelFrom = 64
+// Long lists are decoded by one worker per processor, taking chunks of
+// chunkSize elements in turn: properties differ in size by a hundredfold,
+// so fixed halves left one processor idle half the time.
+const (
+	chunkSize    = 16
+	parallelFrom = 4 * chunkSize // a goroutine costs about a few properties
+)
 
-// inParallel calls work on consecutive ranges of [0, n), one range per
-// processor for a long list, and returns the error of the first range that
-// failed: the error a sequential walk would have met first. Each range
-// must touch only its own elements; a parsed fastjson value changes when
-// first read (it unescapes lazily), so two goroutines must never read the
-// same one. A panic in a range is raised again in the caller's goroutine.
-func inParallel(n int, work func(lo, hi int) error) error {
-	ranges := min(goruntime.GOMAXPROCS(0), n/parallelFrom)
-	if ranges < 2 {
-		return work(0, n)
+// inParallel calls work on consecutive chunks of [0, n), on every
+// processor for a long list, and returns the error of the first chunk that
+// failed: the error a sequential walk would have met first. worker
+// numbers the goroutine (0 is the caller's), for state that must not be
+// shared. Each chunk must touch only its own elements; a parsed fastjson
+// value changes when first read (it unescapes lazily), so two goroutines
+// must never read the same one. A panic in a chunk is raised again in the
+// caller's goroutine.
+func inParallel(n int, work func(worker, lo, hi int) error) error {
+	workers := min(goruntime.GOMAXPROCS(0), n/(parallelFrom/2))
+	if n < parallelFrom || workers < 2 {
+		return work(0, 0, n)
 	}
-	errs := make([]error, ranges)
-	panics := make([]any, ranges)
-	size := (n + ranges - 1) / ranges
-	var wg sync.WaitGroup
-	for r := 1; r < ranges; r++ {
-		wg.Go(func() {
-			defer func() { panics[r] = recover() }()
-			errs[r] = work(r*size, min((r+1)*size, n))
-		})
-	}
-	errs[0] = work(0, min(size, n))
-	wg.Wait()
-	for r := range ranges {
-		if panics[r] != nil {
-			panic(panics[r])
+	chunks := (n + chunkSize - 1) / chunkSize
+	errs := make([]error, chunks)
+	panics := make([]any, workers)
+	var next atomic.Int64
+	run := func(w int) {
+		defer func() { panics[w] = recover() }()
+		for {
+			c := int(next.Add(1)) - 1
+			if c >= chunks {
+				return
+			}
+			errs[c] = work(w, c*chunkSize, min((c+1)*chunkSize, n))
 		}
-		if errs[r] != nil {
-			return errs[r]
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		wg.Go(func() { run(w) })
+	}
+	run(0)
+	wg.Wait()
+	for _, p := range panics {
+		if p != nil {
+			panic(p)
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-func (p *Property) decode(v *fastjson.Value) error {
+func (p *Property) decode(st *decoding, v *fastjson.Value) error {
 	var options *fastjson.Value
-	err := fields(v, func(dc *decoder, x *fastjson.Value) {
+	err := fields(st, v, func(dc *decoder, x *fastjson.Value) {
 		switch string(dc.key) {
 		case "displayName":
 			p.DisplayName = dc.str(x)
@@ -562,24 +669,24 @@ func (p *Property) decode(v *fastjson.Value) error {
 	if err != nil || options == nil || options.Type() == fastjson.TypeNull {
 		return err
 	}
-	return within(p.decodeOptions(options), "options")
+	return within(p.decodeOptions(st, options), "options")
 }
 
 // decodeOptions decodes a property's options by its type: child
 // properties, groups or choices.
-func (p *Property) decodeOptions(options *fastjson.Value) error {
+func (p *Property) decodeOptions(st *decoding, options *fastjson.Value) error {
 	arr, err := options.Array()
 	if err != nil {
 		return decodeError("must be an array, not " + typeName(options))
 	}
 	switch p.Type {
 	case TypeCollection:
-		p.Children, err = decodeProperties(options)
+		p.Children, err = decodeProperties(st, options)
 		return err
 	case TypeFixedCollection:
 		p.Groups = make([]Group, len(arr))
 		for i, x := range arr {
-			if err := p.Groups[i].decode(x); err != nil {
+			if err := p.Groups[i].decode(st, x); err != nil {
 				return withinIndex(err, i)
 			}
 		}
@@ -587,15 +694,15 @@ func (p *Property) decodeOptions(options *fastjson.Value) error {
 	}
 	p.Choices = make([]Choice, len(arr))
 	for i, x := range arr {
-		if err := p.Choices[i].decode(x); err != nil {
+		if err := p.Choices[i].decode(st, x); err != nil {
 			return withinIndex(err, i)
 		}
 	}
 	return nil
 }
 
-func (c *Choice) decode(v *fastjson.Value) error {
-	return fields(v, func(dc *decoder, x *fastjson.Value) {
+func (c *Choice) decode(st *decoding, v *fastjson.Value) error {
+	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
 		switch string(dc.key) {
 		case "name":
 			c.Name = dc.str(x)
@@ -611,8 +718,8 @@ func (c *Choice) decode(v *fastjson.Value) error {
 	})
 }
 
-func (g *Group) decode(v *fastjson.Value) error {
-	return fields(v, func(dc *decoder, x *fastjson.Value) {
+func (g *Group) decode(st *decoding, v *fastjson.Value) error {
+	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
 		switch string(dc.key) {
 		case "displayName":
 			g.DisplayName = dc.str(x)
@@ -621,7 +728,7 @@ func (g *Group) decode(v *fastjson.Value) error {
 		case "values":
 			if dc.err == nil {
 				var err error
-				g.Values, err = decodeProperties(x)
+				g.Values, err = decodeProperties(dc.st, x)
 				dc.nested(err)
 			}
 		}
@@ -632,13 +739,13 @@ func (g *Group) decode(v *fastjson.Value) error {
 // nil for null (or after an earlier error).
 func optional[T any, P interface {
 	*T
-	decode(*fastjson.Value) error
+	decode(*decoding, *fastjson.Value) error
 }](dc *decoder, v *fastjson.Value) P {
 	if v.Type() == fastjson.TypeNull || dc.err != nil {
 		return nil
 	}
 	p := P(new(T))
-	if err := p.decode(v); err != nil {
+	if err := p.decode(dc.st, v); err != nil {
 		dc.nested(err)
 		return nil
 	}
@@ -649,8 +756,8 @@ func (dc *decoder) displayOptions(v *fastjson.Value) *DisplayOptions {
 	return optional[DisplayOptions](dc, v)
 }
 
-func (d *DisplayOptions) decode(v *fastjson.Value) error {
-	return fields(v, func(dc *decoder, x *fastjson.Value) {
+func (d *DisplayOptions) decode(st *decoding, v *fastjson.Value) error {
+	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
 		switch string(dc.key) {
 		case "show":
 			d.Show, d.showOrder = dc.conditions(x)
@@ -677,7 +784,7 @@ func (dc *decoder) conditions(x *fastjson.Value) (map[string][]any, []string) {
 	order := make([]string, 0, ro.Len())
 	var failed error
 	ro.Visit(func(rk []byte, cond *fastjson.Value) {
-		name := string(rk)
+		name := dc.st.str(rk)
 		list, err := cond.Array()
 		if err != nil {
 			if failed == nil {
@@ -685,10 +792,10 @@ func (dc *decoder) conditions(x *fastjson.Value) (map[string][]any, []string) {
 			}
 			return
 		}
-		vals := make([]any, len(list))
+		vals := dc.st.anySlice(len(list))
 		for i, c := range list {
 			var err error
-			if vals[i], err = anyValue(c); err != nil && failed == nil {
+			if vals[i], err = anyValue(dc.st, c); err != nil && failed == nil {
 				failed = within(withinIndex(err, i), name)
 			}
 		}
@@ -705,8 +812,8 @@ func (dc *decoder) typeOptions(v *fastjson.Value) *PropertyTypeOptions {
 	return optional[PropertyTypeOptions](dc, v)
 }
 
-func (t *PropertyTypeOptions) decode(v *fastjson.Value) error {
-	return fields(v, func(dc *decoder, x *fastjson.Value) {
+func (t *PropertyTypeOptions) decode(st *decoding, v *fastjson.Value) error {
+	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
 		switch name := string(dc.key); name {
 		case "multipleValues":
 			t.MultipleValues = dc.boolean(x)
@@ -750,30 +857,30 @@ func (dc *decoder) routing(v *fastjson.Value) *Routing {
 	return optional[Routing](dc, v)
 }
 
-func (r *Routing) decode(v *fastjson.Value) error {
-	return fields(v, func(dc *decoder, x *fastjson.Value) {
+func (r *Routing) decode(st *decoding, v *fastjson.Value) error {
+	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
 		if dc.err != nil || x.Type() == fastjson.TypeNull {
 			return
 		}
 		switch string(dc.key) {
 		case "request":
 			r.Request = &Request{}
-			dc.nested(r.Request.decode(x))
+			dc.nested(r.Request.decode(st, x))
 		case "send":
 			r.Send = &Send{}
-			dc.nested(r.Send.decode(x))
+			dc.nested(r.Send.decode(st, x))
 		case "output":
 			r.Output = &Output{}
-			dc.nested(r.Output.decode(x))
+			dc.nested(r.Output.decode(st, x))
 		case "operations":
 			r.Operations = &Operations{}
-			dc.nested(r.Operations.decode(x))
+			dc.nested(r.Operations.decode(st, x))
 		}
 	})
 }
 
-func (r *Request) decode(v *fastjson.Value) error {
-	return fields(v, func(dc *decoder, x *fastjson.Value) {
+func (r *Request) decode(st *decoding, v *fastjson.Value) error {
+	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
 		switch string(dc.key) {
 		case "baseURL":
 			r.BaseURL = dc.str(x)
@@ -815,7 +922,7 @@ func (r *Request) decode(v *fastjson.Value) error {
 				return
 			}
 			r.Auth = &BasicAuth{}
-			dc.nested(fields(x, func(sub *decoder, ax *fastjson.Value) {
+			dc.nested(fields(st, x, func(sub *decoder, ax *fastjson.Value) {
 				switch string(sub.key) {
 				case "username":
 					r.Auth.Username = sub.str(ax)
@@ -827,8 +934,8 @@ func (r *Request) decode(v *fastjson.Value) error {
 	})
 }
 
-func (s *Send) decode(v *fastjson.Value) error {
-	return fields(v, func(dc *decoder, x *fastjson.Value) {
+func (s *Send) decode(st *decoding, v *fastjson.Value) error {
+	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
 		switch string(dc.key) {
 		case "type":
 			s.Type = dc.str(x)
@@ -851,8 +958,8 @@ func (s *Send) decode(v *fastjson.Value) error {
 	})
 }
 
-func (out *Output) decode(v *fastjson.Value) error {
-	return fields(v, func(dc *decoder, x *fastjson.Value) {
+func (out *Output) decode(st *decoding, v *fastjson.Value) error {
+	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
 		switch string(dc.key) {
 		case "maxResults":
 			out.MaxResults = dc.value(x)
@@ -868,7 +975,7 @@ func (out *Output) decode(v *fastjson.Value) error {
 			out.PostReceive = make([]PostReceive, len(arr))
 			for i, a := range arr {
 				if dc.err == nil {
-					dc.nested(withinIndex(out.PostReceive[i].decode(a), i))
+					dc.nested(withinIndex(out.PostReceive[i].decode(st, a), i))
 				}
 			}
 		}
@@ -887,13 +994,13 @@ func hookOrObject(v *fastjson.Value, what string) (string, bool, error) {
 	return "", true, nil
 }
 
-func (a *PostReceive) decode(v *fastjson.Value) error {
+func (a *PostReceive) decode(st *decoding, v *fastjson.Value) error {
 	hook, isObject, err := hookOrObject(v, "an action object")
 	if !isObject {
 		*a = PostReceive{Hook: hook}
 		return err
 	}
-	return fields(v, func(dc *decoder, x *fastjson.Value) {
+	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
 		switch string(dc.key) {
 		case "type":
 			a.Type = dc.str(x)
@@ -905,25 +1012,25 @@ func (a *PostReceive) decode(v *fastjson.Value) error {
 	})
 }
 
-func (ops *Operations) decode(v *fastjson.Value) error {
+func (ops *Operations) decode(st *decoding, v *fastjson.Value) error {
 	o, err := object(v)
 	if err != nil {
 		return err
 	}
 	if x := o.Get("pagination"); x != nil && x.Type() != fastjson.TypeNull {
 		ops.Pagination = &Pagination{}
-		return within(ops.Pagination.decode(x), "pagination")
+		return within(ops.Pagination.decode(st, x), "pagination")
 	}
 	return nil
 }
 
-func (pg *Pagination) decode(v *fastjson.Value) error {
+func (pg *Pagination) decode(st *decoding, v *fastjson.Value) error {
 	hook, isObject, err := hookOrObject(v, "a pagination object")
 	if !isObject {
 		*pg = Pagination{Hook: hook}
 		return err
 	}
-	return fields(v, func(dc *decoder, x *fastjson.Value) {
+	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
 		switch string(dc.key) {
 		case "type":
 			pg.Type = dc.str(x)
@@ -933,8 +1040,8 @@ func (pg *Pagination) decode(v *fastjson.Value) error {
 	})
 }
 
-func (c *CredentialType) decode(v *fastjson.Value) error {
-	return fields(v, func(dc *decoder, x *fastjson.Value) {
+func (c *CredentialType) decode(st *decoding, v *fastjson.Value) error {
+	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
 		switch string(dc.key) {
 		case "name":
 			c.Name = dc.str(x)
@@ -947,18 +1054,18 @@ func (c *CredentialType) decode(v *fastjson.Value) error {
 		case "properties":
 			if dc.err == nil {
 				var err error
-				c.Properties, err = decodeProperties(x)
+				c.Properties, err = decodeProperties(dc.st, x)
 				dc.nested(err)
 			}
 		case "authenticate":
 			if x.Type() != fastjson.TypeNull && dc.err == nil {
 				c.Authenticate = &Authenticate{}
-				dc.nested(c.Authenticate.decode(x))
+				dc.nested(c.Authenticate.decode(st, x))
 			}
 		case "test":
 			if x.Type() != fastjson.TypeNull && dc.err == nil {
 				c.Test = &CredentialTest{}
-				dc.nested(c.Test.decode(x))
+				dc.nested(c.Test.decode(st, x))
 			}
 		case "supportedNodes":
 			c.SupportedNodes = dc.strings(x)
@@ -968,13 +1075,13 @@ func (c *CredentialType) decode(v *fastjson.Value) error {
 	})
 }
 
-func (a *Authenticate) decode(v *fastjson.Value) error {
-	return fields(v, func(dc *decoder, x *fastjson.Value) {
+func (a *Authenticate) decode(st *decoding, v *fastjson.Value) error {
+	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
 		switch string(dc.key) {
 		case "type":
 			a.Type = dc.str(x)
 		case "properties":
-			dc.nested(fields(x, func(sub *decoder, px *fastjson.Value) {
+			dc.nested(fields(st, x, func(sub *decoder, px *fastjson.Value) {
 				switch string(sub.key) {
 				case "headers":
 					a.Properties.Headers = sub.anyMap(px)
@@ -990,14 +1097,14 @@ func (a *Authenticate) decode(v *fastjson.Value) error {
 	})
 }
 
-func (t *CredentialTest) decode(v *fastjson.Value) error {
-	return fields(v, func(dc *decoder, x *fastjson.Value) {
+func (t *CredentialTest) decode(st *decoding, v *fastjson.Value) error {
+	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
 		if dc.err != nil {
 			return
 		}
 		switch string(dc.key) {
 		case "request":
-			dc.nested(t.Request.decode(x))
+			dc.nested(t.Request.decode(st, x))
 		case "rules":
 			if x.Type() == fastjson.TypeNull {
 				return
@@ -1009,7 +1116,7 @@ func (t *CredentialTest) decode(v *fastjson.Value) error {
 			}
 			t.Rules = make([]TestRule, len(arr))
 			for i, r := range arr {
-				err := fields(r, func(sub *decoder, rx *fastjson.Value) {
+				err := fields(st, r, func(sub *decoder, rx *fastjson.Value) {
 					switch string(sub.key) {
 					case "type":
 						t.Rules[i].Type = sub.str(rx)
@@ -1041,7 +1148,7 @@ func ParseJSON(data []byte) (any, error) {
 		return nil, err
 	}
 	var bad []byte
-	out := value(v, &bad)
+	out := value(nil, v, &bad) // a response's strings are not worth sharing
 	if bad != nil {
 		return nil, decodeError("number " + string(bad) + " does not fit a 64-bit float")
 	}

@@ -2,6 +2,8 @@ package node
 
 import (
 	"encoding/json"
+
+	"github.com/valyala/fastjson"
 )
 
 // Description is a node type's static definition, n8n's INodeTypeDescription.
@@ -77,5 +79,5 @@ func (v Version) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON accepts a number or an array of numbers.
 func (v *Version) UnmarshalJSON(b []byte) error {
-	return parseInto(b, v.decode)
+	return parseInto(b, func(_ *decoding, x *fastjson.Value) error { return v.decode(x) })
 }

@@ -62,7 +62,7 @@ func (c *checker) description(d *node.Description) {
 	for i := range d.Credentials {
 		ip := cp.at(i)
 		cred := &d.Credentials[i]
-		c.apply(&ip, &credentialRefRules{Name: cred.Name})
+		check(c, &ip, credentialRefRules{Name: cred.Name})
 		if cred.DisplayOptions != nil {
 			dp := ip.key("displayOptions")
 			c.displayOptions(&dp, cred.DisplayOptions, sc, false)
@@ -85,14 +85,14 @@ func (c *checker) description(d *node.Description) {
 // properties checks each of a long top-level property list on every
 // processor: each property's checks read only it and the shared scope.
 func (c *checker) properties(pp *path, props []node.Property, sc scope, refs references) {
-	found := make([]Diagnostics, rangesFor(len(props)))
-	inRanges(len(props), func(r, lo, hi int) {
+	found := make([]Diagnostics, chunksFor(len(props)))
+	inChunks(len(props), func(chunk, lo, hi int) {
 		rc := checker{rules: c.rules}
 		for i := lo; i < hi; i++ {
 			ip := pp.at(i)
 			rc.property(&ip, &props[i], sc, refs)
 		}
-		found[r] = rc.diags
+		found[chunk] = rc.diags
 	})
 	for _, ds := range found {
 		c.diags = append(c.diags, ds...)
@@ -118,7 +118,7 @@ func (c *checker) credentialSelection(cp *path, creds []node.CredentialRef, name
 }
 
 func (c *checker) property(p *path, prop *node.Property, sc scope, refs references) {
-	c.apply(p, &propertyRules{Name: prop.Name, Type: string(prop.Type)})
+	check(c, p, propertyRules{Name: prop.Name, Type: string(prop.Type)})
 	if prop.DisplayOptions != nil {
 		dp := p.key("displayOptions")
 		c.displayOptions(&dp, prop.DisplayOptions, sc, hasRouting(prop))
@@ -149,7 +149,7 @@ func (c *checker) property(p *path, prop *node.Property, sc scope, refs referenc
 		for i := range prop.Groups {
 			g := &prop.Groups[i]
 			gp := op.at(i)
-			c.apply(&gp, &groupRules{Name: g.Name, Values: g.Values})
+			check(c, &gp, groupRules{Name: g.Name, Values: g.Values})
 			values := scope{root: sc.root, level: propertyNames(g.Values), container: "fixedCollection group"}
 			vp := gp.key("values")
 			for j := range g.Values {
@@ -483,7 +483,7 @@ func (c *checker) routing(p *path, r *node.Routing, refs references) {
 }
 
 func (c *checker) request(p *path, r *node.Request, refs references) {
-	c.apply(p, &requestRules{Method: r.Method, ArrayFormat: r.ArrayFormat, Encoding: r.Encoding})
+	check(c, p, requestRules{Method: r.Method, ArrayFormat: r.ArrayFormat, Encoding: r.Encoding})
 	for _, f := range []struct {
 		key   string
 		value string
@@ -518,7 +518,7 @@ func (c *checker) request(p *path, r *node.Request, refs references) {
 }
 
 func (c *checker) send(p *path, s *node.Send, refs references) {
-	c.apply(p, &sendRules{Type: s.Type})
+	check(c, p, sendRules{Type: s.Type})
 	if s.Property == "" && (s.Type != "" || s.Value != nil || s.OnlyIfSet) {
 		pp := p.key("property")
 		c.warnf(&pp, "send has no property, so n8n ignores its type and value and sends nothing (R8); name the body or query key to set")
@@ -576,7 +576,7 @@ func (c *checker) output(p *path, o *node.Output, refs references) {
 			c.errorf(&ip, "postReceive entry has neither a type nor a hook name; write an action {type, properties} or the name of a registered hook")
 			continue
 		}
-		c.apply(&ip, &postReceiveRules{Type: a.Type})
+		check(c, &ip, postReceiveRules{Type: a.Type})
 		props := ip.key("properties")
 		for _, name := range postReceiveNeeds(a.Type) {
 			if _, ok := a.Properties[name]; !ok {
@@ -620,7 +620,7 @@ func (c *checker) operations(p *path, o *node.Operations) {
 		c.errorf(&pp, "pagination has neither a type nor a hook name; write {type: generic|offset, properties} or the name of a registered hook")
 		return
 	}
-	c.apply(&pp, &paginationRules{Type: pg.Type})
+	check(c, &pp, paginationRules{Type: pg.Type})
 	props := pp.key("properties")
 	for _, name := range paginationNeeds(pg.Type) {
 		if _, ok := pg.Properties[name]; !ok {

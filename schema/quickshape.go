@@ -222,7 +222,7 @@ func (q *quickShape) conforms(v *fastjson.Value) bool {
 	case fastjson.TypeArray:
 		if q.items != nil {
 			arr, _ := v.Array()
-			return allInRanges(len(arr), func(lo, hi int) bool {
+			return allInChunks(len(arr), func(lo, hi int) bool {
 				for _, e := range arr[lo:hi] {
 					if !q.items.conforms(e) {
 						return false
@@ -305,7 +305,7 @@ func (k *keyCases) conformsCases(v *fastjson.Value, t reflect.Type) bool {
 			return true
 		}
 		arr, _ := v.Array()
-		return allInRanges(len(arr), func(lo, hi int) bool {
+		return allInChunks(len(arr), func(lo, hi int) bool {
 			for _, e := range arr[lo:hi] {
 				if !k.conformsCases(e, t.Elem()) {
 					return false

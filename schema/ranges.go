@@ -6,32 +6,49 @@ import (
 	"sync/atomic"
 )
 
-// parallelFrom is the list length from which inRanges splits the work; a
-// description's top-level property list (549 in Chatwoot's) is the list
-// that reaches it.
-const parallelFrom = 64
+// A description's top-level property list (549 in Chatwoot's) is walked
+// and checked by one worker per processor, taking chunks of chunkSize
+// properties in turn: properties differ in size by a hundredfold, so fixed
+// halves left one processor idle half the time.
+const (
+	chunkSize    = 16
+	parallelFrom = 4 * chunkSize // a goroutine costs about a few properties
+)
 
-// inRanges calls work on consecutive ranges of [0, n), one range per
-// processor for a long list, and returns when all are done; r numbers the
-// range (below rangesFor(n)), for results kept in order. Each range must touch only its own
-// elements: parsed fastjson values change when first read. A panic in a
-// range is raised again in the caller's goroutine.
-func inRanges(n int, work func(r, lo, hi int)) {
-	ranges := rangesFor(n)
-	if ranges < 2 {
-		work(0, 0, n)
+// chunksFor is the number of chunks inChunks splits [0, n) into.
+func chunksFor(n int) int { return (n + chunkSize - 1) / chunkSize }
+
+// inChunks calls work on the consecutive chunks of [0, n), on every
+// processor for a long list, and returns when all are done; chunk numbers
+// the chunk (below chunksFor(n)), for results kept in order. Each chunk
+// must touch only its own elements: parsed fastjson values change when
+// first read. A panic in a chunk is raised again in the caller's goroutine.
+func inChunks(n int, work func(chunk, lo, hi int)) {
+	chunks := chunksFor(n)
+	workers := min(runtime.GOMAXPROCS(0), n/(parallelFrom/2))
+	var next atomic.Int64
+	run := func() {
+		for {
+			c := int(next.Add(1)) - 1
+			if c >= chunks {
+				return
+			}
+			work(c, c*chunkSize, min((c+1)*chunkSize, n))
+		}
+	}
+	if n < parallelFrom || workers < 2 {
+		run()
 		return
 	}
-	size := (n + ranges - 1) / ranges
-	panics := make([]any, ranges)
+	panics := make([]any, workers)
 	var wg sync.WaitGroup
-	for r := 1; r < ranges; r++ {
+	for w := 1; w < workers; w++ {
 		wg.Go(func() {
-			defer func() { panics[r] = recover() }()
-			work(r, r*size, min((r+1)*size, n))
+			defer func() { panics[w] = recover() }()
+			run()
 		})
 	}
-	work(0, 0, min(size, n))
+	run()
 	wg.Wait()
 	for _, p := range panics {
 		if p != nil {
@@ -40,17 +57,12 @@ func inRanges(n int, work func(r, lo, hi int)) {
 	}
 }
 
-// rangesFor is the number of ranges inRanges splits [0, n) into.
-func rangesFor(n int) int {
-	return max(1, min(runtime.GOMAXPROCS(0), n/parallelFrom))
-}
-
-// allInRanges reports whether check holds for every range of [0, n),
-// checked as inRanges does.
-func allInRanges(n int, check func(lo, hi int) bool) bool {
+// allInChunks reports whether check holds for every chunk of [0, n),
+// checked as inChunks does; the chunks left are skipped after a no.
+func allInChunks(n int, check func(lo, hi int) bool) bool {
 	var failed atomic.Bool
-	inRanges(n, func(_, lo, hi int) {
-		if !check(lo, hi) {
+	inChunks(n, func(_, lo, hi int) {
+		if !failed.Load() && !check(lo, hi) {
 			failed.Store(true)
 		}
 	})

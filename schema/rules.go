@@ -50,15 +50,15 @@ type requestRules struct {
 }
 
 type sendRules struct {
-	Type string `json:"type" validate:"omitempty,oneof=body query"`
+	Type string `json:"type" validate:"omitempty,sendtype"`
 }
 
 type postReceiveRules struct {
-	Type string `json:"type" validate:"oneof=rootProperty set filter limit sort setKeyValue binaryData"`
+	Type string `json:"type" validate:"postreceivetype"`
 }
 
 type paginationRules struct {
-	Type string `json:"type" validate:"oneof=generic offset"`
+	Type string `json:"type" validate:"paginationtype"`
 }
 
 type authenticateRules struct {
@@ -69,9 +69,17 @@ type testRuleRules struct {
 	Type string `json:"type" validate:"oneof=responseCode responseSuccessBody"`
 }
 
-// httpMethods are the methods n8n's routing passes to axios, which accepts
-// them in any case.
-const httpMethods = "GET HEAD POST PUT PATCH DELETE OPTIONS"
+// The value lists of the rules, shared by the validator's aliases and the
+// prechecks. httpMethods are the methods n8n's routing passes to axios,
+// which accepts them in any case.
+const (
+	httpMethods       = "GET HEAD POST PUT PATCH DELETE OPTIONS"
+	arrayFormats      = "indices brackets repeat comma"
+	responseEncodings = "arraybuffer blob document json text stream"
+	sendTypes         = "body query"
+	postReceiveTypes  = "rootProperty set filter limit sort setKeyValue binaryData"
+	paginationTypes   = "generic offset"
+)
 
 // newRules builds the validator with noderun's custom rules. Building it
 // is costly (it registers every built-in rule), so each Validator keeps one.
@@ -92,9 +100,65 @@ func newRules() (*validator.Validate, error) {
 		return nil, fmt.Errorf("schema: register rule: %w", err)
 	}
 	v.RegisterAlias("httpmethod", "expression|oneofci="+httpMethods)
-	v.RegisterAlias("arrayformat", "expression|oneof=indices brackets repeat comma")
-	v.RegisterAlias("responseencoding", "expression|oneof=arraybuffer blob document json text stream")
+	v.RegisterAlias("arrayformat", "expression|oneof="+arrayFormats)
+	v.RegisterAlias("responseencoding", "expression|oneof="+responseEncodings)
+	v.RegisterAlias("sendtype", "oneof="+sendTypes)
+	v.RegisterAlias("postreceivetype", "oneof="+postReceiveTypes)
+	v.RegisterAlias("paginationtype", "oneof="+paginationTypes)
 	return v, nil
+}
+
+// The validator reads the tags by reflection on every call, which made it
+// a third of the meaning checks of a large description. The most frequent
+// rules values can say in plain Go that their tags hold; the validator is
+// asked only when they do not, to find and word each failure.
+// TestPrechecksAgreeWithTags holds each precheck to its tags.
+type prechecked interface{ holds() bool }
+
+func (r propertyRules) holds() bool {
+	return r.Name != "" && knownPropertyType(node.PropertyType(r.Type))
+}
+
+func (r requestRules) holds() bool {
+	return (r.Method == "" || isExpression(r.Method) || oneOf(r.Method, httpMethods, strings.EqualFold)) &&
+		(r.ArrayFormat == "" || isExpression(r.ArrayFormat) || oneOf(r.ArrayFormat, arrayFormats, equal)) &&
+		(r.Encoding == "" || isExpression(r.Encoding) || oneOf(r.Encoding, responseEncodings, equal))
+}
+
+func (r sendRules) holds() bool {
+	return r.Type == "" || oneOf(r.Type, sendTypes, equal)
+}
+
+func (r postReceiveRules) holds() bool { return oneOf(r.Type, postReceiveTypes, equal) }
+
+func (r paginationRules) holds() bool { return oneOf(r.Type, paginationTypes, equal) }
+
+func (r credentialRefRules) holds() bool { return r.Name != "" }
+
+func (r groupRules) holds() bool { return r.Name != "" && len(r.Values) > 0 }
+
+func isExpression(s string) bool { return strings.HasPrefix(s, "=") }
+
+func equal(a, b string) bool { return a == b }
+
+// oneOf reports whether s matches one of the space-separated words of list.
+func oneOf(s, list string, match func(a, b string) bool) bool {
+	for w := range strings.FieldsSeq(list) {
+		if match(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// check applies rules at p, asking the validator only when the precheck
+// fails; the copy handed to the validator is the only one that escapes.
+func check[R prechecked](c *checker, p *path, rules R) {
+	if rules.holds() {
+		return
+	}
+	failed := rules
+	c.apply(p, &failed)
 }
 
 func knownPropertyType(t node.PropertyType) bool {
@@ -151,6 +215,9 @@ func ruleMessage(fe validator.FieldError) string {
 		return fmt.Sprintf("%v is not allowed here; it must be greater than %s", value, fe.Param())
 	case "oneof":
 		return fmt.Sprintf("%s %q is not allowed; allowed: %s", field, value, strings.Join(strings.Fields(fe.Param()), ", "))
+	case "sendtype", "postreceivetype", "paginationtype":
+		list := map[string]string{"sendtype": sendTypes, "postreceivetype": postReceiveTypes, "paginationtype": paginationTypes}[fe.Tag()]
+		return fmt.Sprintf("%s %q is not allowed; allowed: %s", field, value, strings.Join(strings.Fields(list), ", "))
 	case "eq":
 		return fmt.Sprintf("%s %q is not allowed; allowed: %q", field, value, fe.Param())
 	case "propertytype":
@@ -162,9 +229,9 @@ func ruleMessage(fe validator.FieldError) string {
 	case "httpmethod":
 		return fmt.Sprintf("method %q is not an HTTP method; allowed: %s (any case), or an expression starting with '='", value, strings.Join(strings.Fields(httpMethods), ", "))
 	case "arrayformat":
-		return fmt.Sprintf("arrayFormat %q is not allowed; allowed: indices, brackets, repeat, comma, or an expression starting with '='", value)
+		return fmt.Sprintf("arrayFormat %q is not allowed; allowed: %s, or an expression starting with '='", value, strings.Join(strings.Fields(arrayFormats), ", "))
 	case "responseencoding":
-		return fmt.Sprintf("encoding %q is not allowed; allowed: arraybuffer, blob, document, json, text, stream, or an expression starting with '='", value)
+		return fmt.Sprintf("encoding %q is not allowed; allowed: %s, or an expression starting with '='", value, strings.Join(strings.Fields(responseEncodings), ", "))
 	}
 	return fmt.Sprintf("%s fails rule %q", field, fe.Tag())
 }
