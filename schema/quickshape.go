@@ -3,12 +3,10 @@ package schema
 import (
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/valyala/fastjson"
-
-	"github.com/noderun/noderun/node"
 )
 
 // quickShape is the embedded JSON Schema compiled to answer one question
@@ -26,6 +24,9 @@ import (
 type quickShape struct {
 	types      typeSet
 	properties map[string]*quickShape
+	// folded maps each property name, folded as foldKey does, to itself:
+	// a key not in properties that folds to one is a case variant.
+	folded map[string]bool
 	// additional is the schema of keys not in properties; nil allows any.
 	additional *quickShape
 	closed     bool // additionalProperties: false
@@ -128,10 +129,15 @@ func (c *quickCompiler) fill(q *quickShape, file string, s map[string]any) error
 		case "properties":
 			props, _ := v.(map[string]any)
 			q.properties = make(map[string]*quickShape, len(props))
+			q.folded = make(map[string]bool, len(props))
 			for name, ps := range props {
 				if q.properties[name], err = sub("properties/"+name, ps); err != nil {
 					return err
 				}
+				if q.folded[foldKey(name)] {
+					return fmt.Errorf("schema: quick shape: properties in %s differ only in letter case at %q", file, name)
+				}
+				q.folded[foldKey(name)] = true
 			}
 		case "additionalProperties":
 			if b, ok := v.(bool); ok {
@@ -258,6 +264,27 @@ func (q *quickShape) typeMatches(v *fastjson.Value, t fastjson.Type) bool {
 	return q.types&typeNull != 0
 }
 
+// isCaseVariant reports whether key, not listed, folds to a listed key.
+func (q *quickShape) isCaseVariant(key []byte) bool {
+	// foldKey maps an ASCII letter to its upper case, the smaller rune of
+	// its orbit; doing that in a buffer spares the allocation for the
+	// keys of editor metadata met in every property.
+	var buf [64]byte
+	if len(key) > len(buf) {
+		return q.folded[foldKey(string(key))]
+	}
+	for i, c := range key {
+		switch {
+		case c >= utf8.RuneSelf:
+			return q.folded[foldKey(string(key))]
+		case 'a' <= c && c <= 'z':
+			c -= 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return q.folded[string(buf[:len(key)])]
+}
+
 // plainInteger reads a number written as an integer without fraction or
 // exponent; other spellings of integers are left to gojsonschema.
 func plainInteger(v *fastjson.Value) (int64, bool) {
@@ -277,11 +304,13 @@ func (q *quickShape) objectConforms(v *fastjson.Value) bool {
 		}
 		// A repeated key is checked in every copy, which is stricter than
 		// the schema check of the last copy.
-		if p, known := q.properties[string(k)]; known {
+		switch p, known := q.properties[string(k)]; {
+		case known:
 			ok = p.conforms(x)
-		} else if q.closed {
+		case q.closed, len(q.folded) > 0 && q.isCaseVariant(k):
+			// A case variant of a listed key is what keyCases reports.
 			ok = false
-		} else if q.additional != nil {
+		case q.additional != nil:
 			ok = q.additional.conforms(x)
 		}
 	})
@@ -294,71 +323,12 @@ func (q *quickShape) objectConforms(v *fastjson.Value) bool {
 	return ok
 }
 
-// conformsCases reports whether a document of type t certainly has no key
-// that differs from a model key only in letter case: keyCases.check, for a
-// yes or a not-sure.
-func (k *keyCases) conformsCases(v *fastjson.Value, t reflect.Type) bool {
-	t = deref(t)
-	switch t.Kind() {
-	case reflect.Slice:
-		if t == reflect.TypeFor[json.RawMessage]() || v.Type() != fastjson.TypeArray {
-			return true
-		}
-		arr, _ := v.Array()
-		return allInChunks(len(arr), func(lo, hi int) bool {
-			for _, e := range arr[lo:hi] {
-				if !k.conformsCases(e, t.Elem()) {
-					return false
-				}
-			}
-			return true
-		})
-	case reflect.Struct:
-		if v.Type() != fastjson.TypeObject {
-			return true
-		}
-		o, _ := v.Object()
-		sk := k.structs[t]
-		ok := true
-		var options []*fastjson.Value
-		var propertyType *fastjson.Value
-		o.Visit(func(key []byte, x *fastjson.Value) {
-			if !ok {
-				return
-			}
-			ft, known := sk.fields[string(key)]
-			switch {
-			case !known:
-				_, variant := sk.folded[foldKey(string(key))]
-				ok = !variant
-			case ft == nil:
-				options = append(options, x)
-			default:
-				if string(key) == "type" {
-					propertyType = x // the last copy decides, as in the tree
-				}
-				ok = k.conformsCases(x, ft)
-			}
-		})
-		if !ok {
-			return false
-		}
-		var pt any
-		if propertyType != nil && propertyType.Type() == fastjson.TypeString {
-			pt = string(propertyType.GetStringBytes())
-		}
-		for _, x := range options {
-			if !k.conformsCases(x, optionsType(pt)) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // descriptionConforms reports whether a parsed document is certainly a
-// description of the schema's shape with no case-variant keys.
+// description of the schema's shape with no case-variant keys. The schema
+// lists, at every object the model decodes, at least the model's keys
+// (optionEntry lists those of properties, choices and groups together), so
+// a key keyCases would report as a case variant of a model key is a case
+// variant of a listed key here.
 func (c *compiledSchemas) descriptionConforms(doc *fastjson.Value) bool {
-	return c.quickDescription.conforms(doc) &&
-		c.keyCases.conformsCases(doc, reflect.TypeFor[node.Description]())
+	return c.quickDescription.conforms(doc)
 }

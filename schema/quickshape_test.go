@@ -126,6 +126,82 @@ func TestQuickShapeNeverAcceptsWhatGojsonschemaRejects(t *testing.T) {
 	require.Greater(t, agreedYes*10, fullYes*9, "the quick check should pass ≥ 90%% of what the full check passes")
 }
 
+// TestQuickShapeSeesEveryCaseVariant renames, one at a time, every key of
+// every small fixture to a case variant (first letter flipped) and holds
+// the quick check to its promise for each: the schema must list the
+// model's keys wherever the model decodes an object.
+func TestQuickShapeSeesEveryCaseVariant(t *testing.T) {
+	var v Validator
+	v.init()
+	require.NoError(t, v.err)
+	variants, caught := 0, 0
+	for name, raw := range descriptionFixtures(t) {
+		var doc any
+		if len(raw) > 64<<10 || json.Unmarshal(raw, &doc) != nil {
+			continue
+		}
+		for i := 0; ; i++ {
+			mutated, ok := flipKey(deepCopy(doc), i)
+			if !ok {
+				break
+			}
+			b, err := json.Marshal(mutated)
+			require.NoError(t, err)
+			variants++
+			errs, _ := fullShapeErrors(t, &v, b)
+			if quickConforms(&v, b) {
+				require.Empty(t, errs, "%s: key %d in other case passed the quick check:\n%s", name, i, b)
+			} else {
+				caught++
+			}
+		}
+	}
+	t.Logf("%d case variants, %d of them not passed by the quick check", variants, caught)
+	require.Greater(t, variants, 500)
+}
+
+// flipKey flips the case of the first letter of the i-th object key met
+// in a walk of doc, in key order; false when doc has fewer keys.
+func flipKey(doc any, i int) (any, bool) {
+	n := 0
+	var walk func(v any) bool
+	walk = func(v any) bool {
+		switch x := v.(type) {
+		case map[string]any:
+			keys := make([]string, 0, len(x))
+			for k := range x {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			for _, k := range keys {
+				if n == i && k != "" {
+					r := k[:1]
+					if f := strings.ToUpper(r); f != r {
+						r = f
+					} else {
+						r = strings.ToLower(r)
+					}
+					x[r+k[1:]] = x[k]
+					delete(x, k)
+					return true
+				}
+				n++
+				if walk(x[k]) {
+					return true
+				}
+			}
+		case []any:
+			for _, e := range x {
+				if walk(e) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return doc, walk(doc)
+}
+
 // mutate changes one randomly chosen place of a generic JSON tree.
 func mutate(rng *rand.Rand, doc any) any {
 	// Collect every container with the way to change it.
@@ -236,4 +312,18 @@ func TestQuickShapeKnowsEveryKeyword(t *testing.T) {
 	require.ErrorContains(t, err, `keyword "enum"`)
 	_, err = compileQuickShape("s.json", map[string][]byte{"s.json": []byte(`{"$ref":"#/definitions/missing"}`)})
 	require.ErrorContains(t, err, "no such definition")
+}
+
+// TestIsCaseVariantFoldsAsFoldKey: the ASCII shortcut folds as foldKey.
+func TestIsCaseVariantFoldsAsFoldKey(t *testing.T) {
+	q := &quickShape{folded: map[string]bool{foldKey("displayName"): true, foldKey("url"): true}}
+	for key, want := range map[string]bool{
+		"DisplayName": true, "DISPLAYNAME": true, "displayname": true, "URL": true, "Url": true,
+		"display_name": false, "urls": false, "": false,
+		"\u212Aey": false, "ur\u212A": false, // KELVIN SIGN folds with k, not l
+		"Ürl": false,
+	} {
+		require.Equal(t, want, q.isCaseVariant([]byte(key)), key)
+		require.Equal(t, q.folded[foldKey(key)], q.isCaseVariant([]byte(key)), key)
+	}
 }

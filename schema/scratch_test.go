@@ -3,7 +3,6 @@ package schema
 import (
 	"fmt"
 	"os"
-	"reflect"
 	"testing"
 
 	"github.com/valyala/fastjson"
@@ -25,12 +24,6 @@ func BenchmarkScratchPhases(b *testing.B) {
 		for b.Loop() {
 			doc, _ := p.ParseBytes(raw)
 			v.compiled.quickDescription.conforms(doc)
-		}
-	})
-	b.Run("parse+cases", func(b *testing.B) {
-		for b.Loop() {
-			doc, _ := p.ParseBytes(raw)
-			v.compiled.keyCases.conformsCases(doc, reflect.TypeFor[node.Description]())
 		}
 	})
 	b.Run("parse+decode", func(b *testing.B) {
