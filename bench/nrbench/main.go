@@ -69,6 +69,9 @@ type result struct {
 	Concurrency   int     `json:"concurrency,omitempty"`
 	Note          string  `json:"note,omitempty"`
 	ProcessSecond float64 `json:"process_seconds,omitempty"`
+	// perRound is the items/s of every run, by round, for ratios of
+	// runs made side by side.
+	perRound []float64
 }
 
 func main() {
@@ -365,8 +368,13 @@ func interleaved(ms []measurement, n int) []result {
 		if failed[i] || len(rs) == 0 {
 			continue
 		}
+		rates := make([]float64, len(rs))
+		for k, x := range rs {
+			rates[k] = x.ItemsPerSec
+		}
 		sort.Slice(rs, func(a, b int) bool { return rs[a].ItemsPerSec < rs[b].ItemsPerSec })
 		r := rs[len(rs)/2]
+		r.perRound = rates
 		if len(rs) > 1 {
 			r.Note = fmt.Sprintf("median of %d, interleaved", len(rs))
 		}
@@ -511,6 +519,22 @@ func coldStart(bin string, runs int) (float64, error) {
 	return ms[len(ms)/2], nil
 }
 
+// pairedRatio is the median of the ratios of a's and b's runs in the same
+// round: runs seconds apart share the machine's speed of the moment,
+// which drifts by more than the difference measured.
+func pairedRatio(a, b *result) string {
+	n := min(len(a.perRound), len(b.perRound))
+	if n < 2 {
+		return "too few rounds to pair"
+	}
+	ratios := make([]float64, n)
+	for k := range n {
+		ratios[k] = a.perRound[k] / b.perRound[k]
+	}
+	sort.Float64s(ratios)
+	return fmt.Sprintf("%.2f (median of %d same-round ratios, %.2f–%.2f)", ratios[n/2], n, ratios[0], ratios[n-1])
+}
+
 func printTable(table [][]result) {
 	fmt.Printf("\n%-24s %8s %12s %9s %10s %11s\n", "tool", "N", "items/s", "CPU s", "peak RSS", "")
 	for _, rows := range table {
@@ -531,7 +555,7 @@ func printTable(table [][]result) {
 		}
 		if lib != nil {
 			if bareR != nil {
-				fmt.Printf("  ratio noderun/bare net/http: %.2f\n", lib.ItemsPerSec/bareR.ItemsPerSec)
+				fmt.Printf("  ratio noderun/bare net/http: %.2f (medians); %s\n", lib.ItemsPerSec/bareR.ItemsPerSec, pairedRatio(lib, bareR))
 			}
 			if vm != nil {
 				fmt.Printf("  ratio noderun/n8n (vm, default): %.0f×\n", lib.ItemsPerSec/vm.ItemsPerSec)
