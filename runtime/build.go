@@ -31,6 +31,11 @@ type itemContext struct {
 	// postReceive actions and pagination: reused, so that evaluating an
 	// expression does not allocate a scope.
 	step, post, postItem, page expr.Scope
+	// request is the item's request data, here so that the pool that
+	// recycles item contexts recycles it too: nothing refers to it once
+	// the item's request is sent and its output made (hooks and
+	// $request-style maps get copies).
+	request requestData
 }
 
 // resolvedParameter is one cached $parameter value.
@@ -186,8 +191,11 @@ type requestData struct {
 	startFields  [16]field
 }
 
-func newRequestData(operations *node.Operations) *requestData {
-	r := &requestData{operations: operations}
+// newRequestData clears the item context's request data for a new
+// request.
+func (ic *itemContext) newRequestData() *requestData {
+	r := &ic.request
+	*r = requestData{operations: ic.p.operations}
 	r.startObjects[0].fields = r.startFields[0:0:4]
 	r.startObjects[1].fields = r.startFields[4:4:8]
 	r.startObjects[2].fields = r.startFields[8:8:16]
@@ -205,7 +213,7 @@ type postReceiveGroup struct {
 // failures (F3).
 func (ic *itemContext) build(ctx context.Context) (*requestData, error) {
 	p := ic.p
-	r := newRequestData(p.operations)
+	r := ic.newRequestData()
 	// R16: every visible top-level expression is evaluated, routing or not.
 	for _, name := range p.topLevel {
 		if _, _, err := ic.Parameter(ctx, name); err != nil {

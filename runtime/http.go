@@ -285,13 +285,23 @@ func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest) (*response, err
 	if err != nil {
 		return nil, err
 	}
-	for _, h := range hr.headers {
+	// One map of the right size and one backing array for the values,
+	// instead of growing the map and a slice per header.
+	req.Header = make(http.Header, len(hr.headers)+1)
+	values := make([]string, len(hr.headers)+1)
+	for i, h := range hr.headers {
 		// Set the name as written: Api-Access-Token must not become a
 		// canonical variant, and case-different names stay distinct (C2).
-		req.Header[h.name] = append(req.Header[h.name], h.value)
+		if prev, ok := req.Header[h.name]; ok {
+			req.Header[h.name] = append(prev, h.value) // cap 1: copies
+			continue
+		}
+		values[i] = h.value
+		req.Header[h.name] = values[i : i+1 : i+1]
 	}
 	if headerLookup(hr.headers, "User-Agent") == "" {
-		req.Header.Set("User-Agent", userAgent)
+		values[len(hr.headers)] = userAgent
+		req.Header["User-Agent"] = values[len(hr.headers):]
 	}
 	resp, err := e.client(hr).Do(req)
 	if err != nil {
