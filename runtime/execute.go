@@ -50,12 +50,16 @@ type Output struct {
 // Execute runs the prepared node over items and collects the output.
 func (p *Prepared) Execute(ctx context.Context, items []node.Item) (Result, error) {
 	items = InputItems(items)
-	var res Result
+	// Most operations give one item per input item.
+	res := Result{Items: make([]node.Item, 0, len(items))}
 	err := p.runSlice(ctx, items, func(o Output) error {
 		res.Items = append(res.Items, o.Items...)
 		res.ErrorItems = append(res.ErrorItems, o.ErrorItems...)
 		return nil
 	})
+	if len(res.Items) == 0 {
+		res.Items = nil // as before the presizing: no output is nil
+	}
 	var ne *NodeError
 	switch {
 	case errors.As(err, &ne) && engineContinues(p.settings):
