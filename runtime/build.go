@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +37,7 @@ type itemContext struct {
 	// the item's request is sent and its output made (hooks and
 	// $request-style maps get copies).
 	request requestData
+	http    httpRequest
 }
 
 // resolvedParameter is one cached $parameter value.
@@ -77,7 +79,11 @@ func (p *Prepared) newItemContext(index int, item node.Item, input expr.Input) *
 // releaseItemContext returns an item context to the run's pool.
 func (p *Prepared) releaseItemContext(ic *itemContext) {
 	clear(ic.cache)
-	*ic = itemContext{cache: ic.cache[:0], resolving: ic.resolving[:0]}
+	headers, creds := ic.http.headers, ic.http.credentialHeaders
+	clear(headers)
+	clear(creds)
+	*ic = itemContext{cache: ic.cache[:0], resolving: ic.resolving[:0],
+		http: httpRequest{headers: headers[:0], credentialHeaders: creds[:0]}}
 	p.contexts.Put(ic)
 }
 
@@ -542,8 +548,13 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 	if !sendsBody(body) {
 		body = nil // {} is never sent (R11), nor is any other empty body
 	}
-	hr := &httpRequest{method: method, timeout: r.timeout, proxy: r.proxy, skipTLS: r.skipTLS,
-		noRedirects: r.disableRedirects, rawBody: r.encoding == "arraybuffer", ignoreHTTPErrors: r.ignoreHTTPErrors}
+	// The item context holds the request, as it holds the request data:
+	// a request is sent before the next page's is made, and nothing keeps
+	// it after (the header slices are copied into the http.Request).
+	hr := &ic.http
+	*hr = httpRequest{method: method, timeout: r.timeout, proxy: r.proxy, skipTLS: r.skipTLS,
+		noRedirects: r.disableRedirects, rawBody: r.encoding == "arraybuffer", ignoreHTTPErrors: r.ignoreHTTPErrors,
+		headers: hr.headers[:0], credentialHeaders: hr.credentialHeaders[:0]}
 	basic := r.basic
 	if c := ic.p.cred; c != nil {
 		for _, h := range c.auth.Headers {
@@ -592,7 +603,7 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 	if truthy(r.json) && !hasHeader("Accept") {
 		r.headers.Set("Accept", "application/json")
 	}
-	hr.headers = make([]headerField, 0, len(r.headers.fields)+len(hr.credentialHeaders)+2)
+	hr.headers = slices.Grow(hr.headers, len(r.headers.fields)+len(hr.credentialHeaders)+2)
 	for _, f := range r.headers.fields {
 		if v, sent := headerValue(f.val); sent {
 			hr.headers = append(hr.headers, headerField{name: f.key, value: v})
