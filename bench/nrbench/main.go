@@ -336,14 +336,25 @@ type measurement struct {
 }
 
 // interleaved runs the measurements in rounds (one run of each per
-// round, until each has its count), so that the machine's drifting speed
-// weighs on every tool alike, and returns each one's median-rate run.
+// round, until each has its count, in alternating order), so that the
+// machine's drifting speed weighs on every tool alike, and returns each
+// one's median-rate run.
 func interleaved(ms []measurement, n int) []result {
 	runs := make([][]result, len(ms))
 	failed := make([]bool, len(ms))
+	order := make([]int, len(ms))
 	for round := 0; ; round++ {
 		ran := false
-		for i, m := range ms {
+		// Odd rounds run the tools in reverse order, so that going first
+		// (after the previous tool's connections closed, say) favours none.
+		for k := range order {
+			order[k] = k
+			if round%2 == 1 {
+				order[k] = len(ms) - 1 - k
+			}
+		}
+		for _, i := range order {
+			m := ms[i]
 			if failed[i] || round >= m.runs {
 				continue
 			}
