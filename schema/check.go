@@ -266,8 +266,12 @@ func (c *checker) conditionKey(kp *path, key string, sc scope, routed bool) {
 // firstSegment is the parameter a displayOptions path starts with
 // ("a.b[0]" reads parameter "a").
 func firstSegment(key string) string {
-	if i := strings.IndexAny(key, ".["); i >= 0 {
-		return key[:i]
+	// A byte loop: strings.IndexAny builds a set on every call, and this
+	// runs for every displayOptions key of a description.
+	for i := 0; i < len(key); i++ {
+		if key[i] == '.' || key[i] == '[' {
+			return key[:i]
+		}
 	}
 	return key
 }
@@ -346,11 +350,26 @@ func asFloat(v any) (float64, bool) {
 
 // jsonText renders a value for a message as it would appear in JSON.
 func jsonText(v any) string {
+	if s, ok := v.(string); ok && plainJSONString(s) {
+		return `"` + s + `"`
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Sprint(v)
 	}
 	return string(b)
+}
+
+// plainJSONString reports whether encoding/json writes s between quotes
+// as it is: printable ASCII without the characters it escapes.
+func plainJSONString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20, c > 0x7e, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		}
+	}
+	return true
 }
 
 // choiceList names the first few choice values, for messages.

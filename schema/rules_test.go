@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -53,5 +54,15 @@ func TestPrechecksAgreeWithTags(t *testing.T) {
 		for _, name := range []string{"", "g"} {
 			agree(fmt.Sprint("group ", len(values)), groupRules{Name: name, Values: values})
 		}
+	}
+}
+
+// TestJSONTextMatchesEncodingJSON: the quick path for plain strings
+// writes what encoding/json writes.
+func TestJSONTextMatchesEncodingJSON(t *testing.T) {
+	for _, v := range []any{"", "plain", "with space", "quote\"", "back\\slash", "<tag>", "a&b", "tab\t", "ünï", "\u2028", "\xff", 1.5, true, nil, []any{"a"}} {
+		want, err := json.Marshal(v)
+		require.NoError(t, err)
+		require.Equal(t, string(want), jsonText(v), "%q", v)
 	}
 }
