@@ -102,7 +102,9 @@ type outcome struct {
 // run schedules items over a fixed pool of workers. A dispatcher starts
 // items in order, sleeping between batches as n8n does (X3) and never
 // holding more than the concurrency window of unfinished or unemitted
-// items; the caller's goroutine emits outcomes in input order.
+// items; the caller's goroutine emits outcomes in input order. Stream, and
+// Execute when batching pauses or executeOnce apply, run here; otherwise
+// Execute takes runSlice.
 func (p *Prepared) run(parent context.Context, src ItemSource, input expr.Input, emit func(Output) error) error {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()

@@ -111,6 +111,12 @@ func TestQuickShapeNeverAcceptsWhatGojsonschemaRejects(t *testing.T) {
 			if quick {
 				require.Empty(t, errs, "%s: the quick check passed a mutation gojsonschema rejects:\n%s", name, mutated)
 			}
+			// ValidateDescription's way splits the check between the
+			// document and the decoder's visit of each property: the same
+			// answer, for a document that decodes.
+			_, decodeErr := node.DecodeDescription(mutated)
+			_, fast := v.conformingDescription(mutated)
+			require.Equal(t, quick && decodeErr == nil, fast, "%s:\n%s", name, mutated)
 			if len(errs) == 0 {
 				fullYes++
 				if quick {
