@@ -53,7 +53,9 @@ func (p *Prepared) newItemContext(index int, item node.Item, input expr.Input) *
 	if ic == nil {
 		ic = &itemContext{}
 	}
-	*ic = itemContext{p: p, index: index, cache: ic.cache[:0], resolving: ic.resolving[:0], item: item}
+	// releaseItemContext left it zero but for its slices' capacity, and
+	// it is large (it holds the request): set only what differs.
+	ic.p, ic.index, ic.item = p, index, item
 	if input == nil {
 		input = ic // a streamed item: $input is the item itself
 	}
