@@ -196,6 +196,9 @@ func (st *decoding) box(b []byte) any {
 // anySlice returns a list of n values cut from a shared backing array; its
 // capacity is n, so an append copies rather than overwrites a neighbour.
 func (st *decoding) anySlice(n int) []any {
+	if n == 0 {
+		return []any{} // empty, not nil: [] encodes as [], not null
+	}
 	if n > len(st.anys) {
 		st.anys = make([]any, max(n, 512))
 	}
