@@ -24,8 +24,8 @@ import (
 type quickShape struct {
 	types      typeSet
 	properties map[string]*quickShape
-	// folded maps each property name, folded as foldKey does, to itself:
-	// a key not in properties that folds to one is a case variant.
+	// folded holds each property name as foldKey folds it: a key not in
+	// properties that folds to one of them is a case variant.
 	folded map[string]bool
 	// additional is the schema of keys not in properties; nil allows any.
 	additional *quickShape
