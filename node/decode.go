@@ -147,9 +147,11 @@ func withinIndex(err error, i int) error {
 
 // decoding is the state of one goroutine's decoding. A description is
 // mostly small repeated strings (parameter names, types, the values of
-// displayOptions conditions) and small lists; allocating each one made
-// memory management half of the decoding time, so short strings are
-// shared, and condition lists are cut from one backing array.
+// displayOptions conditions) and small lists, so short strings are shared
+// and condition lists are cut from one backing array. That halves the
+// decoder's allocations (23,000 to 4,800 for Chatwoot's, with the other
+// changes): decoding takes about as long, but the description it leaves
+// in memory is smaller and cheaper for the collector to scan.
 type decoding struct {
 	strs  map[string]string
 	boxed map[string]any // short strings, already in an interface
