@@ -148,7 +148,7 @@ func withinIndex(err error, i int) error {
 // decoding is the state of one goroutine's decoding. A description is
 // mostly small repeated strings (parameter names, types, the values of
 // displayOptions conditions) and small lists, so short strings are shared
-// and condition lists are cut from one backing array. That halves the
+// and condition lists are cut from one backing array. That cuts the
 // decoder's allocations (23,000 to 4,800 for Chatwoot's, with the other
 // changes): decoding takes about as long, but the description it leaves
 // in memory is smaller and cheaper for the collector to scan.
