@@ -145,6 +145,13 @@ func TestCredentialTypeDecodeErrors(t *testing.T) {
 	err = json.Unmarshal([]byte(`{"rows": 1.5}`), &opts)
 	require.ErrorAs(t, err, &de)
 	require.Equal(t, "/rows", de.Path)
+
+	// null is a no-op, as encoding/json's own decoding of null is.
+	opts = node.PropertyTypeOptions{Rows: 3}
+	require.NoError(t, json.Unmarshal([]byte(`null`), &opts))
+	require.Equal(t, 3, opts.Rows)
+	require.NoError(t, json.Unmarshal([]byte(`{"theme": "x"}`), &opts))
+	require.Equal(t, node.PropertyTypeOptions{Theme: "x"}, opts, "an object replaces what was there")
 }
 
 func TestDisplayOptionsKeepSourceOrder(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+
+	"github.com/valyala/fastjson"
 )
 
 // PropertyType is a property's "type" in n8n.
@@ -206,8 +208,13 @@ var typeOptionsKeys = map[string]bool{
 
 // UnmarshalJSON decodes the typed keys and keeps the others in Extra.
 func (t *PropertyTypeOptions) UnmarshalJSON(b []byte) error {
-	*t = PropertyTypeOptions{}
-	return parseInto(b, t.decode)
+	return parseInto(b, func(st *decoding, v *fastjson.Value) error {
+		if v.Type() == fastjson.TypeNull {
+			return nil // null leaves t as it is, as encoding/json does
+		}
+		*t = PropertyTypeOptions{}
+		return t.decode(st, v)
+	})
 }
 
 // MarshalJSON writes the typed keys and Extra as one object.
