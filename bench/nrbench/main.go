@@ -4,6 +4,8 @@
 // item, the peer harness's bench case.
 //
 //	nrbench compare [-n 1000,10000] [-runs 5] [-n8n-runs 1] [-peer DIR] [-noderun PATH]
+//	nrbench builds [-n 10000] [-runs 9] NRBENCH...   (the library of several builds, alternating)
+//	nrbench cold [-runs 41] NODERUN...               (dry-run cold starts of several builds, alternating)
 //	nrbench serve | bare | lib   (the pieces compare starts as child processes)
 //
 // bench/run.sh builds everything and runs compare.
@@ -76,7 +78,7 @@ type result struct {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: nrbench compare|serve|bare|lib [flags]")
+		fmt.Fprintln(os.Stderr, "usage: nrbench compare|builds|cold|serve|bare|lib [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -89,8 +91,12 @@ func main() {
 		err = lib(os.Args[2:])
 	case "compare":
 		err = compare(os.Args[2:])
+	case "builds":
+		err = builds(os.Args[2:])
+	case "cold":
+		err = cold(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown command %q: use compare, serve, bare or lib", os.Args[1])
+		err = fmt.Errorf("unknown command %q: use compare, builds, cold, serve, bare or lib", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "nrbench:", err)
@@ -261,18 +267,11 @@ func compare(args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := exec.Command(self, "serve")
-	srvOut, _ := srv.StdoutPipe()
-	srv.Stderr = os.Stderr
-	if err := srv.Start(); err != nil {
+	url, stop, err := startServer(self)
+	if err != nil {
 		return err
 	}
-	defer func() { _ = srv.Process.Kill(); _ = srv.Wait() }()
-	line, err := bufio.NewReader(srvOut).ReadString('\n')
-	if err != nil {
-		return fmt.Errorf("server did not start: %w", err)
-	}
-	url := strings.TrimSpace(line)
+	defer stop()
 	fmt.Printf("server %s; %d runs each (n8n: %d); concurrency %d\n", url, *runs, *n8nRuns, *concurrency)
 
 	var counts []int
@@ -528,6 +527,119 @@ func coldStart(bin string, runs int) (float64, error) {
 	}
 	sort.Float64s(ms)
 	return ms[len(ms)/2], nil
+}
+
+// startServer starts the echo server (nrbench serve) and returns its URL
+// and a function that stops it.
+func startServer(self string) (string, func(), error) {
+	srv := exec.Command(self, "serve")
+	srvOut, _ := srv.StdoutPipe()
+	srv.Stderr = os.Stderr
+	if err := srv.Start(); err != nil {
+		return "", nil, err
+	}
+	stop := func() { _ = srv.Process.Kill(); _ = srv.Wait() }
+	line, err := bufio.NewReader(srvOut).ReadString('\n')
+	if err != nil {
+		stop()
+		return "", nil, fmt.Errorf("server did not start: %w", err)
+	}
+	return strings.TrimSpace(line), stop, nil
+}
+
+// builds compares the library of several builds (their nrbench binaries,
+// built from each commit) on the same server: every round runs each
+// build's lib and this binary's bare loop, in alternating order, and the
+// medians of items/s, CPU per item and same-round ratio to the bare loop
+// are printed per build.
+func builds(args []string) error {
+	fs := flag.NewFlagSet("builds", flag.ExitOnError)
+	n := fs.Int("n", 10000, "items per run")
+	runs := fs.Int("runs", 9, "rounds")
+	concurrency := fs.Int("c", 64, "concurrency")
+	_ = fs.Parse(args)
+	bins := fs.Args()
+	if len(bins) == 0 {
+		return errors.New("builds: name the nrbench binaries of the builds to compare")
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	url, stop, err := startServer(self)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	tools := append(append([]string(nil), bins...), "bare")
+	rates := make([][]float64, len(tools))
+	cpu := make([][]float64, len(tools))
+	count, c := strconv.Itoa(*n), strconv.Itoa(*concurrency)
+	for round := range *runs {
+		for k := range tools {
+			i := k
+			if round%2 == 1 {
+				i = len(tools) - 1 - k
+			}
+			var r result
+			if tools[i] == "bare" {
+				r, err = child(self, "bare", "-url", url, "-n", count, "-c", c)
+			} else {
+				r, err = child(tools[i], "lib", "-url", url, "-n", count, "-c", c)
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", tools[i], err)
+			}
+			rates[i] = append(rates[i], r.ItemsPerSec)
+			cpu[i] = append(cpu[i], r.CPUSeconds/float64(*n)*1e6)
+		}
+	}
+	bare := &result{perRound: rates[len(tools)-1]}
+	fmt.Printf("%d rounds of %d items, concurrency %d\n", *runs, *n, *concurrency)
+	for i, t := range tools {
+		line := fmt.Sprintf("%-40s %8.0f items/s  %6.1f µs CPU/item", t, median(rates[i]), median(cpu[i]))
+		if t != "bare" {
+			line += "  ratio to bare: " + pairedRatio(&result{perRound: rates[i]}, bare)
+		}
+		fmt.Println(line)
+	}
+	return nil
+}
+
+// cold times one-item dry runs of several noderun binaries, alternating
+// their order every round, and prints each one's median.
+func cold(args []string) error {
+	fs := flag.NewFlagSet("cold", flag.ExitOnError)
+	runs := fs.Int("runs", 41, "runs of each binary")
+	_ = fs.Parse(args)
+	bins := fs.Args()
+	if len(bins) == 0 {
+		return errors.New("cold: name the noderun binaries to time")
+	}
+	ms := make([][]float64, len(bins))
+	for round := range *runs {
+		for k := range bins {
+			i := k
+			if round%2 == 1 {
+				i = len(bins) - 1 - k
+			}
+			t, err := coldStart(bins[i], 1)
+			if err != nil {
+				return err
+			}
+			ms[i] = append(ms[i], t)
+		}
+	}
+	for i, b := range bins {
+		fmt.Printf("%-40s median %.1f ms over %d runs\n", b, median(ms[i]), len(ms[i]))
+	}
+	return nil
+}
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return s[len(s)/2]
 }
 
 // pairedRatio is the median of the ratios of a's and b's runs in the same
