@@ -263,11 +263,7 @@ func compare(args []string) error {
 	concurrency := fs.Int("c", 64, "concurrency of noderun and of the bare loop")
 	million := fs.Bool("million", false, "also stream 1,000,000 items through noderun exec --jsonl (peak RSS check)")
 	_ = fs.Parse(args)
-	self, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	url, stop, err := startServer(self)
+	self, url, stop, err := startServer()
 	if err != nil {
 		return err
 	}
@@ -341,18 +337,10 @@ type measurement struct {
 func interleaved(ms []measurement, n int) []result {
 	runs := make([][]result, len(ms))
 	failed := make([]bool, len(ms))
-	order := make([]int, len(ms))
 	for round := 0; ; round++ {
 		ran := false
-		// Odd rounds run the tools in reverse order, so that going first
-		// (after the previous tool's connections closed, say) favours none.
-		for k := range order {
-			order[k] = k
-			if round%2 == 1 {
-				order[k] = len(ms) - 1 - k
-			}
-		}
-		for _, i := range order {
+		for k := range ms {
+			i := inRoundOrder(round, k, len(ms))
 			m := ms[i]
 			if failed[i] || round >= m.runs {
 				continue
@@ -529,22 +517,34 @@ func coldStart(bin string, runs int) (float64, error) {
 	return ms[len(ms)/2], nil
 }
 
-// startServer starts the echo server (nrbench serve) and returns its URL
-// and a function that stops it.
-func startServer(self string) (string, func(), error) {
+// startServer starts the echo server (nrbench serve, from this binary,
+// whose path it returns) and returns its URL and a function that stops it.
+func startServer() (self, url string, stop func(), err error) {
+	if self, err = os.Executable(); err != nil {
+		return "", "", nil, err
+	}
 	srv := exec.Command(self, "serve")
 	srvOut, _ := srv.StdoutPipe()
 	srv.Stderr = os.Stderr
 	if err := srv.Start(); err != nil {
-		return "", nil, err
+		return "", "", nil, err
 	}
-	stop := func() { _ = srv.Process.Kill(); _ = srv.Wait() }
+	stop = func() { _ = srv.Process.Kill(); _ = srv.Wait() }
 	line, err := bufio.NewReader(srvOut).ReadString('\n')
 	if err != nil {
 		stop()
-		return "", nil, fmt.Errorf("server did not start: %w", err)
+		return "", "", nil, fmt.Errorf("server did not start: %w", err)
 	}
-	return strings.TrimSpace(line), stop, nil
+	return self, strings.TrimSpace(line), stop, nil
+}
+
+// inRoundOrder is the k-th of n tools to run in a round: odd rounds run
+// them in reverse, so that going first favours none.
+func inRoundOrder(round, k, n int) int {
+	if round%2 == 1 {
+		return n - 1 - k
+	}
+	return k
 }
 
 // builds compares the library of several builds (their nrbench binaries,
@@ -562,11 +562,7 @@ func builds(args []string) error {
 	if len(bins) == 0 {
 		return errors.New("builds: name the nrbench binaries of the builds to compare")
 	}
-	self, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	url, stop, err := startServer(self)
+	self, url, stop, err := startServer()
 	if err != nil {
 		return err
 	}
@@ -577,10 +573,7 @@ func builds(args []string) error {
 	count, c := strconv.Itoa(*n), strconv.Itoa(*concurrency)
 	for round := range *runs {
 		for k := range tools {
-			i := k
-			if round%2 == 1 {
-				i = len(tools) - 1 - k
-			}
+			i := inRoundOrder(round, k, len(tools))
 			var r result
 			if tools[i] == "bare" {
 				r, err = child(self, "bare", "-url", url, "-n", count, "-c", c)
@@ -619,10 +612,7 @@ func cold(args []string) error {
 	ms := make([][]float64, len(bins))
 	for round := range *runs {
 		for k := range bins {
-			i := k
-			if round%2 == 1 {
-				i = len(bins) - 1 - k
-			}
+			i := inRoundOrder(round, k, len(bins))
 			t, err := coldStart(bins[i], 1)
 			if err != nil {
 				return err
