@@ -199,11 +199,12 @@ type requestData struct {
 	startFields  [16]field
 }
 
-// newRequestData clears the item context's request data for a new
-// request.
+// newRequestData readies the item context's request data, which is zero:
+// an item context comes new or cleared by releaseItemContext, and builds
+// one request.
 func (ic *itemContext) newRequestData() *requestData {
 	r := &ic.request
-	*r = requestData{operations: ic.p.operations}
+	r.operations = ic.p.operations
 	r.startObjects[0].fields = r.startFields[0:0:4]
 	r.startObjects[1].fields = r.startFields[4:4:8]
 	r.startObjects[2].fields = r.startFields[8:8:16]
