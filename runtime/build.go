@@ -38,6 +38,9 @@ type itemContext struct {
 	// $request-style maps get copies).
 	request requestData
 	http    httpRequest
+	// scope is the request scope of the worker processing the item, if
+	// it has one.
+	scope *requestScope
 }
 
 // resolvedParameter is one cached $parameter value.

@@ -89,6 +89,8 @@ func (p *Prepared) Stream(ctx context.Context, src ItemSource, emit func(Output)
 type job struct {
 	index int
 	item  node.Item
+	// scope is the request scope of the worker that takes the job.
+	scope *requestScope
 }
 
 // outcome is what a worker made of a job.
@@ -123,7 +125,10 @@ func (p *Prepared) run(parent context.Context, src ItemSource, input expr.Input,
 		workers.Add(1)
 		go func() {
 			defer workers.Done()
+			scope := &requestScope{parent: ctx}
+			defer scope.close()
 			for j := range jobs {
+				j.scope = scope
 				results <- p.process(ctx, j, input)
 			}
 		}()
@@ -238,6 +243,8 @@ func (p *Prepared) runSlice(parent context.Context, items []node.Item, emit func
 	var taken atomic.Int64
 	var wg sync.WaitGroup
 	work := func() {
+		scope := &requestScope{parent: ctx}
+		defer scope.close()
 		for {
 			select {
 			case d.tokens <- struct{}{}:
@@ -250,7 +257,7 @@ func (p *Prepared) runSlice(parent context.Context, items []node.Item, emit func
 				return
 			}
 			// The closure stays on the stack: complete does not keep it.
-			d.complete(p.process(ctx, job{index: i, item: items[i]}, input), func(o outcome) error {
+			d.complete(p.process(ctx, job{index: i, item: items[i], scope: scope}, input), func(o outcome) error {
 				return p.deliver(o, emit)
 			})
 		}
@@ -418,6 +425,7 @@ func (p *Prepared) processOnce(ctx context.Context, j job, input expr.Input) (_ 
 		}
 	}()
 	ic := p.newItemContext(j.index, j.item, input)
+	ic.scope = j.scope
 	defer p.releaseItemContext(ic)
 	r, err := ic.build(ctx)
 	if err != nil {

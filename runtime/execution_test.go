@@ -264,6 +264,48 @@ func TestTimeout(t *testing.T) {
 	})
 }
 
+// TestTimeoutThenNextItem holds a worker's shared request scope to its
+// promise: after a request of the worker timed out, its next request runs
+// in a fresh context with a fresh timer, and a late timer cannot cancel it.
+func TestTimeoutThenNextItem(t *testing.T) {
+	t.Parallel()
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, c captured) {
+		if c.Path == "/slow" {
+			waitOrDone(r, nil) // never answers; returns when the client gives up
+			return
+		}
+		// Slower than nothing, well inside the timeout: a timer left
+		// armed by the failed request would cancel this one.
+		time.Sleep(30 * time.Millisecond)
+		writeJSON(w, 200, map[string]any{"at": c.Path})
+	})
+	nt := description(t, srv.URL, `{"baseURL":"@URL@","url":"={{ $json.path }}"}`, `[]`)
+	e, _ := newEngine(t)
+	e.MaxConcurrency = 1 // one worker, one scope, every item in turn
+	items := []node.Item{{JSON: map[string]any{"path": "/slow"}}, {JSON: map[string]any{"path": "/a"}}, {JSON: map[string]any{"path": "/b"}}}
+	res := mustSucceed(t, e, runtime.Run{Node: nt, Items: items,
+		Parameters: map[string]any{"requestOptions": map[string]any{"timeout": 60.0}},
+		Settings:   node.Settings{OnError: node.OnErrorContinueRegularOutput}})
+	require.Len(t, res.Items, 3)
+	require.NotNil(t, res.Items[0].Error)
+	assert.Equal(t, "timeout of 60ms exceeded", res.Items[0].Error.Message)
+	assert.Equal(t, []any{map[string]any{"at": "/a"}, map[string]any{"at": "/b"}}, jsons(res.Items[1:]))
+}
+
+// TestUserInfoInURL: user info in the URL becomes Basic authentication,
+// as axios and Go's client both do, unless an Authorization header is set.
+func TestUserInfoInURL(t *testing.T) {
+	t.Parallel()
+	srv := newRecorder(t, nil)
+	withUser := strings.Replace(srv.URL, "http://", "http://ann:s3cret@", 1)
+	nt := description(t, withUser, `{"baseURL":"@URL@"}`, `[]`)
+	e, _ := newEngine(t)
+	mustSucceed(t, e, runtime.Run{Node: nt})
+	user, pass, ok := (&http.Request{Header: srv.only(t).Header}).BasicAuth()
+	require.True(t, ok)
+	assert.Equal(t, []string{"ann", "s3cret"}, []string{user, pass})
+}
+
 func TestProxy(t *testing.T) {
 	t.Parallel()
 	invalid := []struct{ proxy, want string }{

@@ -35,17 +35,15 @@ type transportKey struct {
 	skipTLS bool
 }
 
-// requestPolicy travels in the request context to the shared client's
-// redirect check.
+// requestPolicy is what the redirect check needs to know of a request.
 type requestPolicy struct {
 	noRedirects       bool
 	credentialHeaders []string
 }
 
-type policyKey struct{}
-
 // client returns the HTTP client for a request's Request Options. Clients
 // are cached on the Engine, so connections are reused across items and runs.
+// Redirects are checked by the client do makes for each redirect.
 func (e *Engine) client(hr *httpRequest) *http.Client {
 	key := transportKey{skipTLS: hr.skipTLS}
 	if hr.proxy != nil {
@@ -54,9 +52,75 @@ func (e *Engine) client(hr *httpRequest) *http.Client {
 	if c, ok := e.transports.Load(key); ok {
 		return c.(*http.Client)
 	}
-	c := &http.Client{Transport: e.newTransport(key, hr.proxy), CheckRedirect: checkRedirect}
+	c := &http.Client{Transport: e.newTransport(key, hr.proxy)}
 	actual, _ := e.transports.LoadOrStore(key, c)
 	return actual.(*http.Client)
+}
+
+// do sends req as http.Client.Do would, without the client's work per
+// request (a copy of the headers kept for redirects, a closure) when the
+// answer is not a redirect, which is nearly always. A redirect, or a URL
+// with user info, goes through an http.Client after all, started from the
+// response already received, so Go's redirect rules and checkRedirect's
+// apply as before.
+func (e *Engine) do(hr *httpRequest, req *http.Request) (*http.Response, error) {
+	c := e.client(hr)
+	policy := requestPolicy{noRedirects: hr.noRedirects, credentialHeaders: hr.credentialHeaders}
+	if req.URL.User != nil {
+		return redirecting(c.Transport, nil, policy).Do(req)
+	}
+	// What http.Client's send does around RoundTrip when it has no
+	// deadline and the request has a header and no user info.
+	resp, err := c.Transport.RoundTrip(req)
+	if err != nil {
+		if tlsErr, ok := err.(tls.RecordHeaderError); ok && string(tlsErr.RecordHeader[:]) == "HTTP/" {
+			err = http.ErrSchemeMismatch
+		}
+		return nil, &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.String(), Err: err}
+	}
+	if resp == nil {
+		err := fmt.Errorf("http: RoundTripper implementation (%T) returned a nil *Response with a nil error", c.Transport)
+		return nil, &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.String(), Err: err}
+	}
+	if resp.Body == nil {
+		if resp.ContentLength > 0 && req.Method != http.MethodHead {
+			err := fmt.Errorf("http: RoundTripper implementation (%T) returned a *Response with content length %d but a nil Body", c.Transport, resp.ContentLength)
+			return nil, &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.String(), Err: err}
+		}
+		resp.Body = http.NoBody
+	}
+	switch resp.StatusCode {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return redirecting(c.Transport, resp, policy).Do(req)
+	}
+	return resp, nil
+}
+
+// redirecting returns a client that follows redirects under policy; its
+// first round trip answers first, when there is one, instead of sending.
+func redirecting(rt http.RoundTripper, first *http.Response, policy requestPolicy) *http.Client {
+	if first != nil {
+		rt = &answered{first: first, next: rt}
+	}
+	return &http.Client{Transport: rt, CheckRedirect: func(req *http.Request, via []*http.Request) error {
+		return checkRedirect(policy, req, via)
+	}}
+}
+
+// answered is a RoundTripper whose first round trip returns a response
+// already received; later ones go to next.
+type answered struct {
+	first *http.Response
+	next  http.RoundTripper
+}
+
+func (a *answered) RoundTrip(req *http.Request) (*http.Response, error) {
+	if first := a.first; first != nil {
+		a.first = nil
+		return first, nil
+	}
+	return a.next.RoundTrip(req)
 }
 
 func (e *Engine) newTransport(key transportKey, proxy *url.URL) http.RoundTripper {
@@ -92,9 +156,8 @@ func (e *Engine) newTransport(key transportKey, proxy *url.URL) http.RoundTrippe
 
 // checkRedirect follows up to 21 redirects, as axios does, except when the
 // node disabled redirects; a credential header never goes to another host.
-func checkRedirect(req *http.Request, via []*http.Request) error {
-	pol, _ := req.Context().Value(policyKey{}).(*requestPolicy)
-	if pol != nil && pol.noRedirects {
+func checkRedirect(pol requestPolicy, req *http.Request, via []*http.Request) error {
+	if pol.noRedirects {
 		return http.ErrUseLastResponse
 	}
 	// via holds every request sent so far: the 22nd request is the 21st
@@ -102,7 +165,7 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) > maxRedirects {
 		return fmt.Errorf("Maximum number of redirects exceeded (%d), last at %s", maxRedirects, redactURL(req.URL))
 	}
-	if pol != nil && !sameHost(req.URL, via[0].URL) {
+	if !sameHost(req.URL, via[0].URL) {
 		for _, h := range pol.credentialHeaders {
 			delete(req.Header, h)
 			req.Header.Del(h)
@@ -260,21 +323,75 @@ func (e errTooLarge) Error() string {
 	return fmt.Sprintf("the response body is larger than the limit of %d bytes", e.limit)
 }
 
+// requestScope is the context and the inactivity timer that one worker's
+// requests share, one request at a time. A request then makes no context,
+// cancel function or timer of its own, and does not register a child with
+// the run's context, whose lock every worker would take twice per request.
+// The zero value with a parent is ready; close releases it.
+type requestScope struct {
+	parent context.Context
+	cur    *scopeState // nil until the first request, and after a cancel
+}
+
+// scopeState is one context of a scope with the timer that cancels it.
+// Once cancelled it is dropped, never reused: a timer that fired late
+// cancels only its own state.
+type scopeState struct {
+	ctx      context.Context
+	cancel   context.CancelFunc
+	timer    *time.Timer
+	timedOut atomic.Bool
+}
+
+// begin returns the scope's state for a request, its timer armed.
+func (sc *requestScope) begin(timeout time.Duration) *scopeState {
+	if sc.cur == nil {
+		s := &scopeState{}
+		s.ctx, s.cancel = context.WithCancel(sc.parent)
+		s.timer = time.AfterFunc(timeout, func() {
+			s.timedOut.Store(true)
+			s.cancel()
+		})
+		sc.cur = s
+		return s
+	}
+	sc.cur.timer.Reset(timeout)
+	return sc.cur
+}
+
+// end disarms the timer after a request and drops the state when
+// anything cancelled it: the timer, or the replay guard.
+func (sc *requestScope) end(s *scopeState) {
+	if !s.timer.Stop() || s.ctx.Err() != nil {
+		s.cancel()
+		sc.cur = nil
+	}
+}
+
+// close releases the scope's context from its parent.
+func (sc *requestScope) close() {
+	if sc.cur != nil {
+		sc.cur.timer.Stop()
+		sc.cur.cancel()
+		sc.cur = nil
+	}
+}
+
 // roundTrip sends one request once: the Request Options timeout is an
 // inactivity limit, as in n8n (X4), re-armed whenever body bytes arrive.
-func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest) (*response, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var timedOut atomic.Bool
-	timer := time.AfterFunc(hr.timeout, func() {
-		timedOut.Store(true)
-		cancel()
-	})
-	defer timer.Stop()
-	ctx = context.WithValue(ctx, policyKey{}, &requestPolicy{noRedirects: hr.noRedirects, credentialHeaders: hr.credentialHeaders})
+// sc is the calling worker's scope, or nil for a scope of this request
+// alone; it is used only for requests under its parent context.
+func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest, sc *requestScope) (*response, error) {
+	if sc == nil || sc.parent != ctx {
+		sc = &requestScope{parent: ctx}
+		defer sc.close()
+	}
+	s := sc.begin(hr.timeout)
+	defer sc.end(s)
+	ctx = s.ctx
 	var guard *replayGuard
 	if replayable(hr) {
-		guard = &replayGuard{cancel: cancel}
+		guard = &replayGuard{cancel: s.cancel}
 		ctx = httptrace.WithClientTrace(ctx, guard.trace())
 	}
 	var body io.Reader
@@ -303,9 +420,9 @@ func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest) (*response, err
 		values[len(hr.headers)] = userAgent
 		req.Header["User-Agent"] = values[len(hr.headers):]
 	}
-	resp, err := e.client(hr).Do(req)
+	resp, err := e.do(hr, req)
 	if err != nil {
-		if timedOut.Load() {
+		if s.timedOut.Load() {
 			return nil, fmt.Errorf("%w: %v", errTimeout, err)
 		}
 		if guard != nil && guard.stopped.Load() {
@@ -318,9 +435,9 @@ func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest) (*response, err
 	if resp.ContentLength > limit {
 		return nil, errTooLarge{limit}
 	}
-	data, err := readAll(resp.Body, resp.ContentLength, limit, func() { timer.Reset(hr.timeout) })
+	data, err := readAll(resp.Body, resp.ContentLength, limit, func() { s.timer.Reset(hr.timeout) })
 	if err != nil {
-		if timedOut.Load() {
+		if s.timedOut.Load() {
 			return nil, fmt.Errorf("%w: %v", errTimeout, err)
 		}
 		return nil, err
@@ -472,9 +589,10 @@ func parseRetryAfter(h string, now time.Time) time.Duration {
 }
 
 // send sends a request with the engine's retry policy and rate limit and
-// turns HTTP errors into NodeErrors (F4, F5). The error is always a
-// *NodeError or the context's error.
-func (p *Prepared) send(ctx context.Context, hr *httpRequest) (*response, error) {
+// turns HTTP errors into NodeErrors (F4, F5), in the worker's request scope
+// sc (nil for none). The error is always a *NodeError or the context's
+// error.
+func (p *Prepared) send(ctx context.Context, hr *httpRequest, sc *requestScope) (*response, error) {
 	e := p.engine
 	policy := e.Retry
 	start := time.Now()
@@ -484,7 +602,7 @@ func (p *Prepared) send(ctx context.Context, hr *httpRequest) (*response, error)
 		if err := p.waitRateLimit(ctx); err != nil {
 			return nil, err
 		}
-		resp, err := e.roundTrip(ctx, hr)
+		resp, err := e.roundTrip(ctx, hr, sc)
 		var ne *NodeError
 		switch {
 		case err != nil && ctx.Err() != nil:

@@ -95,7 +95,7 @@ func (ic *itemContext) fetchFull(ctx context.Context, r *requestData, override f
 	if err != nil {
 		return nil, nil, err
 	}
-	resp, err := ic.p.send(ctx, hr)
+	resp, err := ic.p.send(ctx, hr, ic.scope)
 	if err != nil {
 		return nil, nil, err
 	}
