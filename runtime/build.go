@@ -624,7 +624,7 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 		hr.credentialHeaders = append(hr.credentialHeaders, "Authorization")
 	}
 	if body != nil && !expr.IsUndefined(body) {
-		b, contentType, err := encodeBody(body, headerLookup(hr.headers, "Content-Type"))
+		b, contentType, err := ic.encodeBody(r, body, headerLookup(hr.headers, "Content-Type"))
 		if err != nil {
 			return nil, &NodeError{Name: NameNodeOperationError, Message: "The request body could not be encoded", Description: err.Error(), ItemIndex: ic.index}
 		}
@@ -686,6 +686,25 @@ func headerLookup(h []headerField, name string) string {
 		}
 	}
 	return ""
+}
+
+// encodeBody encodes the body of r, the item's request data or a copy
+// that pagination edited. In a run whose items all send the same body
+// (Prepared.staticBody) the item's own body is encoded once per request
+// Content-Type, and its bytes are shared.
+func (ic *itemContext) encodeBody(r *requestData, body any, requestType string) ([]byte, string, error) {
+	p := ic.p
+	if !p.staticBody || r != &ic.request {
+		return encodeBody(body, requestType)
+	}
+	if e := p.encodedBody.Load(); e != nil && e.requestType == requestType {
+		return e.data, e.contentType, nil
+	}
+	data, contentType, err := encodeBody(body, requestType)
+	if err == nil {
+		p.encodedBody.Store(&encodedBody{requestType: requestType, data: data, contentType: contentType})
+	}
+	return data, contentType, err
 }
 
 // encodeBody serialises a body: strings as they are, objects as JSON, or

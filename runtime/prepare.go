@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/rs/zerolog"
 
@@ -51,6 +52,18 @@ type Prepared struct {
 	defaults   []requestKey // requestDefaults, resolved per item (R2.1)
 	steps      []step       // routing contributions in merge order (R2.2)
 	operations *node.Operations
+
+	// staticBody is set when every item's request body is the same (see
+	// bodyIsStatic): the body is then encoded once, into encodedBody.
+	staticBody  bool
+	encodedBody atomic.Pointer[encodedBody]
+}
+
+// encodedBody is a run's request body, encoded for one Content-Type.
+type encodedBody struct {
+	requestType string // the request's Content-Type header it was encoded for
+	data        []byte // shared by every item's request: never written to
+	contentType string // what encodeBody made of requestType
 }
 
 // preparedCredential is the credential a run uses, resolved once (C1).
@@ -148,7 +161,46 @@ func (e *Engine) Prepare(ctx context.Context, run Run) (*Prepared, error) {
 	for i := range desc.Properties {
 		p.compile(&desc.Properties[i], "", pc, nil)
 	}
+	p.staticBody = p.bodyIsStatic()
 	return p, nil
+}
+
+// bodyIsStatic reports whether every item's request body is the same: no
+// requestDefaults or routing body holds an expression, every body send
+// sends an item-independent value under a constant name, and no preSend
+// hook can edit the request. Pagination edits its copies of the request,
+// which finish encodes afresh.
+func (p *Prepared) bodyIsStatic() bool {
+	constant := func(v any) bool {
+		_, compiled := v.(*expr.Expression)
+		return !compiled && !containsExpression(v)
+	}
+	for _, k := range p.defaults {
+		if k.key == "body" && !constant(k.value) {
+			return false
+		}
+	}
+	for i := range p.steps {
+		s := &p.steps[i]
+		if len(s.preSend) > 0 {
+			return false
+		}
+		for _, k := range s.request {
+			if k.key == "body" && !constant(k.value) {
+				return false
+			}
+		}
+		if s.send == nil || s.skipSend || s.send.Type != "body" {
+			continue
+		}
+		// send() sends sendValue when it is truthy, else the property's
+		// value ($value), which sendOnce vouches for.
+		sameValue := s.sendOnce != nil || !s.isProperty && truthy(s.sendValue) && constant(s.sendValue)
+		if !constant(s.sendProperty) || !sameValue {
+			return false
+		}
+	}
+	return true
 }
 
 // containsExpression reports whether a parameter value holds an expression.
