@@ -57,7 +57,7 @@ type Engine struct {
 
 	once       sync.Once
 	exprs      *expr.Engine
-	transports sync.Map // transportKey -> *http.Client
+	transports sync.Map // transportKey -> http.RoundTripper
 	limiters   sync.Map // credential identity -> *rate.Limiter
 }
 
@@ -86,8 +86,11 @@ func (e *Engine) init() {
 // A custom Engine.Transport is asked to close its idle connections too,
 // when it can.
 func (e *Engine) CloseIdleConnections() {
-	e.transports.Range(func(_, c any) bool {
-		c.(*http.Client).CloseIdleConnections()
+	e.transports.Range(func(_, t any) bool {
+		// What http.Client.CloseIdleConnections does with its transport.
+		if c, ok := t.(interface{ CloseIdleConnections() }); ok {
+			c.CloseIdleConnections()
+		}
 		return true
 	})
 }

@@ -41,20 +41,19 @@ type requestPolicy struct {
 	credentialHeaders []string
 }
 
-// client returns the HTTP client for a request's Request Options. Clients
-// are cached on the Engine, so connections are reused across items and runs.
-// Redirects are checked by the client do makes for each redirect.
-func (e *Engine) client(hr *httpRequest) *http.Client {
+// transport returns the round tripper for a request's Request Options.
+// Transports are cached on the Engine, so connections are reused across
+// items and runs.
+func (e *Engine) transport(hr *httpRequest) http.RoundTripper {
 	key := transportKey{skipTLS: hr.skipTLS}
 	if hr.proxy != nil {
 		key.proxy = hr.proxy.String()
 	}
-	if c, ok := e.transports.Load(key); ok {
-		return c.(*http.Client)
+	if t, ok := e.transports.Load(key); ok {
+		return t.(http.RoundTripper)
 	}
-	c := &http.Client{Transport: e.newTransport(key, hr.proxy)}
-	actual, _ := e.transports.LoadOrStore(key, c)
-	return actual.(*http.Client)
+	actual, _ := e.transports.LoadOrStore(key, e.newTransport(key, hr.proxy))
+	return actual.(http.RoundTripper)
 }
 
 // do sends req as http.Client.Do would, without the client's work per
@@ -64,37 +63,41 @@ func (e *Engine) client(hr *httpRequest) *http.Client {
 // response already received, so Go's redirect rules and checkRedirect's
 // apply as before.
 func (e *Engine) do(hr *httpRequest, req *http.Request) (*http.Response, error) {
-	c := e.client(hr)
+	rt := e.transport(hr)
 	policy := requestPolicy{noRedirects: hr.noRedirects, credentialHeaders: hr.credentialHeaders}
 	if req.URL.User != nil {
-		return redirecting(c.Transport, nil, policy).Do(req)
+		return redirecting(rt, nil, policy).Do(req)
 	}
 	// What http.Client's send does around RoundTrip when it has no
 	// deadline and the request has a header and no user info.
-	resp, err := c.Transport.RoundTrip(req)
+	resp, err := rt.RoundTrip(req)
 	if err != nil {
 		if tlsErr, ok := err.(tls.RecordHeaderError); ok && string(tlsErr.RecordHeader[:]) == "HTTP/" {
 			err = http.ErrSchemeMismatch
 		}
-		return nil, &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.String(), Err: err}
+		return nil, clientError(req, err)
 	}
 	if resp == nil {
-		err := fmt.Errorf("http: RoundTripper implementation (%T) returned a nil *Response with a nil error", c.Transport)
-		return nil, &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.String(), Err: err}
+		return nil, clientError(req, fmt.Errorf("http: RoundTripper implementation (%T) returned a nil *Response with a nil error", rt))
 	}
 	if resp.Body == nil {
 		if resp.ContentLength > 0 && req.Method != http.MethodHead {
-			err := fmt.Errorf("http: RoundTripper implementation (%T) returned a *Response with content length %d but a nil Body", c.Transport, resp.ContentLength)
-			return nil, &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.String(), Err: err}
+			return nil, clientError(req, fmt.Errorf("http: RoundTripper implementation (%T) returned a *Response with content length %d but a nil Body", rt, resp.ContentLength))
 		}
 		resp.Body = http.NoBody
 	}
 	switch resp.StatusCode {
 	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
 		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
-		return redirecting(c.Transport, resp, policy).Do(req)
+		return redirecting(rt, resp, policy).Do(req)
 	}
 	return resp, nil
+}
+
+// clientError wraps a failed request's error as http.Client does: "Post
+// "http://host/path": dial tcp ...".
+func clientError(req *http.Request, err error) error {
+	return &url.Error{Op: req.Method[:1] + strings.ToLower(req.Method[1:]), URL: req.URL.String(), Err: err}
 }
 
 // redirecting returns a client that follows redirects under policy; its
