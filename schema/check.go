@@ -133,13 +133,16 @@ func (c *checker) property(p *path, prop *node.Property, sc scope, refs referenc
 	}
 	c.defaultValue(p, prop)
 	op := p.key("options")
+	// The paths handed to the recursive calls are declared outside the
+	// loops, as in expressions, so that they stay on the stack.
+	var ip, gp, vp path
 	switch prop.Type {
 	case node.TypeOptions, node.TypeMultiOptions:
 		c.choices(&op, prop, refs)
 	case node.TypeCollection:
 		children := scope{root: sc.root, level: propertyNames(prop.Children), container: "collection"}
 		for i := range prop.Children {
-			ip := op.at(i)
+			ip = op.at(i)
 			c.property(&ip, &prop.Children[i], children, refs)
 		}
 	case node.TypeFixedCollection:
@@ -148,13 +151,13 @@ func (c *checker) property(p *path, prop *node.Property, sc scope, refs referenc
 		}
 		for i := range prop.Groups {
 			g := &prop.Groups[i]
-			gp := op.at(i)
+			gp = op.at(i)
 			check(c, &gp, groupRules{Name: g.Name, Values: g.Values})
 			values := scope{root: sc.root, level: propertyNames(g.Values), container: "fixedCollection group"}
-			vp := gp.key("values")
+			vp = gp.key("values")
 			for j := range g.Values {
-				jp := vp.at(j)
-				c.property(&jp, &g.Values[j], values, refs)
+				ip = vp.at(j)
+				c.property(&ip, &g.Values[j], values, refs)
 			}
 		}
 	}
@@ -734,18 +737,21 @@ func commonResource(a, b []any) (string, bool) {
 
 // expressions checks every string inside v (recursively) with expression.
 func (c *checker) expressions(p *path, v any, refs references) {
+	// sub is declared outside the loops: the address of a loop variable
+	// handed to a recursive call moves it to the heap on every turn.
+	var sub path
 	switch x := v.(type) {
 	case string:
 		c.expression(p, x, refs)
 	case map[string]any:
 		for k, e := range x {
-			kp := p.key(k)
-			c.expressions(&kp, e, refs)
+			sub = p.key(k)
+			c.expressions(&sub, e, refs)
 		}
 	case []any:
 		for i, e := range x {
-			ip := p.at(i)
-			c.expressions(&ip, e, refs)
+			sub = p.at(i)
+			c.expressions(&sub, e, refs)
 		}
 	}
 }
