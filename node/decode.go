@@ -1,6 +1,7 @@
 package node
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -40,7 +41,9 @@ func (e *DecodeError) Error() string {
 // ten times the parse itself. A pool is a cache, invisible to callers.
 var parsers fastjson.ParserPool
 
-// DecodeDescription decodes a node description.
+// DecodeDescription decodes a node description. Identical displayOptions
+// in it decode to one shared *DisplayOptions, which callers must not
+// modify (see DisplayOptions).
 func DecodeDescription(data []byte) (*Description, error) {
 	p := parsers.Get()
 	defer parsers.Put(p)
@@ -57,7 +60,8 @@ func DecodeDescription(data []byte) (*Description, error) {
 // fastjson's parser alone accepts NaN, 01 and .5, which
 // fastjson.ValidateBytes rejects. fastjson values change when first read,
 // so no other goroutine may read v meanwhile. The description keeps no
-// reference into v.
+// reference into v, and shares identical displayOptions as
+// DecodeDescription does.
 func DecodeDescriptionValue(v *fastjson.Value) (*Description, error) {
 	d := &Description{}
 	if err := d.decode(newDecoding(), v); err != nil {
@@ -66,7 +70,8 @@ func DecodeDescriptionValue(v *fastjson.Value) (*Description, error) {
 	return d, nil
 }
 
-// DecodeCredentialType decodes a credential type.
+// DecodeCredentialType decodes a credential type; like DecodeDescription,
+// it shares identical displayOptions.
 func DecodeCredentialType(data []byte) (*CredentialType, error) {
 	p := parsers.Get()
 	defer parsers.Put(p)
@@ -156,13 +161,22 @@ type decoding struct {
 	strs  map[string]string
 	boxed map[string]any // short strings, already in an interface
 	anys  []any          // unused tail of the current backing array
+	// displays shares decoded displayOptions between the properties whose
+	// conditions are identical (Chatwoot's 547 are 144 distinct ones),
+	// keyed by displayKey; key is its scratch buffer.
+	displays map[string]*DisplayOptions
+	key      []byte
 	// decoders is a stack: one decoder per object being decoded, nested.
 	decoders [16]decoder
 	depth    int
 }
 
 func newDecoding() *decoding {
-	return &decoding{strs: make(map[string]string, 256), boxed: make(map[string]any, 64)}
+	return &decoding{
+		strs:     make(map[string]string, 256),
+		boxed:    make(map[string]any, 64),
+		displays: make(map[string]*DisplayOptions, 64),
+	}
 }
 
 // internFrom is the length up to which strings are shared; longer ones
@@ -757,8 +771,62 @@ func optional[T any, P interface {
 	return p
 }
 
+// displayOptions decodes a displayOptions object, or returns the one
+// already decoded from an identical object: decoded descriptions share
+// them (see DisplayOptions).
 func (dc *decoder) displayOptions(v *fastjson.Value) *DisplayOptions {
-	return optional[DisplayOptions](dc, v)
+	st := dc.st
+	if v.Type() != fastjson.TypeObject || dc.err != nil {
+		return optional[DisplayOptions](dc, v)
+	}
+	st.key = displayKey(st.key[:0], v)
+	if d, ok := st.displays[string(st.key)]; ok {
+		return d
+	}
+	key := string(st.key)
+	d := optional[DisplayOptions](dc, v)
+	if d != nil {
+		st.displays[key] = d
+	}
+	return d
+}
+
+// displayKey appends to dst an encoding of v that identifies it: values
+// are tagged by type, strings and keys prefixed by their length, objects
+// and lists by their count and numbers ended by ';', so two values with
+// the same key are the same JSON value, written with the same number
+// texts and key order, and decode alike. Strings are read unescaped, as
+// the decoder reads them.
+func displayKey(dst []byte, v *fastjson.Value) []byte {
+	switch t := v.Type(); t {
+	case fastjson.TypeObject:
+		o, _ := v.Object()
+		dst = binary.AppendUvarint(append(dst, 'o'), uint64(o.Len()))
+		o.Visit(func(k []byte, x *fastjson.Value) {
+			dst = appendSized(dst, k)
+			dst = displayKey(dst, x)
+		})
+	case fastjson.TypeArray:
+		arr, _ := v.Array()
+		dst = binary.AppendUvarint(append(dst, 'a'), uint64(len(arr)))
+		for _, x := range arr {
+			dst = displayKey(dst, x)
+		}
+	case fastjson.TypeString:
+		dst = appendSized(append(dst, 's'), v.GetStringBytes())
+	case fastjson.TypeNumber:
+		// The number's text, which has no ';' (digits, sign, point and
+		// exponent): 1 and 1.0 get different keys, which only shares less.
+		dst = append(v.MarshalTo(append(dst, 'n')), ';')
+	default: // true, false, null
+		dst = append(dst, byte('0'+t))
+	}
+	return dst
+}
+
+// appendSized appends b prefixed by its length.
+func appendSized(dst, b []byte) []byte {
+	return append(binary.AppendUvarint(dst, uint64(len(b))), b...)
 }
 
 func (d *DisplayOptions) decode(st *decoding, v *fastjson.Value) error {

@@ -168,6 +168,133 @@ func TestDisplayOptionsKeepSourceOrder(t *testing.T) {
 	require.Equal(t, []string{"a", "b"}, built.ShowKeys(), "values built in Go list keys sorted")
 }
 
+// TestIdenticalDisplayOptionsAreShared decodes two properties and checks
+// that their displayOptions (or disabledOptions) are one shared value
+// exactly when the JSON is the same value, and that each still reads as
+// its source.
+func TestIdenticalDisplayOptionsAreShared(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		first, second string
+		field         string // of the second property; "" is displayOptions
+		shared        bool
+		want          [2]string // each one encoded again
+	}{
+		"identical": {
+			first:  `{"show": {"resource": ["x"], "operation": ["get"]}}`,
+			second: `{"show": {"resource": ["x"], "operation": ["get"]}}`,
+			shared: true,
+			want:   [2]string{`{"show":{"resource":["x"],"operation":["get"]}}`, `{"show":{"resource":["x"],"operation":["get"]}}`},
+		},
+		"identical as disabledOptions": {
+			first: `{"show": {"a": [1]}}`, second: `{"show": {"a": [1]}}`, field: "disabledOptions",
+			shared: true,
+			want:   [2]string{`{"show":{"a":[1]}}`, `{"show":{"a":[1]}}`},
+		},
+		"the same string escaped": {
+			first: `{"show": {"a": ["b"]}}`, second: `{"show": {"a": ["\u0062"]}}`,
+			shared: true,
+			want:   [2]string{`{"show":{"a":["b"]}}`, `{"show":{"a":["b"]}}`},
+		},
+		"_cnd conditions": {
+			first: `{"show": {"a": [{"_cnd": {"gt": 1}}]}}`, second: `{"show": {"a": [{"_cnd": {"gt": 1}}]}}`,
+			shared: true,
+			want:   [2]string{`{"show":{"a":[{"_cnd":{"gt":1}}]}}`, `{"show":{"a":[{"_cnd":{"gt":1}}]}}`},
+		},
+		"keys in another order": {
+			first: `{"show": {"a": [1], "b": [2]}}`, second: `{"show": {"b": [2], "a": [1]}}`,
+			want: [2]string{`{"show":{"a":[1],"b":[2]}}`, `{"show":{"b":[2],"a":[1]}}`},
+		},
+		"string and number": {
+			first: `{"show": {"a": ["1"]}}`, second: `{"show": {"a": [1]}}`,
+			want: [2]string{`{"show":{"a":["1"]}}`, `{"show":{"a":[1]}}`},
+		},
+		"the same letters cut elsewhere": {
+			first: `{"show": {"ab": ["c"]}}`, second: `{"show": {"a": ["bc"]}}`,
+			want: [2]string{`{"show":{"ab":["c"]}}`, `{"show":{"a":["bc"]}}`},
+		},
+		"the same digits cut elsewhere": {
+			first: `{"show": {"a": [1, 23]}}`, second: `{"show": {"a": [12, 3]}}`,
+			want: [2]string{`{"show":{"a":[1,23]}}`, `{"show":{"a":[12,3]}}`},
+		},
+		"show and hide": {
+			first: `{"show": {"a": [1]}}`, second: `{"hide": {"a": [1]}}`,
+			want: [2]string{`{"show":{"a":[1]}}`, `{"hide":{"a":[1]}}`},
+		},
+		"hideOnCloud": {
+			first: `{"show": {"a": [1]}}`, second: `{"show": {"a": [1]}, "hideOnCloud": true}`,
+			want: [2]string{`{"show":{"a":[1]}}`, `{"show":{"a":[1]},"hideOnCloud":true}`},
+		},
+		"one more value": {
+			first: `{"show": {"a": [1]}}`, second: `{"show": {"a": [1, 1]}}`,
+			want: [2]string{`{"show":{"a":[1]}}`, `{"show":{"a":[1,1]}}`},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			field := tc.field
+			if field == "" {
+				field = "displayOptions"
+			}
+			raw := fmt.Sprintf(`{"properties": [
+			  {"name": "p", "type": "string", "default": "", "displayOptions": %s},
+			  {"name": "q", "type": "string", "default": "", %q: %s}
+			]}`, tc.first, field, tc.second)
+			d, err := node.DecodeDescription([]byte(raw))
+			require.NoError(t, err)
+			first, second := d.Properties[0].DisplayOptions, d.Properties[1].DisplayOptions
+			if tc.field == "disabledOptions" {
+				second = d.Properties[1].DisabledOptions
+			}
+			if tc.shared {
+				require.Same(t, first, second)
+			} else {
+				require.NotSame(t, first, second)
+			}
+			for i, do := range []*node.DisplayOptions{first, second} {
+				out, err := json.Marshal(do)
+				require.NoError(t, err)
+				require.Equal(t, tc.want[i], string(out))
+			}
+		})
+	}
+}
+
+// TestChatwootDisplayOptionsAreShared checks, on the description that
+// repeats them most, that sharing happens across the long property list
+// (decoded on every processor) and that each shared value equals the one
+// decoded from that property's source alone, key order included.
+func TestChatwootDisplayOptionsAreShared(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(chatwootFixture)
+	require.NoError(t, err)
+	d, err := node.DecodeDescription(raw)
+	require.NoError(t, err)
+	var src struct {
+		Properties []struct {
+			DisplayOptions json.RawMessage `json:"displayOptions"`
+		} `json:"properties"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &src))
+	require.Len(t, src.Properties, len(d.Properties))
+	distinct := map[*node.DisplayOptions]bool{}
+	count := 0
+	for i, p := range src.Properties {
+		if p.DisplayOptions == nil {
+			require.Nil(t, d.Properties[i].DisplayOptions)
+			continue
+		}
+		var alone node.DisplayOptions
+		require.NoError(t, json.Unmarshal(p.DisplayOptions, &alone))
+		require.Equal(t, alone, *d.Properties[i].DisplayOptions, "property %d", i)
+		count++
+		distinct[d.Properties[i].DisplayOptions] = true
+	}
+	require.Greater(t, count, 500)
+	require.Less(t, len(distinct), count/2, "identical displayOptions are shared")
+}
+
 func TestPropertyOptionsByType(t *testing.T) {
 	t.Parallel()
 	var ps []node.Property

@@ -102,6 +102,14 @@ type Group struct {
 // DisplayOptions decides whether a property is visible (P11-P16). Each
 // condition is a plain value compared with strict equality, or an object
 // {"_cnd": {operator: operand}}.
+//
+// A decoded description or credential type shares one *DisplayOptions,
+// with its maps and lists, between all the displayOptions and
+// disabledOptions that are identical in the JSON (most of a large
+// description's are repeats), so treat decoded ones as read-only. To
+// change one property's conditions, give it its own copy first: a JSON
+// round trip (json.Marshal, then json.Unmarshal into a new
+// DisplayOptions) copies it deeply and keeps the key order.
 type DisplayOptions struct {
 	Show map[string][]any `json:"show,omitempty"`
 	Hide map[string][]any `json:"hide,omitempty"`
