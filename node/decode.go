@@ -63,8 +63,10 @@ func DecodeDescription(data []byte) (*Description, error) {
 // reference into v, and shares identical displayOptions as
 // DecodeDescription does.
 func DecodeDescriptionValue(v *fastjson.Value) (*Description, error) {
+	st := getDecoding()
+	defer st.release()
 	d := &Description{}
-	if err := d.decode(newDecoding(), v); err != nil {
+	if err := d.decode(st, v); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -79,8 +81,10 @@ func DecodeCredentialType(data []byte) (*CredentialType, error) {
 	if err != nil {
 		return nil, &DecodeError{Msg: "invalid JSON: " + err.Error(), Syntax: true}
 	}
+	st := getDecoding()
+	defer st.release()
 	c := &CredentialType{}
-	if err := c.decode(newDecoding(), v); err != nil {
+	if err := c.decode(st, v); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -103,7 +107,9 @@ func parseInto(b []byte, decode func(*decoding, *fastjson.Value) error) error {
 	if err != nil {
 		return &DecodeError{Msg: "invalid JSON: " + err.Error(), Syntax: true}
 	}
-	return decode(newDecoding(), v)
+	st := getDecoding()
+	defer st.release()
+	return decode(st, v)
 }
 
 // parseStrict parses JSON as n8n reads a file, as UTF-8 text through
@@ -169,6 +175,24 @@ type decoding struct {
 	// decoders is a stack: one decoder per object being decoded, nested.
 	decoders [16]decoder
 	depth    int
+}
+
+// decodings reuses decoding states across calls: making their maps and
+// decoder stack afresh was a twentieth of a large description's bytes.
+var decodings = sync.Pool{New: func() any { return newDecoding() }}
+
+func getDecoding() *decoding { return decodings.Get().(*decoding) }
+
+// release empties st, so that no call sees what another decoded, and
+// returns it to the pool. The unused tail of anys stays: no slice handed
+// out overlaps it.
+func (st *decoding) release() {
+	clear(st.strs)
+	clear(st.boxed)
+	clear(st.displays)
+	st.decoders = [len(st.decoders)]decoder{} // they point into the input
+	st.depth = 0
+	decodings.Put(st)
 }
 
 func newDecoding() *decoding {
@@ -576,10 +600,15 @@ func decodeProperties(st *decoding, v *fastjson.Value) ([]Property, error) {
 		states[0] = st
 		err = inParallel(len(arr), func(worker, lo, hi int) error {
 			if states[worker] == nil {
-				states[worker] = newDecoding()
+				states[worker] = getDecoding()
 			}
 			return decodeRange(states[worker], lo, hi)
 		})
+		for _, w := range states[1:] {
+			if w != nil {
+				w.release()
+			}
+		}
 	}
 	if err != nil {
 		return nil, err

@@ -261,6 +261,20 @@ func TestIdenticalDisplayOptionsAreShared(t *testing.T) {
 	}
 }
 
+// TestDecodesShareNothing decodes the same description twice: the
+// decoder's reused state must not carry anything from one call to the
+// next.
+func TestDecodesShareNothing(t *testing.T) {
+	t.Parallel()
+	raw := []byte(`{"properties": [{"name": "p", "type": "string", "default": "", "displayOptions": {"show": {"a": ["x"]}}}]}`)
+	first, err := node.DecodeDescription(raw)
+	require.NoError(t, err)
+	second, err := node.DecodeDescription(raw)
+	require.NoError(t, err)
+	require.Equal(t, first, second)
+	require.NotSame(t, first.Properties[0].DisplayOptions, second.Properties[0].DisplayOptions)
+}
+
 // TestChatwootDisplayOptionsAreShared checks, on the description that
 // repeats them most, that sharing happens across the long property list
 // (decoded on every processor) and that each shared value equals the one
