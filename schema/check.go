@@ -16,6 +16,16 @@ import (
 type checker struct {
 	rules *validator.Validate
 	diags Diagnostics
+	// clean is the displayOptions last found clean in the scope that
+	// remembers: decoded descriptions share identical ones, often between
+	// neighbours, and what the checks find depends only on them, the
+	// scope and routed.
+	clean checkedDisplay
+}
+
+type checkedDisplay struct {
+	do     *node.DisplayOptions
+	routed bool
 }
 
 func (c *checker) report(s Severity, p *path, format string, args ...any) {
@@ -36,6 +46,10 @@ type scope struct {
 	level map[string]bool // names beside the property (root at top level)
 	// container is "" at top level, else "collection" or "fixedCollection group".
 	container string
+	// remember lets the checker skip displayOptions it has just found
+	// clean in this scope (see checker.clean); set on one scope a checker
+	// walks.
+	remember bool
 }
 
 func propertyNames(props []node.Property) map[string]bool {
@@ -88,9 +102,11 @@ func (c *checker) properties(pp *path, props []node.Property, sc scope, refs ref
 	found := make([]Diagnostics, chunksFor(len(props)))
 	inChunks(len(props), func(chunk, lo, hi int) {
 		rc := checker{rules: c.rules}
+		csc := sc
+		csc.remember = true
 		for i := lo; i < hi; i++ {
 			ip := pp.at(i)
-			rc.property(&ip, &props[i], sc, refs)
+			rc.property(&ip, &props[i], csc, refs)
 		}
 		found[chunk] = rc.diags
 	})
@@ -190,6 +206,19 @@ const cndOperators = "eq, not, gt, gte, lt, lte, between, startsWith, endsWith, 
 // displayOptions checks that every key names a parameter where n8n looks
 // it up (P12), and that _cnd conditions use known operators (P16).
 func (c *checker) displayOptions(p *path, do *node.DisplayOptions, sc scope, routed bool) {
+	checked := checkedDisplay{do, routed}
+	if sc.remember && c.clean == checked {
+		return
+	}
+	found := len(c.diags)
+	c.displayConditions(p, do, sc, routed)
+	if sc.remember && len(c.diags) == found {
+		c.clean = checked
+	}
+}
+
+// displayConditions does the checks of displayOptions.
+func (c *checker) displayConditions(p *path, do *node.DisplayOptions, sc scope, routed bool) {
 	for _, part := range []struct {
 		name  string
 		conds map[string][]any

@@ -209,6 +209,21 @@ func TestCheckDescription(t *testing.T) {
 				Message: "value 1 repeats choice 0 of this property; n8n selects the first choice with a matching value, so this one is unreachable",
 			}},
 		},
+		"shared displayOptions are checked at every property": {
+			edit: func(d *node.Description) {
+				shared := &node.DisplayOptions{Show: map[string][]any{"nothing": {"x"}}}
+				fine := d.Properties[1].DisplayOptions
+				for _, name := range []string{"a", "b"} {
+					d.Properties = append(d.Properties,
+						node.Property{DisplayName: name, Name: name, Type: node.TypeString, Default: "", DisplayOptions: fine},
+						node.Property{DisplayName: name, Name: name + "2", Type: node.TypeString, Default: "", DisplayOptions: shared})
+				}
+			},
+			want: schema.Diagnostics{
+				{Severity: schema.SeverityError, Pointer: "/properties/3/displayOptions/show/nothing", Message: "displayOptions key \"nothing\" names no parameter; keys name a top-level parameter, or are @version, @tool or @feature"},
+				{Severity: schema.SeverityError, Pointer: "/properties/5/displayOptions/show/nothing", Message: "displayOptions key \"nothing\" names no parameter; keys name a top-level parameter, or are @version, @tool or @feature"},
+			},
+		},
 		"empty description": {
 			edit: func(d *node.Description) { *d = node.Description{} },
 			want: schema.Diagnostics{
