@@ -313,7 +313,11 @@ func (c *checker) choices(op *path, prop *node.Property, refs references) {
 	if len(prop.Choices) == 0 && !loadsOptions(prop) {
 		c.errorf(op, "%s property %q has no choices; list {name, value} entries under options, or load them with typeOptions.loadOptionsMethod", prop.Type, prop.Name)
 	}
-	seen := make(map[any]int, len(prop.Choices))
+	// A map of the values seen pays for itself only on long lists.
+	var seen map[any]int
+	if len(prop.Choices) > shortChoices {
+		seen = make(map[any]int, len(prop.Choices))
+	}
 	for i := range prop.Choices {
 		ch := &prop.Choices[i]
 		ip := op.at(i)
@@ -324,9 +328,9 @@ func (c *checker) choices(op *path, prop *node.Property, refs references) {
 		case !ok:
 			c.errorf(&vp, "choice %q has a value of type %T; it must be a string, number or boolean", ch.Name, ch.Value)
 		default:
-			if first, dup := seen[key]; dup {
+			if first, dup := firstWithKey(prop.Choices[:i], key, seen); dup {
 				c.errorf(&vp, "value %s repeats choice %d of this property; n8n selects the first choice with a matching value, so this one is unreachable", jsonText(ch.Value), first)
-			} else {
+			} else if seen != nil {
 				seen[key] = i
 			}
 		}
@@ -335,6 +339,25 @@ func (c *checker) choices(op *path, prop *node.Property, refs references) {
 			c.routing(&rp, ch.Routing, refs)
 		}
 	}
+}
+
+// shortChoices is the length up to which choices finds repeated values
+// by comparing each with those before it.
+const shortChoices = 32
+
+// firstWithKey returns the index of the first of earlier whose value has
+// scalar key key: from seen, the first index of each key, when not nil.
+func firstWithKey(earlier []node.Choice, key any, seen map[any]int) (int, bool) {
+	if seen != nil {
+		i, ok := seen[key]
+		return i, ok
+	}
+	for i := range earlier {
+		if k, ok := scalarKey(earlier[i].Value); ok && k == key {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 func loadsOptions(prop *node.Property) bool {
@@ -706,18 +729,25 @@ func (c *checker) operationSelectors(pp *path, props []node.Property) {
 		}
 		sels = append(sels, selector{index: i, resources: res})
 	}
+	// Which earlier selectors are shown with the later one, and for which
+	// resource: found once per pair rather than once per choice.
+	resources := make([]string, len(sels))
+	overlaps := make([]bool, len(sels))
 	for b := 1; b < len(sels); b++ {
 		later := &props[sels[b].index]
+		for a := 0; a < b; a++ {
+			resources[a], overlaps[a] = commonResource(sels[a].resources, sels[b].resources)
+		}
 		for j := range later.Choices {
 			value := later.Choices[j].Value
 			if _, ok := scalarKey(value); !ok {
 				continue
 			}
 			for a := 0; a < b; a++ {
-				resource, overlap := commonResource(sels[a].resources, sels[b].resources)
-				if !overlap {
+				if !overlaps[a] {
 					continue
 				}
+				resource := resources[a]
 				earlier := &props[sels[a].index]
 				if ch, ok := earlier.Choice(value); ok {
 					first := indexOfChoice(earlier, ch)

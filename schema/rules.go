@@ -143,7 +143,11 @@ func equal(a, b string) bool { return a == b }
 
 // oneOf reports whether s matches one of the space-separated words of list.
 func oneOf(s, list string, match func(a, b string) bool) bool {
-	for w := range strings.FieldsSeq(list) {
+	// Cut rather than FieldsSeq: the lists are single-spaced, and this
+	// runs for every request, send and postReceive of a description.
+	for list != "" {
+		var w string
+		w, list, _ = strings.Cut(list, " ")
 		if match(s, w) {
 			return true
 		}

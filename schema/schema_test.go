@@ -209,6 +209,22 @@ func TestCheckDescription(t *testing.T) {
 				Message: "value 1 repeats choice 0 of this property; n8n selects the first choice with a matching value, so this one is unreachable",
 			}},
 		},
+		"long choice lists find repeats too": {
+			edit: func(d *node.Description) {
+				choices := make([]node.Choice, 40)
+				for i := range choices {
+					choices[i] = node.Choice{Name: fmt.Sprint(i), Value: fmt.Sprint(i)}
+				}
+				choices[35].Value = "3"
+				d.Properties = append(d.Properties, node.Property{
+					DisplayName: "Many", Name: "many", Type: node.TypeOptions, Default: "0", Choices: choices,
+				})
+			},
+			want: schema.Diagnostics{{
+				Severity: schema.SeverityError, Pointer: "/properties/2/options/35/value",
+				Message: "value \"3\" repeats choice 3 of this property; n8n selects the first choice with a matching value, so this one is unreachable",
+			}},
+		},
 		"shared displayOptions are checked at every property": {
 			edit: func(d *node.Description) {
 				shared := &node.DisplayOptions{Show: map[string][]any{"nothing": {"x"}}}
