@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -57,8 +58,8 @@ func DecodeDescription(data []byte) (*Description, error) {
 // DecodeDescriptionValue decodes a description from a document already
 // parsed by fastjson, for a caller that reads the same parse for its own
 // checks (package schema). The caller owns the strictness of the parse:
-// fastjson's parser alone accepts NaN, 01 and .5, which
-// fastjson.ValidateBytes rejects. fastjson values change when first read,
+// fastjson's parser alone accepts NaN, 01 and .5, which ValidJSON
+// rejects. fastjson values change when first read,
 // so no other goroutine may read v meanwhile. The description keeps no
 // reference into v, and shares identical displayOptions as
 // DecodeDescription does.
@@ -112,13 +113,57 @@ func parseInto(b []byte, decode func(*decoding, *fastjson.Value) error) error {
 	return decode(st, v)
 }
 
+// ValidJSON reports whether data is strict JSON, as JSON.parse reads it
+// (data must be well-formed UTF-8 for that; see WellFormedUTF8). It is
+// fastjson.ValidateBytes, which checks a string for raw control
+// characters only after its last escape ("a<NUL>\n" passes), made whole.
+func ValidJSON(data []byte) error {
+	if err := fastjson.ValidateBytes(data); err != nil {
+		return err
+	}
+	// fastjson checked every string without escapes whole, and the others
+	// after their last escape. Valid JSON has backslashes only in strings:
+	// from each one, check back to where its string starts, or to the text
+	// already checked.
+	checked := 0
+	for i := 0; ; {
+		b := bytes.IndexByte(data[i:], '\\')
+		if b < 0 {
+			return nil
+		}
+		b += i
+		for k := b - 1; k >= checked; k-- {
+			c := data[k]
+			if c == '"' && !escapedAt(data, k) {
+				break // the string's opening quote
+			}
+			if c < 0x20 {
+				return fmt.Errorf("string cannot contain control char 0x%02X at offset %d", c, k)
+			}
+		}
+		// The escaped byte is no escape of its own (fastjson checked it;
+		// \u's hex digits hold no backslash).
+		i = b + 2
+		checked = i
+	}
+}
+
+// escapedAt reports whether the byte at k follows an odd run of backslashes.
+func escapedAt(data []byte, k int) bool {
+	n := 0
+	for k--; k >= 0 && data[k] == '\\'; k-- {
+		n++
+	}
+	return n%2 == 1
+}
+
 // parseStrict parses JSON as n8n reads a file, as UTF-8 text through
 // JSON.parse: the parser alone accepts NaN, 01 and .5, and keeps invalid
 // UTF-8 in strings, which a description would then carry into values that
 // no longer encode, or encode differently.
 func parseStrict(p *fastjson.Parser, data []byte) (*fastjson.Value, error) {
 	data = WellFormedUTF8(data)
-	if err := fastjson.ValidateBytes(data); err != nil {
+	if err := ValidJSON(data); err != nil {
 		return nil, err
 	}
 	return p.ParseBytes(data)
@@ -1240,7 +1285,7 @@ func (t *CredentialTest) decode(st *decoding, v *fastjson.Value) error {
 // the decoder noderun uses for response bodies and items.
 func ParseJSON(data []byte) (any, error) {
 	// The parser alone accepts NaN, 01 and .5; JSON.parse does not.
-	if err := fastjson.ValidateBytes(data); err != nil {
+	if err := ValidJSON(data); err != nil {
 		return nil, err
 	}
 	p := parsers.Get()

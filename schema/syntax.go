@@ -5,9 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/valyala/fastjson"
 	"io"
 	"unicode/utf8"
+
+	"github.com/valyala/fastjson"
+
+	"github.com/noderun/noderun/node"
 )
 
 // parseTree decodes raw into a generic JSON tree (map[string]any, []any,
@@ -160,7 +163,7 @@ func parseTreeLenient(raw []byte) (any, Diagnostics) {
 // maps, numbers as json.Number) from a strict one-pass parse; it reports
 // false for input that is not valid JSON, which the slow path explains.
 func fastTree(raw []byte, strict bool) (any, bool) {
-	if strict && fastjson.ValidateBytes(raw) != nil {
+	if strict && node.ValidJSON(raw) != nil {
 		return nil, false
 	}
 	p := parsers.Get()

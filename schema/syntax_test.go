@@ -17,6 +17,9 @@ func TestSyntaxErrorBeatsLenientParse(t *testing.T) {
 		"{\"name\": \"a\tb\"}": "/name (line 1, column 12): malformed JSON: invalid character '\\t' in string literal",
 		`{"name":1.}`:          "/name (line 1, column 11): malformed JSON: invalid character '}' after decimal point in numeric literal",
 		`{"name": -}`:          "/name (line 1, column 11): malformed JSON: invalid character '}' in numeric literal",
+		// fastjson's strict check alone misses a control character that an
+		// escape follows in the same string.
+		"{\"name\": \"a\x00\\n\"}": "/name (line 1, column 12): malformed JSON: invalid character '\\x00' in string literal",
 	} {
 		_, lenientOK := fastTree([]byte(in), false)
 		_, ds := v.ValidateDescription([]byte(in))

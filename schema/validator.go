@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
-	"github.com/valyala/fastjson"
 
 	"github.com/noderun/noderun/node"
 )
@@ -84,7 +83,7 @@ func (v *Validator) conformingDescription(raw []byte) (decodedDescription, bool)
 		return d, false
 	}
 	strict := make(chan bool, 1)
-	go func() { strict <- fastjson.ValidateBytes(raw) == nil }()
+	go func() { strict <- node.ValidJSON(raw) == nil }()
 	p := parsers.Get()
 	defer parsers.Put(p)
 	doc, err := p.ParseBytes(raw)
