@@ -1,24 +1,22 @@
 package node
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
-	goruntime "runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
-	"github.com/valyala/fastjson"
+	"github.com/noderun/noderun/node/jsontree"
 )
 
 // The model decodes in one pass over a parsed tree: encoding/json with
 // nested UnmarshalJSON methods re-scans inner bytes at every level, which
 // made the 549-property Chatwoot description take tens of milliseconds.
-// fastjson keeps object keys in source order, which displayOptions needs.
+// jsontree keeps object keys in source order, which displayOptions needs,
+// and checks the JSON is strict in the same pass.
 
 // DecodeError says where a JSON document does not fit the model. Path is
 // an RFC 6901 JSON pointer ("/properties/3/type"); "" is the document.
@@ -37,16 +35,18 @@ func (e *DecodeError) Error() string {
 	return e.Path + ": " + e.Msg
 }
 
-// parsers reuses fastjson parsers: a fresh parser grows its value slab by
+// parsers reuses tree parsers: a fresh parser grows its node slab by
 // doubling, and for a large description that growth and its garbage cost
-// ten times the parse itself. A pool is a cache, invisible to callers.
-var parsers fastjson.ParserPool
+// more than the parse itself. A pool is a cache, invisible to callers.
+var parsers = sync.Pool{New: func() any { return new(jsontree.Parser) }}
+
+func getParser() *jsontree.Parser { return parsers.Get().(*jsontree.Parser) }
 
 // DecodeDescription decodes a node description. Identical displayOptions
 // in it decode to one shared *DisplayOptions, which callers must not
 // modify (see DisplayOptions).
 func DecodeDescription(data []byte) (*Description, error) {
-	p := parsers.Get()
+	p := getParser()
 	defer parsers.Put(p)
 	v, err := parseStrict(p, data)
 	if err != nil {
@@ -56,14 +56,10 @@ func DecodeDescription(data []byte) (*Description, error) {
 }
 
 // DecodeDescriptionValue decodes a description from a document already
-// parsed by fastjson, for a caller that reads the same parse for its own
-// checks (package schema). The caller owns the strictness of the parse:
-// fastjson's parser alone accepts NaN, 01 and .5, which ValidJSON
-// rejects. fastjson values change when first read,
-// so no other goroutine may read v meanwhile. The description keeps no
-// reference into v, and shares identical displayOptions as
-// DecodeDescription does.
-func DecodeDescriptionValue(v *fastjson.Value) (*Description, error) {
+// parsed, for a caller that reads the same parse for its own checks
+// (package schema). The description keeps no reference into v, and shares
+// identical displayOptions as DecodeDescription does.
+func DecodeDescriptionValue(v jsontree.Value) (*Description, error) {
 	st := getDecoding()
 	defer st.release()
 	d := &Description{}
@@ -76,7 +72,7 @@ func DecodeDescriptionValue(v *fastjson.Value) (*Description, error) {
 // DecodeCredentialType decodes a credential type; like DecodeDescription,
 // it shares identical displayOptions.
 func DecodeCredentialType(data []byte) (*CredentialType, error) {
-	p := parsers.Get()
+	p := getParser()
 	defer parsers.Put(p)
 	v, err := parseStrict(p, data)
 	if err != nil {
@@ -101,8 +97,8 @@ func (c *CredentialType) UnmarshalJSON(b []byte) error {
 	return parseInto(b, c.decode)
 }
 
-func parseInto(b []byte, decode func(*decoding, *fastjson.Value) error) error {
-	p := parsers.Get()
+func parseInto(b []byte, decode func(*decoding, jsontree.Value) error) error {
+	p := getParser()
 	defer parsers.Put(p)
 	v, err := parseStrict(p, b)
 	if err != nil {
@@ -113,60 +109,11 @@ func parseInto(b []byte, decode func(*decoding, *fastjson.Value) error) error {
 	return decode(st, v)
 }
 
-// ValidJSON reports whether data is strict JSON, as JSON.parse reads it
-// (data must be well-formed UTF-8 for that; see WellFormedUTF8). It is
-// fastjson.ValidateBytes, which checks a string for raw control
-// characters only after its last escape ("a<NUL>\n" passes), made whole.
-func ValidJSON(data []byte) error {
-	if err := fastjson.ValidateBytes(data); err != nil {
-		return err
-	}
-	// fastjson checked every string without escapes whole, and the others
-	// after their last escape. Valid JSON has backslashes only in strings:
-	// from each one, check back to where its string starts, or to the text
-	// already checked.
-	checked := 0
-	for i := 0; ; {
-		b := bytes.IndexByte(data[i:], '\\')
-		if b < 0 {
-			return nil
-		}
-		b += i
-		for k := b - 1; k >= checked; k-- {
-			c := data[k]
-			if c == '"' && !escapedAt(data, k) {
-				break // the string's opening quote
-			}
-			if c < 0x20 {
-				return fmt.Errorf("string cannot contain control char 0x%02X at offset %d", c, k)
-			}
-		}
-		// The escaped byte is no escape of its own (fastjson checked it;
-		// \u's hex digits hold no backslash).
-		i = b + 2
-		checked = i
-	}
-}
-
-// escapedAt reports whether the byte at k follows an odd run of backslashes.
-func escapedAt(data []byte, k int) bool {
-	n := 0
-	for k--; k >= 0 && data[k] == '\\'; k-- {
-		n++
-	}
-	return n%2 == 1
-}
-
 // parseStrict parses JSON as n8n reads a file, as UTF-8 text through
-// JSON.parse: the parser alone accepts NaN, 01 and .5, and keeps invalid
-// UTF-8 in strings, which a description would then carry into values that
-// no longer encode, or encode differently.
-func parseStrict(p *fastjson.Parser, data []byte) (*fastjson.Value, error) {
-	data = WellFormedUTF8(data)
-	if err := ValidJSON(data); err != nil {
-		return nil, err
-	}
-	return p.ParseBytes(data)
+// JSON.parse: invalid UTF-8 in strings would otherwise be carried into
+// values that no longer encode, or encode differently.
+func parseStrict(p *jsontree.Parser, data []byte) (jsontree.Value, error) {
+	return p.Parse(WellFormedUTF8(data))
 }
 
 // A DecodeError's pointer is built on the way out: a failing decode names
@@ -209,9 +156,10 @@ func withinIndex(err error, i int) error {
 // changes): decoding takes about as long, but the description it leaves
 // in memory is smaller and cheaper for the collector to scan.
 type decoding struct {
-	strs  map[string]string
-	boxed map[string]any // short strings, already in an interface
-	anys  []any          // unused tail of the current backing array
+	strs   map[string]string
+	recent [256]string    // a cache of strs
+	boxed  map[string]any // short strings, already in an interface
+	anys   []any          // unused tail of the current backing array
 	// displays shares decoded displayOptions between the properties whose
 	// conditions are identical (Chatwoot's 547 are 144 distinct ones),
 	// keyed by displayKey; key is its scratch buffer.
@@ -233,6 +181,7 @@ func getDecoding() *decoding { return decodings.Get().(*decoding) }
 // out overlaps it.
 func (st *decoding) release() {
 	clear(st.strs)
+	st.recent = [len(st.recent)]string{}
 	clear(st.boxed)
 	clear(st.displays)
 	st.decoders = [len(st.decoders)]decoder{} // they point into the input
@@ -253,14 +202,22 @@ func newDecoding() *decoding {
 const internFrom = 40
 
 func (st *decoding) str(b []byte) string {
-	if st == nil || len(b) > internFrom {
+	if st == nil || len(b) > internFrom || len(b) == 0 {
 		return string(b)
 	}
-	if s, ok := st.strs[string(b)]; ok {
-		return s
+	// The same few strings come back again and again (parameter names,
+	// types, resources): a slot picked by a cheap hash finds most of them
+	// before the map, which hashes the whole string.
+	slot := &st.recent[(len(b)*0x9E+int(b[0])*0x3B+int(b[len(b)-1])*0x11+int(b[len(b)/2]))&(len(st.recent)-1)]
+	if *slot == string(b) {
+		return *slot
 	}
-	s := string(b)
-	st.strs[s] = s
+	s, ok := st.strs[string(b)]
+	if !ok {
+		s = string(b)
+		st.strs[s] = s
+	}
+	*slot = s
 	return s
 }
 
@@ -294,17 +251,16 @@ func (st *decoding) anySlice(n int) []any {
 
 // fields decodes an object's fields: set reads each key it knows (in
 // dc.key) and records the first error in dc.
-func fields(st *decoding, v *fastjson.Value, set func(dc *decoder, x *fastjson.Value)) error {
-	o, err := object(v)
-	if err != nil {
+func fields(st *decoding, v jsontree.Value, set func(dc *decoder, x jsontree.Value)) error {
+	if err := object(v); err != nil {
 		return err
 	}
 	dc := st.push()
 	defer st.pop()
-	o.Visit(func(k []byte, x *fastjson.Value) {
-		dc.key = k
+	for x := v.First(); x.Exists(); x = x.Next() {
+		dc.key = x.Key()
 		set(dc, x)
-	})
+	}
 	return dc.err
 }
 
@@ -351,138 +307,146 @@ func escapePointer(k string) string {
 	return strings.NewReplacer("~", "~0", "/", "~1").Replace(k)
 }
 
-// object returns v's fields, or fails when v is not an object.
-func object(v *fastjson.Value) (*fastjson.Object, error) {
-	o, err := v.Object()
-	if err != nil {
-		return nil, decodeError("must be an object, not " + typeName(v))
+// object fails when v is not an object.
+func object(v jsontree.Value) error {
+	if v.Type() != jsontree.TypeObject {
+		return decodeError("must be an object, not " + typeName(v))
 	}
-	return o, nil
+	return nil
 }
 
-func typeName(v *fastjson.Value) string {
+func typeName(v jsontree.Value) string {
 	switch v.Type() {
-	case fastjson.TypeObject:
+	case jsontree.TypeObject:
 		return "an object"
-	case fastjson.TypeArray:
+	case jsontree.TypeArray:
 		return "an array"
-	case fastjson.TypeString:
+	case jsontree.TypeString:
 		return "a string"
-	case fastjson.TypeNumber:
+	case jsontree.TypeNumber:
 		return "a number"
-	case fastjson.TypeTrue, fastjson.TypeFalse:
+	case jsontree.TypeTrue, jsontree.TypeFalse:
 		return "a boolean"
 	}
 	return "null"
 }
 
-func (dc *decoder) str(v *fastjson.Value) string {
+func (dc *decoder) str(v jsontree.Value) string {
 	s, err := dc.st.strValue(v)
 	dc.nested(err)
 	return s
 }
 
-func (st *decoding) strValue(v *fastjson.Value) (string, error) {
+func (st *decoding) strValue(v jsontree.Value) (string, error) {
 	switch v.Type() {
-	case fastjson.TypeString:
-		return st.str(v.GetStringBytes()), nil
-	case fastjson.TypeNull:
+	case jsontree.TypeString:
+		return st.str(v.StringBytes()), nil
+	case jsontree.TypeNull:
 		return "", nil
 	}
 	return "", decodeError("must be a string, not " + typeName(v))
 }
 
-func (dc *decoder) boolean(v *fastjson.Value) bool {
+func (dc *decoder) boolean(v jsontree.Value) bool {
 	switch v.Type() {
-	case fastjson.TypeTrue:
+	case jsontree.TypeTrue:
 		return true
-	case fastjson.TypeFalse, fastjson.TypeNull:
+	case jsontree.TypeFalse, jsontree.TypeNull:
 		return false
 	}
 	dc.fail("must be a boolean, not %s", typeName(v))
 	return false
 }
 
-func (dc *decoder) number(v *fastjson.Value) (float64, bool) {
+func (dc *decoder) number(v jsontree.Value) (float64, bool) {
 	switch v.Type() {
-	case fastjson.TypeNumber:
-		f, err := v.Float64()
-		if err != nil || math.IsInf(f, 0) {
-			dc.fail("number %s does not fit a 64-bit float", v.MarshalTo(nil))
+	case jsontree.TypeNumber:
+		f, err := float(v)
+		if err != nil {
+			dc.fail("%v", err)
 		}
 		return f, true
-	case fastjson.TypeNull:
+	case jsontree.TypeNull:
 		return 0, false
 	}
 	dc.fail("must be a number, not %s", typeName(v))
 	return 0, false
 }
 
-func (dc *decoder) strings(v *fastjson.Value) []string {
-	if v.Type() == fastjson.TypeNull {
+func (dc *decoder) strings(v jsontree.Value) []string {
+	if v.Type() == jsontree.TypeNull {
 		return nil
 	}
-	arr, err := v.Array()
-	if err != nil {
+	if v.Type() != jsontree.TypeArray {
 		dc.fail("must be an array of strings, not %s", typeName(v))
 		return nil
 	}
-	out := make([]string, 0, len(arr))
-	for i, x := range arr {
+	out := make([]string, 0, v.Len())
+	for x := v.First(); x.Exists(); x = x.Next() {
 		s, err := dc.st.strValue(x)
-		dc.nested(withinIndex(err, i))
+		dc.nested(withinIndex(err, len(out)))
 		out = append(out, s)
 	}
 	return out
 }
 
 // raw returns v's JSON text, for fields kept verbatim.
-func raw(v *fastjson.Value) json.RawMessage {
-	if v.Type() == fastjson.TypeNull {
+func raw(v jsontree.Value) json.RawMessage {
+	if v.Type() == jsontree.TypeNull {
 		return nil
 	}
-	return json.RawMessage(v.MarshalTo(nil))
+	return json.RawMessage(v.AppendJSON(nil))
 }
 
 // value converts a parsed JSON value to Go: nil, bool, float64, string,
 // []any and map[string]any, as encoding/json decodes into any. A number no
 // float64 holds (n8n would silently read Infinity) becomes nil and is
 // recorded in bad, so callers fail on it without a second walk.
-func value(st *decoding, v *fastjson.Value, bad *[]byte) any {
+// float reads a number, failing on one no float64 holds, which n8n would
+// silently read as Infinity.
+func float(v jsontree.Value) (float64, error) {
+	f, err := v.Float64()
+	if err != nil || math.IsInf(f, 0) {
+		return 0, fmt.Errorf("number %s does not fit a 64-bit float", v.AppendJSON(nil))
+	}
+	return f, nil
+}
+
+func value(st *decoding, v jsontree.Value, bad *[]byte) any {
 	switch v.Type() {
-	case fastjson.TypeObject:
-		o, _ := v.Object()
-		m := make(map[string]any, o.Len())
-		o.Visit(func(k []byte, x *fastjson.Value) { m[st.str(k)] = value(st, x, bad) })
+	case jsontree.TypeObject:
+		m := make(map[string]any, v.Len())
+		for x := v.First(); x.Exists(); x = x.Next() {
+			m[st.str(x.Key())] = value(st, x, bad)
+		}
 		return m
-	case fastjson.TypeArray:
-		arr, _ := v.Array()
-		out := make([]any, len(arr))
-		for i, x := range arr {
-			out[i] = value(st, x, bad)
+	case jsontree.TypeArray:
+		out := make([]any, 0, v.Len())
+		for x := v.First(); x.Exists(); x = x.Next() {
+			out = append(out, value(st, x, bad))
 		}
 		return out
-	case fastjson.TypeString:
-		return st.box(v.GetStringBytes())
-	case fastjson.TypeNumber:
+	case jsontree.TypeString:
+		return st.box(v.StringBytes())
+	case jsontree.TypeNumber:
 		f, err := v.Float64()
 		if err != nil || math.IsInf(f, 0) {
 			if *bad == nil {
-				*bad = v.MarshalTo(nil)
+				*bad = v.AppendJSON(nil)
 			}
 			return nil
 		}
 		return f
-	case fastjson.TypeTrue:
+	case jsontree.TypeTrue:
 		return true
-	case fastjson.TypeFalse:
+	case jsontree.TypeFalse:
 		return false
 	}
 	return nil
 }
 
 // anyValue is value, failing on a number no float64 holds.
-func anyValue(st *decoding, v *fastjson.Value) (any, error) {
+func anyValue(st *decoding, v jsontree.Value) (any, error) {
 	var bad []byte
 	x := value(st, v, &bad)
 	if bad != nil {
@@ -492,26 +456,26 @@ func anyValue(st *decoding, v *fastjson.Value) (any, error) {
 }
 
 // value converts a field holding any JSON value.
-func (dc *decoder) value(v *fastjson.Value) any {
+func (dc *decoder) value(v jsontree.Value) any {
 	x, err := anyValue(dc.st, v)
 	dc.nested(err)
 	return x
 }
 
-func (dc *decoder) anyMap(v *fastjson.Value) map[string]any {
+func (dc *decoder) anyMap(v jsontree.Value) map[string]any {
 	switch v.Type() {
-	case fastjson.TypeObject:
+	case jsontree.TypeObject:
 		m, _ := dc.value(v).(map[string]any)
 		return m
-	case fastjson.TypeNull:
+	case jsontree.TypeNull:
 		return nil
 	}
 	dc.fail("must be an object, not %s", typeName(v))
 	return nil
 }
 
-func (d *Description) decode(st *decoding, v *fastjson.Value) error {
-	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
+func (d *Description) decode(st *decoding, v jsontree.Value) error {
+	return fields(st, v, func(dc *decoder, x jsontree.Value) {
 		switch string(dc.key) {
 		case "displayName":
 			d.DisplayName = dc.str(x)
@@ -534,29 +498,28 @@ func (d *Description) decode(st *decoding, v *fastjson.Value) error {
 		case "outputs":
 			d.Outputs = raw(x)
 		case "credentials":
-			if x.Type() == fastjson.TypeNull {
+			if x.Type() == jsontree.TypeNull {
 				return
 			}
-			arr, err := x.Array()
-			if err != nil {
+			if x.Type() != jsontree.TypeArray {
 				dc.fail("must be an array, not %s", typeName(x))
 				return
 			}
-			d.Credentials = make([]CredentialRef, len(arr))
-			for i, c := range arr {
+			d.Credentials = make([]CredentialRef, x.Len())
+			for i, c := 0, x.First(); c.Exists(); i, c = i+1, c.Next() {
 				if dc.err == nil {
 					dc.nested(withinIndex(d.Credentials[i].decode(st, c), i))
 				}
 			}
 		case "requestDefaults":
-			if x.Type() != fastjson.TypeNull {
+			if x.Type() != jsontree.TypeNull {
 				d.RequestDefaults = &Request{}
 				if dc.err == nil {
 					dc.nested(d.RequestDefaults.decode(st, x))
 				}
 			}
 		case "requestOperations":
-			if x.Type() != fastjson.TypeNull {
+			if x.Type() != jsontree.TypeNull {
 				d.RequestOperations = &Operations{}
 				if dc.err == nil {
 					dc.nested(d.RequestOperations.decode(st, x))
@@ -582,31 +545,38 @@ func (d *Description) decode(st *decoding, v *fastjson.Value) error {
 	})
 }
 
-func (v *Version) decode(x *fastjson.Value) error {
+func (v *Version) decode(x jsontree.Value) error {
 	switch x.Type() {
-	case fastjson.TypeNumber:
-		*v = Version{x.GetFloat64()}
+	case jsontree.TypeNumber:
+		f, err := float(x)
+		if err != nil {
+			return fmt.Errorf("version %w", err)
+		}
+		*v = Version{f}
 		return nil
-	case fastjson.TypeArray:
-		arr, _ := x.Array()
-		out := make(Version, len(arr))
-		for i, e := range arr {
-			if e.Type() != fastjson.TypeNumber {
+	case jsontree.TypeArray:
+		out := make(Version, 0, x.Len())
+		for e := x.First(); e.Exists(); e = e.Next() {
+			if e.Type() != jsontree.TypeNumber {
 				return fmt.Errorf("version must be a number or an array of numbers")
 			}
-			out[i] = e.GetFloat64()
+			f, err := float(e)
+			if err != nil {
+				return fmt.Errorf("version %w", err)
+			}
+			out = append(out, f)
 		}
 		*v = out
 		return nil
-	case fastjson.TypeNull:
+	case jsontree.TypeNull:
 		*v = nil
 		return nil
 	}
 	return fmt.Errorf("version must be a number or an array of numbers, not %s", typeName(x))
 }
 
-func (c *CredentialRef) decode(st *decoding, v *fastjson.Value) error {
-	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
+func (c *CredentialRef) decode(st *decoding, v jsontree.Value) error {
+	return fields(st, v, func(dc *decoder, x jsontree.Value) {
 		switch string(dc.key) {
 		case "name":
 			c.Name = dc.str(x)
@@ -620,104 +590,26 @@ func (c *CredentialRef) decode(st *decoding, v *fastjson.Value) error {
 	})
 }
 
-func decodeProperties(st *decoding, v *fastjson.Value) ([]Property, error) {
-	if v.Type() == fastjson.TypeNull {
+func decodeProperties(st *decoding, v jsontree.Value) ([]Property, error) {
+	if v.Type() == jsontree.TypeNull {
 		return nil, nil
 	}
-	arr, err := v.Array()
-	if err != nil {
+	if v.Type() != jsontree.TypeArray {
 		return nil, decodeError("must be an array of properties, not " + typeName(v))
 	}
-	out := make([]Property, len(arr))
-	decodeRange := func(st *decoding, lo, hi int) error {
-		for i := lo; i < hi; i++ {
-			if err := out[i].decode(st, arr[i]); err != nil {
-				return withinIndex(err, i)
-			}
+	// One walk on one core: see schema's checker.properties for why.
+	out := make([]Property, v.Len())
+	for i, x := 0, v.First(); x.Exists(); i, x = i+1, x.Next() {
+		if err := out[i].decode(st, x); err != nil {
+			return nil, withinIndex(err, i)
 		}
-		return nil
-	}
-	if len(arr) < parallelFrom {
-		err = decodeRange(st, 0, len(arr))
-	} else {
-		// One decoding state per worker, each made by its own goroutine.
-		states := make([]*decoding, goruntime.GOMAXPROCS(0))
-		states[0] = st
-		err = inParallel(len(arr), func(worker, lo, hi int) error {
-			if states[worker] == nil {
-				states[worker] = getDecoding()
-			}
-			return decodeRange(states[worker], lo, hi)
-		})
-		for _, w := range states[1:] {
-			if w != nil {
-				w.release()
-			}
-		}
-	}
-	if err != nil {
-		return nil, err
 	}
 	return out, nil
 }
 
-// Long lists are decoded by one worker per processor, taking chunks of
-// chunkSize elements in turn: properties differ in size by a hundredfold,
-// so fixed halves left one processor idle half the time.
-const (
-	chunkSize    = 16
-	parallelFrom = 4 * chunkSize // a goroutine costs about a few properties
-)
-
-// inParallel calls work on consecutive chunks of [0, n), on every
-// processor for a long list, and returns the error of the first chunk that
-// failed: the error a sequential walk would have met first. worker
-// numbers the goroutine (0 is the caller's), for state that must not be
-// shared. Each chunk must touch only its own elements; a parsed fastjson
-// value changes when first read (it unescapes lazily), so two goroutines
-// must never read the same one. A panic in a chunk is raised again in the
-// caller's goroutine.
-func inParallel(n int, work func(worker, lo, hi int) error) error {
-	workers := min(goruntime.GOMAXPROCS(0), n/(parallelFrom/2))
-	if n < parallelFrom || workers < 2 {
-		return work(0, 0, n)
-	}
-	chunks := (n + chunkSize - 1) / chunkSize
-	errs := make([]error, chunks)
-	panics := make([]any, workers)
-	var next atomic.Int64
-	run := func(w int) {
-		defer func() { panics[w] = recover() }()
-		for {
-			c := int(next.Add(1)) - 1
-			if c >= chunks {
-				return
-			}
-			errs[c] = work(w, c*chunkSize, min((c+1)*chunkSize, n))
-		}
-	}
-	var wg sync.WaitGroup
-	for w := 1; w < workers; w++ {
-		wg.Go(func() { run(w) })
-	}
-	run(0)
-	wg.Wait()
-	for _, p := range panics {
-		if p != nil {
-			panic(p)
-		}
-	}
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (p *Property) decode(st *decoding, v *fastjson.Value) error {
-	var options *fastjson.Value
-	err := fields(st, v, func(dc *decoder, x *fastjson.Value) {
+func (p *Property) decode(st *decoding, v jsontree.Value) error {
+	var options jsontree.Value
+	err := fields(st, v, func(dc *decoder, x jsontree.Value) {
 		switch string(dc.key) {
 		case "displayName":
 			p.DisplayName = dc.str(x)
@@ -759,7 +651,7 @@ func (p *Property) decode(st *decoding, v *fastjson.Value) error {
 			options = x
 		}
 	})
-	if err != nil || options == nil || options.Type() == fastjson.TypeNull {
+	if err != nil || !options.Exists() || options.Type() == jsontree.TypeNull {
 		return err
 	}
 	return within(p.decodeOptions(st, options), "options")
@@ -767,26 +659,26 @@ func (p *Property) decode(st *decoding, v *fastjson.Value) error {
 
 // decodeOptions decodes a property's options by its type: child
 // properties, groups or choices.
-func (p *Property) decodeOptions(st *decoding, options *fastjson.Value) error {
-	arr, err := options.Array()
-	if err != nil {
+func (p *Property) decodeOptions(st *decoding, options jsontree.Value) error {
+	if options.Type() != jsontree.TypeArray {
 		return decodeError("must be an array, not " + typeName(options))
 	}
 	switch p.Type {
 	case TypeCollection:
+		var err error
 		p.Children, err = decodeProperties(st, options)
 		return err
 	case TypeFixedCollection:
-		p.Groups = make([]Group, len(arr))
-		for i, x := range arr {
+		p.Groups = make([]Group, options.Len())
+		for i, x := 0, options.First(); x.Exists(); i, x = i+1, x.Next() {
 			if err := p.Groups[i].decode(st, x); err != nil {
 				return withinIndex(err, i)
 			}
 		}
 		return nil
 	}
-	p.Choices = make([]Choice, len(arr))
-	for i, x := range arr {
+	p.Choices = make([]Choice, options.Len())
+	for i, x := 0, options.First(); x.Exists(); i, x = i+1, x.Next() {
 		if err := p.Choices[i].decode(st, x); err != nil {
 			return withinIndex(err, i)
 		}
@@ -794,8 +686,8 @@ func (p *Property) decodeOptions(st *decoding, options *fastjson.Value) error {
 	return nil
 }
 
-func (c *Choice) decode(st *decoding, v *fastjson.Value) error {
-	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
+func (c *Choice) decode(st *decoding, v jsontree.Value) error {
+	return fields(st, v, func(dc *decoder, x jsontree.Value) {
 		switch string(dc.key) {
 		case "name":
 			c.Name = dc.str(x)
@@ -811,8 +703,8 @@ func (c *Choice) decode(st *decoding, v *fastjson.Value) error {
 	})
 }
 
-func (g *Group) decode(st *decoding, v *fastjson.Value) error {
-	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
+func (g *Group) decode(st *decoding, v jsontree.Value) error {
+	return fields(st, v, func(dc *decoder, x jsontree.Value) {
 		switch string(dc.key) {
 		case "displayName":
 			g.DisplayName = dc.str(x)
@@ -832,9 +724,9 @@ func (g *Group) decode(st *decoding, v *fastjson.Value) error {
 // nil for null (or after an earlier error).
 func optional[T any, P interface {
 	*T
-	decode(*decoding, *fastjson.Value) error
-}](dc *decoder, v *fastjson.Value) P {
-	if v.Type() == fastjson.TypeNull || dc.err != nil {
+	decode(*decoding, jsontree.Value) error
+}](dc *decoder, v jsontree.Value) P {
+	if v.Type() == jsontree.TypeNull || dc.err != nil {
 		return nil
 	}
 	p := P(new(T))
@@ -848,9 +740,9 @@ func optional[T any, P interface {
 // displayOptions decodes a displayOptions object, or returns the one
 // already decoded from an identical object: decoded descriptions share
 // them (see DisplayOptions).
-func (dc *decoder) displayOptions(v *fastjson.Value) *DisplayOptions {
+func (dc *decoder) displayOptions(v jsontree.Value) *DisplayOptions {
 	st := dc.st
-	if v.Type() != fastjson.TypeObject || dc.err != nil {
+	if v.Type() != jsontree.TypeObject || dc.err != nil {
 		return optional[DisplayOptions](dc, v)
 	}
 	st.key = displayKey(st.key[:0], v)
@@ -871,27 +763,25 @@ func (dc *decoder) displayOptions(v *fastjson.Value) *DisplayOptions {
 // the same key are the same JSON value, written with the same number
 // texts and key order, and decode alike. Strings are read unescaped, as
 // the decoder reads them.
-func displayKey(dst []byte, v *fastjson.Value) []byte {
+func displayKey(dst []byte, v jsontree.Value) []byte {
 	switch t := v.Type(); t {
-	case fastjson.TypeObject:
-		o, _ := v.Object()
-		dst = binary.AppendUvarint(append(dst, 'o'), uint64(o.Len()))
-		o.Visit(func(k []byte, x *fastjson.Value) {
-			dst = appendSized(dst, k)
-			dst = displayKey(dst, x)
-		})
-	case fastjson.TypeArray:
-		arr, _ := v.Array()
-		dst = binary.AppendUvarint(append(dst, 'a'), uint64(len(arr)))
-		for _, x := range arr {
+	case jsontree.TypeObject:
+		dst = binary.AppendUvarint(append(dst, 'o'), uint64(v.Len()))
+		for x := v.First(); x.Exists(); x = x.Next() {
+			dst = appendSized(dst, x.Key())
 			dst = displayKey(dst, x)
 		}
-	case fastjson.TypeString:
-		dst = appendSized(append(dst, 's'), v.GetStringBytes())
-	case fastjson.TypeNumber:
+	case jsontree.TypeArray:
+		dst = binary.AppendUvarint(append(dst, 'a'), uint64(v.Len()))
+		for x := v.First(); x.Exists(); x = x.Next() {
+			dst = displayKey(dst, x)
+		}
+	case jsontree.TypeString:
+		dst = appendSized(append(dst, 's'), v.StringBytes())
+	case jsontree.TypeNumber:
 		// The number's text, which has no ';' (digits, sign, point and
 		// exponent): 1 and 1.0 get different keys, which only shares less.
-		dst = append(v.MarshalTo(append(dst, 'n')), ';')
+		dst = append(v.AppendJSON(append(dst, 'n')), ';')
 	default: // true, false, null
 		dst = append(dst, byte('0'+t))
 	}
@@ -903,8 +793,8 @@ func appendSized(dst, b []byte) []byte {
 	return append(binary.AppendUvarint(dst, uint64(len(b))), b...)
 }
 
-func (d *DisplayOptions) decode(st *decoding, v *fastjson.Value) error {
-	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
+func (d *DisplayOptions) decode(st *decoding, v jsontree.Value) error {
+	return fields(st, v, func(dc *decoder, x jsontree.Value) {
 		switch string(dc.key) {
 		case "show":
 			d.Show, d.showOrder = dc.conditions(x)
@@ -918,29 +808,27 @@ func (d *DisplayOptions) decode(st *decoding, v *fastjson.Value) error {
 
 // conditions decodes displayOptions.show or .hide: parameter names to
 // lists of values, and the names in source order.
-func (dc *decoder) conditions(x *fastjson.Value) (map[string][]any, []string) {
-	if x.Type() == fastjson.TypeNull {
+func (dc *decoder) conditions(x jsontree.Value) (map[string][]any, []string) {
+	if x.Type() == jsontree.TypeNull {
 		return nil, nil
 	}
-	ro, err := x.Object()
-	if err != nil {
+	if x.Type() != jsontree.TypeObject {
 		dc.fail("must be an object of condition lists, not %s", typeName(x))
 		return nil, nil
 	}
-	m := make(map[string][]any, ro.Len())
-	order := make([]string, 0, ro.Len())
+	m := make(map[string][]any, x.Len())
+	order := make([]string, 0, x.Len())
 	var failed error
-	ro.Visit(func(rk []byte, cond *fastjson.Value) {
-		name := dc.st.str(rk)
-		list, err := cond.Array()
-		if err != nil {
+	for cond := x.First(); cond.Exists(); cond = cond.Next() {
+		name := dc.st.str(cond.Key())
+		if cond.Type() != jsontree.TypeArray {
 			if failed == nil {
 				failed = decodeError("must be an array of conditions, not "+typeName(cond), name)
 			}
-			return
+			continue
 		}
-		vals := dc.st.anySlice(len(list))
-		for i, c := range list {
+		vals := dc.st.anySlice(cond.Len())
+		for i, c := 0, cond.First(); c.Exists(); i, c = i+1, c.Next() {
 			var err error
 			if vals[i], err = anyValue(dc.st, c); err != nil && failed == nil {
 				failed = within(withinIndex(err, i), name)
@@ -950,17 +838,17 @@ func (dc *decoder) conditions(x *fastjson.Value) (map[string][]any, []string) {
 			order = append(order, name)
 		}
 		m[name] = vals
-	})
+	}
 	dc.nested(failed)
 	return m, order
 }
 
-func (dc *decoder) typeOptions(v *fastjson.Value) *PropertyTypeOptions {
+func (dc *decoder) typeOptions(v jsontree.Value) *PropertyTypeOptions {
 	return optional[PropertyTypeOptions](dc, v)
 }
 
-func (t *PropertyTypeOptions) decode(st *decoding, v *fastjson.Value) error {
-	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
+func (t *PropertyTypeOptions) decode(st *decoding, v jsontree.Value) error {
+	return fields(st, v, func(dc *decoder, x jsontree.Value) {
 		switch name := string(dc.key); name {
 		case "multipleValues":
 			t.MultipleValues = dc.boolean(x)
@@ -1000,13 +888,13 @@ func (t *PropertyTypeOptions) decode(st *decoding, v *fastjson.Value) error {
 	})
 }
 
-func (dc *decoder) routing(v *fastjson.Value) *Routing {
+func (dc *decoder) routing(v jsontree.Value) *Routing {
 	return optional[Routing](dc, v)
 }
 
-func (r *Routing) decode(st *decoding, v *fastjson.Value) error {
-	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
-		if dc.err != nil || x.Type() == fastjson.TypeNull {
+func (r *Routing) decode(st *decoding, v jsontree.Value) error {
+	return fields(st, v, func(dc *decoder, x jsontree.Value) {
+		if dc.err != nil || x.Type() == jsontree.TypeNull {
 			return
 		}
 		switch string(dc.key) {
@@ -1026,8 +914,8 @@ func (r *Routing) decode(st *decoding, v *fastjson.Value) error {
 	})
 }
 
-func (r *Request) decode(st *decoding, v *fastjson.Value) error {
-	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
+func (r *Request) decode(st *decoding, v jsontree.Value) error {
+	return fields(st, v, func(dc *decoder, x jsontree.Value) {
 		switch string(dc.key) {
 		case "baseURL":
 			r.BaseURL = dc.str(x)
@@ -1042,7 +930,7 @@ func (r *Request) decode(st *decoding, v *fastjson.Value) error {
 		case "body":
 			r.Body = dc.value(x)
 		case "json":
-			if x.Type() != fastjson.TypeNull {
+			if x.Type() != jsontree.TypeNull {
 				b := dc.boolean(x)
 				r.JSON = &b
 			}
@@ -1061,15 +949,15 @@ func (r *Request) decode(st *decoding, v *fastjson.Value) error {
 		case "timeout":
 			r.Timeout = dc.value(x)
 		case "auth":
-			if x.Type() == fastjson.TypeNull {
+			if x.Type() == jsontree.TypeNull {
 				return
 			}
-			if _, err := x.Object(); err != nil {
+			if x.Type() != jsontree.TypeObject {
 				dc.fail("must be an object {username, password}, not %s", typeName(x))
 				return
 			}
 			r.Auth = &BasicAuth{}
-			dc.nested(fields(st, x, func(sub *decoder, ax *fastjson.Value) {
+			dc.nested(fields(st, x, func(sub *decoder, ax jsontree.Value) {
 				switch string(sub.key) {
 				case "username":
 					r.Auth.Username = sub.str(ax)
@@ -1081,15 +969,15 @@ func (r *Request) decode(st *decoding, v *fastjson.Value) error {
 	})
 }
 
-func (s *Send) decode(st *decoding, v *fastjson.Value) error {
-	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
+func (s *Send) decode(st *decoding, v jsontree.Value) error {
+	return fields(st, v, func(dc *decoder, x jsontree.Value) {
 		switch string(dc.key) {
 		case "type":
 			s.Type = dc.str(x)
 		case "property":
 			s.Property = dc.str(x)
 		case "propertyInDotNotation":
-			if x.Type() != fastjson.TypeNull {
+			if x.Type() != jsontree.TypeNull {
 				b := dc.boolean(x)
 				s.PropertyInDotNotation = &b
 			}
@@ -1105,22 +993,21 @@ func (s *Send) decode(st *decoding, v *fastjson.Value) error {
 	})
 }
 
-func (out *Output) decode(st *decoding, v *fastjson.Value) error {
-	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
+func (out *Output) decode(st *decoding, v jsontree.Value) error {
+	return fields(st, v, func(dc *decoder, x jsontree.Value) {
 		switch string(dc.key) {
 		case "maxResults":
 			out.MaxResults = dc.value(x)
 		case "postReceive":
-			if x.Type() == fastjson.TypeNull {
+			if x.Type() == jsontree.TypeNull {
 				return
 			}
-			arr, err := x.Array()
-			if err != nil {
+			if x.Type() != jsontree.TypeArray {
 				dc.fail("must be an array, not %s", typeName(x))
 				return
 			}
-			out.PostReceive = make([]PostReceive, len(arr))
-			for i, a := range arr {
+			out.PostReceive = make([]PostReceive, x.Len())
+			for i, a := 0, x.First(); a.Exists(); i, a = i+1, a.Next() {
 				if dc.err == nil {
 					dc.nested(withinIndex(out.PostReceive[i].decode(st, a), i))
 				}
@@ -1131,23 +1018,23 @@ func (out *Output) decode(st *decoding, v *fastjson.Value) error {
 
 // hookOrObject splits the two forms n8n allows where it holds code: a
 // hook name (a string) or a declarative object.
-func hookOrObject(v *fastjson.Value, what string) (string, bool, error) {
-	if v.Type() == fastjson.TypeString {
-		return string(v.GetStringBytes()), false, nil
+func hookOrObject(v jsontree.Value, what string) (string, bool, error) {
+	if v.Type() == jsontree.TypeString {
+		return string(v.StringBytes()), false, nil
 	}
-	if _, err := v.Object(); err != nil {
+	if v.Type() != jsontree.TypeObject {
 		return "", false, decodeError("must be " + what + " or a hook name, not " + typeName(v))
 	}
 	return "", true, nil
 }
 
-func (a *PostReceive) decode(st *decoding, v *fastjson.Value) error {
+func (a *PostReceive) decode(st *decoding, v jsontree.Value) error {
 	hook, isObject, err := hookOrObject(v, "an action object")
 	if !isObject {
 		*a = PostReceive{Hook: hook}
 		return err
 	}
-	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
+	return fields(st, v, func(dc *decoder, x jsontree.Value) {
 		switch string(dc.key) {
 		case "type":
 			a.Type = dc.str(x)
@@ -1159,25 +1046,24 @@ func (a *PostReceive) decode(st *decoding, v *fastjson.Value) error {
 	})
 }
 
-func (ops *Operations) decode(st *decoding, v *fastjson.Value) error {
-	o, err := object(v)
-	if err != nil {
+func (ops *Operations) decode(st *decoding, v jsontree.Value) error {
+	if err := object(v); err != nil {
 		return err
 	}
-	if x := o.Get("pagination"); x != nil && x.Type() != fastjson.TypeNull {
+	if x := v.Get("pagination"); x.Exists() && x.Type() != jsontree.TypeNull {
 		ops.Pagination = &Pagination{}
 		return within(ops.Pagination.decode(st, x), "pagination")
 	}
 	return nil
 }
 
-func (pg *Pagination) decode(st *decoding, v *fastjson.Value) error {
+func (pg *Pagination) decode(st *decoding, v jsontree.Value) error {
 	hook, isObject, err := hookOrObject(v, "a pagination object")
 	if !isObject {
 		*pg = Pagination{Hook: hook}
 		return err
 	}
-	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
+	return fields(st, v, func(dc *decoder, x jsontree.Value) {
 		switch string(dc.key) {
 		case "type":
 			pg.Type = dc.str(x)
@@ -1187,8 +1073,8 @@ func (pg *Pagination) decode(st *decoding, v *fastjson.Value) error {
 	})
 }
 
-func (c *CredentialType) decode(st *decoding, v *fastjson.Value) error {
-	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
+func (c *CredentialType) decode(st *decoding, v jsontree.Value) error {
+	return fields(st, v, func(dc *decoder, x jsontree.Value) {
 		switch string(dc.key) {
 		case "name":
 			c.Name = dc.str(x)
@@ -1205,12 +1091,12 @@ func (c *CredentialType) decode(st *decoding, v *fastjson.Value) error {
 				dc.nested(err)
 			}
 		case "authenticate":
-			if x.Type() != fastjson.TypeNull && dc.err == nil {
+			if x.Type() != jsontree.TypeNull && dc.err == nil {
 				c.Authenticate = &Authenticate{}
 				dc.nested(c.Authenticate.decode(st, x))
 			}
 		case "test":
-			if x.Type() != fastjson.TypeNull && dc.err == nil {
+			if x.Type() != jsontree.TypeNull && dc.err == nil {
 				c.Test = &CredentialTest{}
 				dc.nested(c.Test.decode(st, x))
 			}
@@ -1222,13 +1108,13 @@ func (c *CredentialType) decode(st *decoding, v *fastjson.Value) error {
 	})
 }
 
-func (a *Authenticate) decode(st *decoding, v *fastjson.Value) error {
-	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
+func (a *Authenticate) decode(st *decoding, v jsontree.Value) error {
+	return fields(st, v, func(dc *decoder, x jsontree.Value) {
 		switch string(dc.key) {
 		case "type":
 			a.Type = dc.str(x)
 		case "properties":
-			dc.nested(fields(st, x, func(sub *decoder, px *fastjson.Value) {
+			dc.nested(fields(st, x, func(sub *decoder, px jsontree.Value) {
 				switch string(sub.key) {
 				case "headers":
 					a.Properties.Headers = sub.anyMap(px)
@@ -1244,8 +1130,8 @@ func (a *Authenticate) decode(st *decoding, v *fastjson.Value) error {
 	})
 }
 
-func (t *CredentialTest) decode(st *decoding, v *fastjson.Value) error {
-	return fields(st, v, func(dc *decoder, x *fastjson.Value) {
+func (t *CredentialTest) decode(st *decoding, v jsontree.Value) error {
+	return fields(st, v, func(dc *decoder, x jsontree.Value) {
 		if dc.err != nil {
 			return
 		}
@@ -1253,17 +1139,16 @@ func (t *CredentialTest) decode(st *decoding, v *fastjson.Value) error {
 		case "request":
 			dc.nested(t.Request.decode(st, x))
 		case "rules":
-			if x.Type() == fastjson.TypeNull {
+			if x.Type() == jsontree.TypeNull {
 				return
 			}
-			arr, err := x.Array()
-			if err != nil {
+			if x.Type() != jsontree.TypeArray {
 				dc.fail("must be an array, not %s", typeName(x))
 				return
 			}
-			t.Rules = make([]TestRule, len(arr))
-			for i, r := range arr {
-				err := fields(st, r, func(sub *decoder, rx *fastjson.Value) {
+			t.Rules = make([]TestRule, x.Len())
+			for i, r := 0, x.First(); r.Exists(); i, r = i+1, r.Next() {
+				err := fields(st, r, func(sub *decoder, rx jsontree.Value) {
 					switch string(sub.key) {
 					case "type":
 						t.Rules[i].Type = sub.str(rx)
@@ -1284,13 +1169,9 @@ func (t *CredentialTest) decode(st *decoding, v *fastjson.Value) error {
 // JSON.parse does (objects as map[string]any, numbers as float64). It is
 // the decoder noderun uses for response bodies and items.
 func ParseJSON(data []byte) (any, error) {
-	// The parser alone accepts NaN, 01 and .5; JSON.parse does not.
-	if err := ValidJSON(data); err != nil {
-		return nil, err
-	}
-	p := parsers.Get()
+	p := getParser()
 	defer parsers.Put(p)
-	v, err := p.ParseBytes(data)
+	v, err := p.Parse(data)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,7 @@ package node
 import (
 	"encoding/json"
 
-	"github.com/valyala/fastjson"
+	"github.com/noderun/noderun/node/jsontree"
 )
 
 // Description is a node type's static definition, n8n's INodeTypeDescription.
@@ -79,5 +79,5 @@ func (v Version) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON accepts a number or an array of numbers.
 func (v *Version) UnmarshalJSON(b []byte) error {
-	return parseInto(b, func(_ *decoding, x *fastjson.Value) error { return v.decode(x) })
+	return parseInto(b, func(_ *decoding, x jsontree.Value) error { return v.decode(x) })
 }

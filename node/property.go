@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/valyala/fastjson"
+	"github.com/noderun/noderun/node/jsontree"
 )
 
 // PropertyType is a property's "type" in n8n.
@@ -216,8 +216,8 @@ var typeOptionsKeys = map[string]bool{
 
 // UnmarshalJSON decodes the typed keys and keeps the others in Extra.
 func (t *PropertyTypeOptions) UnmarshalJSON(b []byte) error {
-	return parseInto(b, func(st *decoding, v *fastjson.Value) error {
-		if v.Type() == fastjson.TypeNull {
+	return parseInto(b, func(st *decoding, v jsontree.Value) error {
+		if v.Type() == jsontree.TypeNull {
 			return nil // null leaves t as it is, as encoding/json does
 		}
 		*t = PropertyTypeOptions{}

@@ -96,23 +96,18 @@ func (c *checker) description(d *node.Description) {
 	c.operationSelectors(&pp, d.Properties)
 }
 
-// properties checks each of a long top-level property list on every
-// processor: each property's checks read only it and the shared scope.
+// properties checks a top-level property list. It is one walk on one
+// core: on the 2-core machine of BENCHMARKS.md, handing chunks of
+// Chatwoot's 549 properties to a second core cost more (goroutine start,
+// moving the decoded properties between the cores' caches) than it saved.
 func (c *checker) properties(pp *path, props []node.Property, sc scope, refs references) {
-	found := make([]Diagnostics, chunksFor(len(props)))
-	inChunks(len(props), func(chunk, lo, hi int) {
-		rc := checker{rules: c.rules}
-		csc := sc
-		csc.remember = true
-		for i := lo; i < hi; i++ {
-			ip := pp.at(i)
-			rc.property(&ip, &props[i], csc, refs)
-		}
-		found[chunk] = rc.diags
-	})
-	for _, ds := range found {
-		c.diags = append(c.diags, ds...)
+	rc := checker{rules: c.rules}
+	sc.remember = true
+	for i := range props {
+		ip := pp.at(i)
+		rc.property(&ip, &props[i], sc, refs)
 	}
+	c.diags = append(c.diags, rc.diags...)
 }
 
 // credentialSelection checks D4: with several credential types, n8n picks

@@ -20,11 +20,10 @@
 // 3 alone with CheckDescription and CheckCredentialType.
 //
 // A description that is well formed takes a faster way to the same result:
-// one fastjson parse is read by a quick shape check compiled from the same
-// embedded schemas (quickShape, which also finds case-variant keys) and then
-// decoded, while a second goroutine checks that the JSON is strict; long
-// property lists are walked, decoded and checked on every processor, and the
-// frequent per-value rules are prechecked in Go before validator is asked.
+// one strict parse (node/jsontree) is read by a quick shape check compiled
+// from the same embedded schemas (quickShape, which also finds case-variant
+// keys) and then decoded, and the frequent per-value rules are prechecked in
+// Go before validator is asked.
 // Both shortcuts answer only "certainly fine" or "not sure"; on "not sure"
 // the steps above run as described and word every finding. Tests hold them
 // to that: mutated and fuzzed descriptions (FuzzQuickShape), every key of

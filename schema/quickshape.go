@@ -3,10 +3,11 @@ package schema
 import (
 	"encoding/json"
 	"fmt"
+	"math/bits"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/valyala/fastjson"
+	"github.com/noderun/noderun/node/jsontree"
 )
 
 // quickShape is the embedded JSON Schema compiled to answer one question
@@ -24,6 +25,12 @@ import (
 type quickShape struct {
 	types      typeSet
 	properties map[string]*quickShape
+	// fields is properties as objectConforms looks them up, with the
+	// required ones numbered; requiredOther is any required key that
+	// properties does not list.
+	fields        fieldTable
+	requiredAll   uint64
+	requiredOther []string
 	// folded holds each property name as foldKey folds it: a key not in
 	// properties that folds to one of them is a case variant.
 	folded map[string]bool
@@ -182,6 +189,69 @@ func (c *quickCompiler) fill(q *quickShape, file string, s map[string]any) error
 			return err
 		}
 	}
+	q.fields, q.requiredAll, q.requiredOther = newFieldTable(q.properties, q.required)
+	return nil
+}
+
+// fieldTable finds a schema's property by key faster than a map, which
+// hashes every key: a slot picked from the key's length and three of its
+// bytes, then the next ones, holds it or is empty. The table is at least
+// four times the names, so most keys take one probe.
+type fieldTable []shapeField
+
+type shapeField struct {
+	name  string
+	shape *quickShape // nil: an empty slot
+	bit   uint64      // the key's bit when required, else 0
+}
+
+func fieldSlot(k []byte) int {
+	if len(k) == 0 {
+		return 0
+	}
+	return len(k)*0x9E + int(k[0])*0x3B + int(k[len(k)-1])*0x11 + int(k[len(k)/2])*0x05
+}
+
+func newFieldTable(props map[string]*quickShape, required []string) (fieldTable, uint64, []string) {
+	if len(props) == 0 {
+		return nil, 0, required
+	}
+	size := 8
+	for size < 4*len(props) {
+		size *= 2
+	}
+	t := make(fieldTable, size)
+	for name, shape := range props {
+		i := fieldSlot([]byte(name)) & (size - 1)
+		for t[i].shape != nil {
+			i = (i + 1) & (size - 1)
+		}
+		t[i] = shapeField{name: name, shape: shape}
+	}
+	var all uint64
+	var other []string
+	for _, name := range required {
+		f := t.find([]byte(name))
+		if f == nil || f.bit != 0 || bits.OnesCount64(all) == 64 {
+			other = append(other, name) // not listed, repeated, or past 64
+			continue
+		}
+		f.bit = 1 << bits.OnesCount64(all)
+		all |= f.bit
+	}
+	return t, all, other
+}
+
+func (t fieldTable) find(k []byte) *shapeField {
+	if len(t) == 0 {
+		return nil
+	}
+	mask := len(t) - 1
+	for i := fieldSlot(k) & mask; t[i].shape != nil; i = (i + 1) & mask {
+		if t[i].name == string(k) {
+			return &t[i]
+		}
+	}
 	return nil
 }
 
@@ -206,12 +276,12 @@ func parseTypes(v any) (typeSet, error) {
 }
 
 // conforms reports whether v certainly satisfies q.
-func (q *quickShape) conforms(v *fastjson.Value) bool {
+func (q *quickShape) conforms(v jsontree.Value) bool {
 	t := v.Type()
 	if q.types != 0 && !q.typeMatches(v, t) {
 		return false
 	}
-	if (q.minimum != nil || q.maximum != nil) && t == fastjson.TypeNumber {
+	if (q.minimum != nil || q.maximum != nil) && t == jsontree.TypeNumber {
 		n, ok := plainInteger(v)
 		if !ok || (q.minimum != nil && n < *q.minimum) || (q.maximum != nil && n > *q.maximum) {
 			return false
@@ -223,33 +293,30 @@ func (q *quickShape) conforms(v *fastjson.Value) bool {
 		}
 	}
 	switch t {
-	case fastjson.TypeObject:
+	case jsontree.TypeObject:
 		return q.objectConforms(v)
-	case fastjson.TypeArray:
-		if q.items != nil {
-			arr, _ := v.Array()
-			return allInChunks(len(arr), func(lo, hi int) bool {
-				for _, e := range arr[lo:hi] {
-					if !q.items.conforms(e) {
-						return false
-					}
-				}
-				return true
-			})
+	case jsontree.TypeArray:
+		if q.items == nil {
+			break
+		}
+		for e := v.First(); e.Exists(); e = e.Next() {
+			if !q.items.conforms(e) {
+				return false
+			}
 		}
 	}
 	return true
 }
 
-func (q *quickShape) typeMatches(v *fastjson.Value, t fastjson.Type) bool {
+func (q *quickShape) typeMatches(v jsontree.Value, t jsontree.Type) bool {
 	switch t {
-	case fastjson.TypeObject:
+	case jsontree.TypeObject:
 		return q.types&typeObject != 0
-	case fastjson.TypeArray:
+	case jsontree.TypeArray:
 		return q.types&typeArray != 0
-	case fastjson.TypeString:
+	case jsontree.TypeString:
 		return q.types&typeString != 0
-	case fastjson.TypeNumber:
+	case jsontree.TypeNumber:
 		if q.types&typeNumber != 0 {
 			return true
 		}
@@ -258,7 +325,7 @@ func (q *quickShape) typeMatches(v *fastjson.Value, t fastjson.Type) bool {
 			return ok
 		}
 		return false
-	case fastjson.TypeTrue, fastjson.TypeFalse:
+	case jsontree.TypeTrue, jsontree.TypeFalse:
 		return q.types&typeBoolean != 0
 	}
 	return q.types&typeNull != 0
@@ -287,40 +354,40 @@ func (q *quickShape) isCaseVariant(key []byte) bool {
 
 // plainInteger reads a number written as an integer without fraction or
 // exponent; other spellings of integers are left to gojsonschema.
-func plainInteger(v *fastjson.Value) (int64, bool) {
-	n, err := v.Int64()
-	return n, err == nil
+func plainInteger(v jsontree.Value) (int64, bool) {
+	return v.Int64()
 }
 
-func (q *quickShape) objectConforms(v *fastjson.Value) bool {
+func (q *quickShape) objectConforms(v jsontree.Value) bool {
 	if q.properties == nil && q.additional == nil && !q.closed && len(q.required) == 0 {
 		return true
 	}
-	o, _ := v.Object()
 	ok := true
-	o.Visit(func(k []byte, x *fastjson.Value) {
-		if !ok {
-			return
-		}
+	var seen uint64
+	for x := v.First(); ok && x.Exists(); x = x.Next() {
+		k := x.Key()
 		// A repeated key is checked in every copy, which is stricter than
 		// the schema check of the last copy.
-		switch p, known := q.properties[string(k)]; {
-		case known:
-			ok = p.conforms(x)
+		switch f := q.fields.find(k); {
+		case f != nil:
+			seen |= f.bit
+			ok = f.shape.conforms(x)
 		case q.closed, len(q.folded) > 0 && q.isCaseVariant(k):
 			// A case variant of a listed key is what keyCases reports.
 			ok = false
 		case q.additional != nil:
 			ok = q.additional.conforms(x)
 		}
-	})
-	for _, name := range q.required {
-		if !ok {
-			break
-		}
-		ok = o.Get(name) != nil
 	}
-	return ok
+	if !ok || seen != q.requiredAll {
+		return false
+	}
+	for _, name := range q.requiredOther {
+		if !v.Get(name).Exists() {
+			return false
+		}
+	}
+	return true
 }
 
 // descriptionConforms reports whether a parsed document is certainly a
@@ -329,6 +396,6 @@ func (q *quickShape) objectConforms(v *fastjson.Value) bool {
 // (optionEntry lists those of properties, choices and groups together), so
 // a key keyCases would report as a case variant of a model key is a case
 // variant of a listed key here.
-func (c *compiledSchemas) descriptionConforms(doc *fastjson.Value) bool {
+func (c *compiledSchemas) descriptionConforms(doc jsontree.Value) bool {
 	return c.quickDescription.conforms(doc)
 }

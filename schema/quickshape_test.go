@@ -13,15 +13,15 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-	"github.com/valyala/fastjson"
 
 	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/node/jsontree"
 )
 
-// quickConforms parses raw leniently and asks the quick checks.
+// quickConforms parses raw and asks the quick checks.
 func quickConforms(v *Validator, raw []byte) bool {
-	var p fastjson.Parser
-	doc, err := p.ParseBytes(raw)
+	var p jsontree.Parser
+	doc, err := p.Parse(raw)
 	return err == nil && v.compiled.descriptionConforms(doc)
 }
 

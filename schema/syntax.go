@@ -6,18 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"unicode/utf8"
 
-	"github.com/valyala/fastjson"
-
-	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/node/jsontree"
 )
 
 // parseTree decodes raw into a generic JSON tree (map[string]any, []any,
 // string, json.Number, bool, nil) as gojsonschema walks it. Malformed input
 // yields one error diagnostic that says where parsing stopped.
 func parseTree(raw []byte) (any, Diagnostics) {
-	if tree, ok := fastTree(raw, true); ok {
+	if tree, ok := fastTree(raw); ok {
 		return tree, nil
 	}
 	// Slow path: encoding/json words the syntax error and gives its offset.
@@ -145,30 +144,16 @@ func describeByte(b byte) string {
 	return fmt.Sprintf("byte 0x%02x", b)
 }
 
-// parsers reuses fastjson parsers between validations.
-var parsers fastjson.ParserPool
-
-// parseTreeLenient is parseTree for a caller that learns from a strict
-// decoder whether raw is valid JSON: it skips the strict validation (a
-// tenth of the time), and a caller told the input is invalid asks
-// parseTree for the syntax error.
-func parseTreeLenient(raw []byte) (any, Diagnostics) {
-	if tree, ok := fastTree(raw, false); ok {
-		return tree, nil
-	}
-	return parseTree(raw)
-}
+// parsers reuses tree parsers between validations.
+var parsers = sync.Pool{New: func() any { return new(jsontree.Parser) }}
 
 // fastTree builds the generic tree the JSON Schema check reads (objects as
 // maps, numbers as json.Number) from a strict one-pass parse; it reports
 // false for input that is not valid JSON, which the slow path explains.
-func fastTree(raw []byte, strict bool) (any, bool) {
-	if strict && node.ValidJSON(raw) != nil {
-		return nil, false
-	}
-	p := parsers.Get()
+func fastTree(raw []byte) (any, bool) {
+	p := parsers.Get().(*jsontree.Parser)
 	defer parsers.Put(p)
-	v, err := p.ParseBytes(raw)
+	v, err := p.Parse(raw)
 	if err != nil {
 		return nil, false
 	}
@@ -193,28 +178,28 @@ func (b *treeBuilder) intern(s []byte) string {
 	return v
 }
 
-func (b *treeBuilder) value(v *fastjson.Value) any {
+func (b *treeBuilder) value(v jsontree.Value) any {
 	switch v.Type() {
-	case fastjson.TypeObject:
-		o, _ := v.Object()
-		m := make(map[string]any, o.Len())
-		o.Visit(func(k []byte, x *fastjson.Value) { m[b.intern(k)] = b.value(x) })
+	case jsontree.TypeObject:
+		m := make(map[string]any, v.Len())
+		for x := v.First(); x.Exists(); x = x.Next() {
+			m[b.intern(x.Key())] = b.value(x)
+		}
 		return m
-	case fastjson.TypeArray:
-		arr, _ := v.Array()
-		out := make([]any, len(arr))
-		for i, x := range arr {
-			out[i] = b.value(x)
+	case jsontree.TypeArray:
+		out := make([]any, 0, v.Len())
+		for x := v.First(); x.Exists(); x = x.Next() {
+			out = append(out, b.value(x))
 		}
 		return out
-	case fastjson.TypeString:
-		return b.intern(v.GetStringBytes())
-	case fastjson.TypeNumber:
-		b.number = v.MarshalTo(b.number[:0])
+	case jsontree.TypeString:
+		return b.intern(v.StringBytes())
+	case jsontree.TypeNumber:
+		b.number = v.AppendJSON(b.number[:0])
 		return json.Number(b.intern(b.number))
-	case fastjson.TypeTrue:
+	case jsontree.TypeTrue:
 		return true
-	case fastjson.TypeFalse:
+	case jsontree.TypeFalse:
 		return false
 	}
 	return nil

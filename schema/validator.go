@@ -1,7 +1,6 @@
 package schema
 
 import (
-	"errors"
 	"reflect"
 	"sync"
 	"unicode/utf8"
@@ -9,6 +8,7 @@ import (
 	"github.com/go-playground/validator/v10"
 
 	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/node/jsontree"
 )
 
 // Validator checks node descriptions and credential types. Its zero value is
@@ -74,28 +74,25 @@ func (v *Validator) ValidateDescription(raw []byte) (node.Description, Diagnosti
 
 // conformingDescription is the way of a description that is strict JSON
 // in UTF-8 and certainly has the schema's shape, which is every
-// description noderun ships: one parse, read by the quick shape check and
-// then decoded, while a second goroutine checks the JSON is strict. It
-// reports false for anything else, which ValidateDescription then explains.
+// description noderun ships: one strict parse, read by the quick shape
+// check and then decoded. It reports false for anything else, which
+// ValidateDescription then explains.
 func (v *Validator) conformingDescription(raw []byte) (decodedDescription, bool) {
 	var d decodedDescription
 	if !utf8.Valid(raw) {
 		return d, false
 	}
-	strict := make(chan bool, 1)
-	go func() { strict <- node.ValidJSON(raw) == nil }()
-	p := parsers.Get()
+	p := parsers.Get().(*jsontree.Parser)
 	defer parsers.Put(p)
-	doc, err := p.ParseBytes(raw)
-	ok := err == nil && v.compiled.descriptionConforms(doc)
-	if ok {
-		d.desc, d.err = node.DecodeDescriptionValue(doc)
-		ok = d.err == nil
+	doc, err := p.Parse(raw)
+	if err != nil || !v.compiled.descriptionConforms(doc) {
+		return d, false
 	}
-	if ok = <-strict && ok; ok {
-		d.findings = v.CheckDescription(d.desc)
+	if d.desc, d.err = node.DecodeDescriptionValue(doc); d.err != nil {
+		return d, false
 	}
-	return d, ok
+	d.findings = v.CheckDescription(d.desc)
+	return d, true
 }
 
 // explainDescription finds and words every syntax, shape and decoding
@@ -104,19 +101,10 @@ func (v *Validator) conformingDescription(raw []byte) (decodedDescription, bool)
 // false when there is none (the quick check is only sure of a yes), and
 // the decoded description stands.
 func (v *Validator) explainDescription(raw []byte, d decodedDescription) (Diagnostics, bool) {
-	tree, syntax := parseTreeLenient(raw)
+	tree, syntax := parseTree(raw)
 	var ds Diagnostics
 	if syntax == nil {
 		ds = v.compiled.shape(v.compiled.description, tree, reflect.TypeFor[node.Description]())
-	}
-	var de *node.DecodeError
-	if syntax == nil && errors.As(d.err, &de) && de.Syntax {
-		// The lenient parse took what the strict decoder refused: the
-		// strict parse words the syntax error or, where encoding/json
-		// accepts the input, gives the tree to check.
-		if tree, syntax = parseTree(raw); syntax == nil {
-			ds = v.compiled.shape(v.compiled.description, tree, reflect.TypeFor[node.Description]())
-		}
 	}
 	switch {
 	case syntax != nil:
