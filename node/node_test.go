@@ -113,7 +113,7 @@ func TestDecodeErrors(t *testing.T) {
 }
 
 // longPropertyList is a description of n string properties, with bad
-// ones at the given indexes; long lists are decoded on every processor.
+// ones at the given indexes.
 func longPropertyList(n int, bad map[int]string) string {
 	var b strings.Builder
 	b.WriteString(`{"properties": [`)
@@ -277,7 +277,7 @@ func TestDecodesShareNothing(t *testing.T) {
 
 // TestChatwootDisplayOptionsAreShared checks, on the description that
 // repeats them most, that sharing happens across the long property list
-// (decoded on every processor) and that each shared value equals the one
+// and that each shared value equals the one
 // decoded from that property's source alone, key order included.
 func TestChatwootDisplayOptionsAreShared(t *testing.T) {
 	t.Parallel()

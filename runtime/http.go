@@ -456,7 +456,7 @@ func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest, sc *requestScop
 var chunks = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 // readAll reads a body of at most limit bytes, calling progress after each
-// read so the inactivity timer restarts. A body of known length is read
+// read that may be followed by another, so the inactivity timer restarts. A body of known length is read
 // into one exact allocation.
 func readAll(r io.Reader, contentLength, limit int64, progress func()) ([]byte, error) {
 	if contentLength >= 0 {
@@ -465,8 +465,8 @@ func readAll(r io.Reader, contentLength, limit int64, progress func()) ([]byte, 
 		for off < len(buf) {
 			n, err := r.Read(buf[off:min(len(buf), off+64<<10)])
 			off += n
-			if n > 0 {
-				progress()
+			if n > 0 && off < len(buf) {
+				progress() // more to come; the last read needs no restart
 			}
 			if err == io.EOF && off < len(buf) {
 				return nil, io.ErrUnexpectedEOF
