@@ -78,3 +78,12 @@ func FuzzParseJSON(f *testing.F) {
 		}
 	})
 }
+
+// TestLoneSurrogateReadsAsReplacement: a Go string holds UTF-8, so an
+// escape of half a surrogate pair reads as U+FFFD, as encoding/json reads
+// it, and the characters after it are kept (a README difference from n8n).
+func TestLoneSurrogateReadsAsReplacement(t *testing.T) {
+	got, err := node.ParseJSON([]byte(`["\uD800\u0041", "\uDE00x", "\uD83D\uDE00"]`))
+	assert.NoError(t, err)
+	assert.Equal(t, []any{"\uFFFDA", "\uFFFDx", "😀"}, got)
+}
