@@ -276,6 +276,8 @@ func (p *Parser) object(i int) (int, error) {
 	}
 }
 
+// array repeats object's loop on purpose: one loop for both, with the
+// key parsed in a call of its own, made the whole parse 30% slower.
 func (p *Parser) array(i int) (int, error) {
 	if p.depth++; p.depth > MaxDepth {
 		return i, &SyntaxError{Offset: i, Msg: fmt.Sprintf("nesting deeper than %d", MaxDepth)}
