@@ -37,7 +37,10 @@ func (e *DecodeError) Error() string {
 
 // parsers reuses tree parsers: a fresh parser grows its node slab by
 // doubling, and for a large description that growth and its garbage cost
-// more than the parse itself. A pool is a cache, invisible to callers.
+// more than the parse itself. A pool is a cache, invisible to callers. A
+// pooled parser keeps its last document reachable until its next parse,
+// or until the collector empties the pool (within two cycles); dropping
+// it on the way back measured 3% of a response's per-item cost.
 var parsers = sync.Pool{New: func() any { return new(jsontree.Parser) }}
 
 func getParser() *jsontree.Parser { return parsers.Get().(*jsontree.Parser) }
