@@ -40,7 +40,7 @@ func (e *DecodeError) Error() string {
 // more than the parse itself. A pool is a cache, invisible to callers. A
 // pooled parser keeps its last document reachable until its next parse,
 // or until the collector empties the pool (within two cycles); dropping
-// it on the way back measured 3% of a response's per-item cost.
+// it on the way back cost 60 ns per item (3% of BenchmarkItemOverhead).
 var parsers = sync.Pool{New: func() any { return new(jsontree.Parser) }}
 
 func getParser() *jsontree.Parser { return parsers.Get().(*jsontree.Parser) }
