@@ -401,10 +401,6 @@ func raw(v jsontree.Value) json.RawMessage {
 	return json.RawMessage(v.AppendJSON(nil))
 }
 
-// value converts a parsed JSON value to Go: nil, bool, float64, string,
-// []any and map[string]any, as encoding/json decodes into any. A number no
-// float64 holds (n8n would silently read Infinity) becomes nil and is
-// recorded in bad, so callers fail on it without a second walk.
 // float reads a number, failing on one no float64 holds, which n8n would
 // silently read as Infinity.
 func float(v jsontree.Value) (float64, error) {
@@ -415,6 +411,10 @@ func float(v jsontree.Value) (float64, error) {
 	return f, nil
 }
 
+// value converts a parsed JSON value to Go: nil, bool, float64, string,
+// []any and map[string]any, as encoding/json decodes into any. A number no
+// float64 holds becomes nil and is recorded in bad, so callers fail on it
+// without a second walk.
 func value(st *decoding, v jsontree.Value, bad *[]byte) any {
 	switch v.Type() {
 	case jsontree.TypeObject:
@@ -432,8 +432,8 @@ func value(st *decoding, v jsontree.Value, bad *[]byte) any {
 	case jsontree.TypeString:
 		return st.box(v.StringBytes())
 	case jsontree.TypeNumber:
-		f, err := v.Float64()
-		if err != nil || math.IsInf(f, 0) {
+		f, err := float(v)
+		if err != nil {
 			if *bad == nil {
 				*bad = v.AppendJSON(nil)
 			}

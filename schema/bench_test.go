@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/node/jsontree"
 )
 
 const chatwootFixture = "../testdata/descriptors/valid/n8n-chatwoot-1.0.2.node.json"
@@ -62,7 +63,9 @@ func BenchmarkLoadValidateChatwootCompact(b *testing.B) {
 }
 
 // BenchmarkChatwootStages times each step of ValidateDescription alone, to
-// show where BenchmarkLoadValidateChatwoot spends its time.
+// show where BenchmarkLoadValidateChatwoot spends its time: the f steps
+// and the meaning checks are the way of a well-formed description, the
+// others the way of one the quick check is not sure of.
 //
 //	go test ./schema -run '^$' -bench ChatwootStages -benchmem
 func BenchmarkChatwootStages(b *testing.B) {
@@ -115,6 +118,37 @@ func BenchmarkChatwootStages(b *testing.B) {
 		for b.Loop() {
 			var d node.Description
 			if err := json.Unmarshal(raw, &d); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// The fast path a well-formed description takes: one strict parse,
+	// read by the quick shape check, then decoded from the same tree.
+	var p jsontree.Parser
+	b.Run("f1-strict-parse", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := p.Parse(raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	doc, err := p.Parse(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("f2-quick-shape", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if !v.compiled.descriptionConforms(doc) {
+				b.Fatal("does not conform")
+			}
+		}
+	})
+	b.Run("f3-decode-parsed", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := node.DecodeDescriptionValue(doc); err != nil {
 				b.Fatal(err)
 			}
 		}

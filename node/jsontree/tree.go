@@ -10,6 +10,7 @@ package jsontree
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -121,7 +122,7 @@ func (p *Parser) skipSpace(i int) int {
 		case ' ':
 			// Indentation: the spaces of eight bytes at a time.
 			if i+8 <= len(s) {
-				if x := le64(s[i:]) ^ spaces; x != 0 {
+				if x := binary.LittleEndian.Uint64(s[i:]) ^ spaces; x != 0 {
 					i += bits.TrailingZeros64(x) / 8
 				} else {
 					i += 8
@@ -327,7 +328,7 @@ func (p *Parser) str(i int) (int, bool, error) {
 		// control character. A borrow can flag bytes after a true match
 		// but never one before it, so the lowest flag is exact.
 		for i+8 <= len(s) {
-			x := le64(s[i:])
+			x := binary.LittleEndian.Uint64(s[i:])
 			if m := hasZero(x^quotes) | hasZero(x^backslashes) | hasLess(x, 0x20); m != 0 {
 				i += bits.TrailingZeros64(m) / 8
 				break
@@ -376,12 +377,6 @@ const (
 	quotes      = '"' * ones
 	backslashes = '\\' * ones
 )
-
-func le64(b []byte) uint64 {
-	_ = b[7]
-	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-}
 
 // hasZero is nonzero when a byte of x is zero.
 func hasZero(x uint64) uint64 { return (x - ones) & ^x & highs }
@@ -577,18 +572,6 @@ func (v Value) Get(key string) Value {
 		}
 	}
 	return found
-}
-
-// Elements appends an array's elements to dst, for a caller that reads
-// them out of order or from several goroutines.
-func (v Value) Elements(dst []Value) []Value {
-	if v.Type() != TypeArray {
-		return dst
-	}
-	for e := v.First(); e.Exists(); e = e.Next() {
-		dst = append(dst, e)
-	}
-	return dst
 }
 
 // StringBytes is a string's text, unescaped (nil for other types). The

@@ -102,7 +102,10 @@ func TestNavigation(t *testing.T) {
 	assert.Equal(t, TypeNone, v.Get("zz").Type())
 	arr := v.First()
 	assert.Equal(t, "a", string(arr.Key()))
-	els := arr.Elements(nil)
+	var els []Value
+	for e := arr.First(); e.Exists(); e = e.Next() {
+		els = append(els, e)
+	}
 	require.Len(t, els, 3)
 	assert.Equal(t, "x", string(els[1].Get("b").StringBytes()))
 	n, ok := els[2].Int64()
