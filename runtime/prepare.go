@@ -141,7 +141,7 @@ func (e *Engine) Prepare(ctx context.Context, run Run) (*Prepared, error) {
 	pc := params.Context{Version: p.version, NodeName: desc.Name, Layouts: run.Node.layouts}
 	p.parameters = params.Normalize(desc.Properties, run.Parameters, pc)
 	if issues := p.issues(pc); issues != nil {
-		return nil, issues
+		return nil, p.redactIssues(ctx, run.Credentials, issues)
 	}
 	p.compiledParameters = make(map[string]any, len(p.parameters))
 	for _, name := range sortedKeys(p.parameters) {
@@ -706,6 +706,33 @@ func (p *Prepared) redactor() *credentials.Redactor {
 		return nil
 	}
 	return p.cred.redactor
+}
+
+// Redactor masks the run's credential secrets (and their URL, JSON and
+// base64 forms, the Basic Authorization header included) in whatever the
+// caller writes about the run: its own logs, or a process-wide logger
+// through credentials.LogWriter. It is nil, which masks nothing, when the
+// run has no credential.
+func (p *Prepared) Redactor() *credentials.Redactor { return p.redactor() }
+
+// redactIssues masks, in parameter issues found before the credential is
+// prepared, the secret fields of every credential the node may use: a
+// token pasted into the wrong parameter is quoted back by the issue.
+func (p *Prepared) redactIssues(ctx context.Context, store credentials.Store, issues *IssuesError) *IssuesError {
+	if store == nil {
+		return issues
+	}
+	var secrets []string
+	for _, ref := range p.nodeType.Description.Credentials {
+		if stored, err := store.Credential(ctx, ref.Name); err == nil {
+			secrets = append(secrets, credentials.Secrets(p.nodeType.CredentialTypes[ref.Name], stored, credentials.Auth{})...)
+		}
+	}
+	r := credentials.NewRedactor(secrets...)
+	for i, s := range issues.Issues {
+		issues.Issues[i] = r.String(s)
+	}
+	return issues
 }
 
 // Parameters returns the normalised parameters (P1): what $parameter

@@ -21,9 +21,6 @@ import (
 	"github.com/noderun/noderun/runtime/expr"
 )
 
-// maxRequestBytes bounds a JSON (not JSONL) request read into memory.
-const maxRequestBytes = 1 << 30
-
 // execResult is the exec contract's output object.
 type execResult struct {
 	Items      []node.Item     `json:"items"`
@@ -41,6 +38,8 @@ type execFlags struct {
 	maxConcurrency   int
 	maxResponseBytes int64
 	maxPages         int
+	maxLineBytes     int64
+	maxRequestBytes  int64
 	exprTimeout      time.Duration
 	allowEnv         bool
 	lenient          bool
@@ -60,6 +59,8 @@ func runExec(ctx context.Context, a *app, args []string) int {
 	fs.IntVar(&f.maxConcurrency, "max-concurrency", 0, "requests in flight at most (0: 64)")
 	fs.Int64Var(&f.maxResponseBytes, "max-response-bytes", 0, "largest response body accepted (0: 16 MiB)")
 	fs.IntVar(&f.maxPages, "max-pages", 0, "pages one item's pagination may fetch (0: 1000)")
+	fs.Int64Var(&f.maxLineBytes, "max-line-bytes", defaultMaxLineBytes, "largest --jsonl line (the request or one item) read into memory, in bytes")
+	fs.Int64Var(&f.maxRequestBytes, "max-request-bytes", defaultMaxRequestBytes, "largest JSON request (without --jsonl) read into memory, in bytes")
 	fs.DurationVar(&f.exprTimeout, "expression-timeout", 0, "time limit of one expression evaluation (0: 1s)")
 	fs.BoolVar(&f.allowEnv, "allow-env", false, "let expressions read the environment through $env")
 	fs.BoolVar(&f.lenient, "lenient-expressions", false, "evaluate expression runtime errors to undefined, as n8n does, instead of failing the item")
@@ -97,6 +98,9 @@ func (f *execFlags) validate() error {
 	if f.maxConcurrency < 0 || f.maxPages < 0 || f.exprTimeout < 0 {
 		return inputErrorf("--max-concurrency, --max-pages and --expression-timeout must not be negative")
 	}
+	if f.maxLineBytes <= 0 || f.maxRequestBytes <= 0 {
+		return inputErrorf("--max-line-bytes and --max-request-bytes must be positive")
+	}
 	if err := f.logs.validate(); err != nil {
 		return &inputError{msg: err.Error()}
 	}
@@ -114,11 +118,13 @@ type execution struct {
 	sim *simSession
 	// operationURL is the selected operation's URL template, when known.
 	operationURL string
+	// lineLimit bounds each --jsonl value.
+	lineLimit *valueLimitReader
 }
 
 func (x *execution) run(ctx context.Context) int {
 	if x.flags.sim {
-		s, err := startSimulator(ctx, "127.0.0.1:0")
+		s, err := startSimulator(ctx, "127.0.0.1:0", x.stderr)
 		if err != nil {
 			return x.inputFailure(err)
 		}
@@ -137,23 +143,29 @@ func (x *execution) run(ctx context.Context) int {
 	var req *execRequest
 	var dec *json.Decoder
 	if x.flags.jsonl {
-		dec = json.NewDecoder(bufio.NewReaderSize(in, 1<<16))
+		x.lineLimit = &valueLimitReader{r: in, max: x.flags.maxLineBytes}
+		dec = json.NewDecoder(bufio.NewReaderSize(x.lineLimit, 1<<16))
 		var first json.RawMessage
 		if err := dec.Decode(&first); err != nil {
+			var long *lineTooLongError
+			if errors.As(err, &long) {
+				return x.inputFailure(inputErrorf("the request (first line): %v", long))
+			}
 			return x.inputFailure(inputErrorf("the first line must be the request object: %s", describeJSONError(nil, err)))
 		}
+		x.lineLimit.mark(dec.InputOffset())
 		r, err := x.decode(first, false)
 		if err != nil {
 			return x.inputFailure(err)
 		}
 		req = r
 	} else {
-		data, err := io.ReadAll(io.LimitReader(in, maxRequestBytes+1))
+		data, err := io.ReadAll(io.LimitReader(in, x.flags.maxRequestBytes+1))
 		if err != nil {
 			return x.inputFailure(fmt.Errorf("cannot read the request: %w", err))
 		}
-		if len(data) > maxRequestBytes {
-			return x.inputFailure(inputErrorf("the request is larger than %d bytes: use --jsonl to stream items", maxRequestBytes))
+		if int64(len(data)) > x.flags.maxRequestBytes {
+			return x.inputFailure(inputErrorf("the request is larger than the --max-request-bytes limit of %s: raise --max-request-bytes, or use --jsonl to stream items", byteSize(x.flags.maxRequestBytes)))
 		}
 		if len(bytes.TrimSpace(data)) == 0 {
 			return x.inputFailure(inputErrorf("the request is empty: send one JSON object on stdin (see `noderun exec -h`)"))
@@ -178,8 +190,7 @@ func (x *execution) run(ctx context.Context) int {
 			return x.inputFailure(err)
 		}
 	}
-	x.redactor = credentials.NewRedactor(secretValues(nt, creds)...)
-	engine := x.engineFor(x.redactor)
+	engine := x.engineFor(credentials.NewRedactor(secretValues(nt, creds)...))
 	// run may be called in-process many times: close the pooled
 	// connections so that none outlives it.
 	defer engine.CloseIdleConnections()
@@ -203,6 +214,11 @@ func (x *execution) run(ctx context.Context) int {
 		run.Execution = expr.Execution{ID: req.Execution.ID, Mode: req.Execution.Mode, ResumeURL: req.Execution.ResumeURL, CustomData: req.Execution.CustomData}
 	}
 	prepared, err := engine.Prepare(ctx, run)
+	if err == nil {
+		// The run's own redactor also knows the forms its authentication
+		// sends (the Basic Authorization header).
+		x.addSecrets(prepared.Redactor())
+	}
 	if a := x.app; a.started != nil {
 		a.started()
 	}
@@ -240,10 +256,17 @@ func (x *execution) run(ctx context.Context) int {
 	return x.writeResult(res)
 }
 
+// addSecrets masks r's secrets, from now on, in everything written to
+// stderr and in every error written to stdout.
+func (x *execution) addSecrets(r *credentials.Redactor) {
+	x.secrets.Register(r) // for the whole invocation: never unregistered
+	x.redactor = x.secrets.Redactor()
+}
+
 // engineFor builds the engine from the flags, logging through redactor.
 func (x *execution) engineFor(redactor *credentials.Redactor) *runtime.Engine {
-	x.redactor = redactor
-	x.log = x.flags.logs.setup(redactor.Writer(x.stderr), isTerminal(x.stderr))
+	x.addSecrets(redactor)
+	x.log = x.flags.logs.setup(x.stderr, x.terminal)
 	return &runtime.Engine{
 		Logger:           x.log.logger,
 		MaxConcurrency:   x.flags.maxConcurrency,
@@ -276,7 +299,7 @@ func (x *execution) decode(data []byte, allowItems bool) (*execRequest, error) {
 		_ = json.Unmarshal(data, &probe)
 		creds = probe.Credentials
 	}
-	x.redactor = credentials.NewRedactor(secretLikeValues(creds)...)
+	x.addSecrets(credentials.NewRedactor(secretLikeValues(creds)...))
 	return req, err
 }
 
@@ -359,10 +382,7 @@ func (e *issuesInput) Error() string {
 // inputFailure reports unusable input: one line on stderr, the error in
 // the JSON on stdout, exit status 2.
 func (x *execution) inputFailure(err error) int {
-	msg := err.Error()
-	if x.redactor != nil {
-		msg = x.redactor.String(msg)
-	}
+	msg := x.redactor.String(err.Error())
 	fmt.Fprintf(x.stderr, "noderun: %s\n", oneLine(msg))
 	info := &node.ErrorInfo{Name: "InputError", Message: msg}
 	var ii *issuesInput
@@ -370,6 +390,7 @@ func (x *execution) inputFailure(err error) int {
 		info = ii.err.Info()
 		info.Description = "in " + ii.where
 	}
+	info = x.redactInfo(info)
 	if x.flags.jsonl {
 		writeJSONLine(x.stdout, map[string]any{"error": info})
 		return exitInput
@@ -565,6 +586,7 @@ func (x *execution) passThroughStream(dec *json.Decoder) int {
 // jsonlSource reads one item per JSON value after the request line.
 type jsonlSource struct {
 	dec   *json.Decoder
+	limit *valueLimitReader
 	index int
 	// fill, when set, rewrites each item's JSON (the --sim placeholders).
 	fill func(any) any
@@ -574,7 +596,7 @@ type jsonlSource struct {
 // simulator's placeholders are filled in on every item line, as they are
 // in the request line.
 func (x *execution) jsonlSource(dec *json.Decoder) *jsonlSource {
-	src := &jsonlSource{dec: dec}
+	src := &jsonlSource{dec: dec, limit: x.lineLimit}
 	if x.sim != nil {
 		src.fill = x.sim.substituteValue
 	}
@@ -595,6 +617,9 @@ func (s *jsonlSource) Next() (node.Item, error) {
 		}
 		return node.Item{}, inputErrorf("item %d: %s", s.index, describeJSONError(nil, err))
 	}
+	if s.limit != nil {
+		s.limit.mark(s.dec.InputOffset())
+	}
 	err := checkItemJSON(it, fmt.Sprintf("item %d", s.index))
 	if err == nil && s.fill != nil {
 		it.JSON = s.fill(it.JSON)
@@ -610,7 +635,7 @@ func (x *execution) dryRun(ctx context.Context, p *runtime.Prepared, req *execRe
 		// dry run of millions of items holds one at a time.
 		w := bufio.NewWriter(x.stdout)
 		err := p.DryRunStream(ctx, x.jsonlSource(dec), func(r runtime.DryRequest) error {
-			return writeJSONLine(w, r)
+			return writeJSONLine(w, x.redactDry(r))
 		})
 		if err != nil {
 			_ = w.Flush()
@@ -621,8 +646,29 @@ func (x *execution) dryRun(ctx context.Context, p *runtime.Prepared, req *execRe
 		}
 		return exitOK
 	}
-	writeJSON(x.stdout, map[string]any{"requests": p.DryRun(ctx, req.Items)})
+	requests := p.DryRun(ctx, req.Items)
+	for i := range requests {
+		requests[i] = x.redactDry(requests[i])
+	}
+	writeJSON(x.stdout, map[string]any{"requests": requests})
 	return exitOK
+}
+
+// redactDry masks the run's secrets in a dry-run request: the runtime
+// masks what its credential sends; this also covers every secret-looking
+// credential field.
+func (x *execution) redactDry(r runtime.DryRequest) runtime.DryRequest {
+	r.URL = x.redactor.String(r.URL)
+	if r.Headers != nil {
+		h := make(map[string]string, len(r.Headers))
+		for k, v := range r.Headers {
+			h[x.redactor.String(k)] = x.redactor.String(v)
+		}
+		r.Headers = h
+	}
+	r.Body = redactJSON(x.redactor, r.Body)
+	r.Error = x.redactInfo(r.Error)
+	return r
 }
 
 func writeJSON(w io.Writer, v any) error {

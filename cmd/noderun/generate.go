@@ -46,7 +46,7 @@ func runGenerate(_ context.Context, a *app, args []string) int {
 	opts := openapigen.Options{
 		Node: openapigen.NodeInfo{Name: *name, DisplayName: *display, Description: *description,
 			Credential: *credential, BaseURL: *baseURL},
-		Logger: logs.setup(a.stderr, isTerminal(a.stderr)).logger,
+		Logger: logs.setup(a.stderr, a.terminal).logger,
 	}
 	if !*n8n {
 		opts = opts.Improved()

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -16,6 +17,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/noderun/noderun/credentials"
 	"github.com/noderun/noderun/nodes"
 	"github.com/noderun/noderun/runtime"
 )
@@ -31,6 +33,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	a := newApp(os.Stdin, os.Stdout, os.Stderr)
+	// net/http writes to the standard logger ("Unsolicited response
+	// received on idle HTTP channel starting with ..." quotes what the
+	// server sent): it goes through the same masking as every other line
+	// on stderr. Only the command changes this process-wide setting.
+	log.SetOutput(a.secrets)
 	if os.Getenv("GOGC") == "" {
 		// Start-up decodes the node description and prepares the run:
 		// a few MB that all stay live, which the collector would otherwise
@@ -46,7 +53,12 @@ func main() {
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	registry       *nodes.Registry
+	// secrets is stderr: every line written there is masked with the
+	// secrets registered so far (x.addSecrets).
+	secrets *credentials.LogWriter
+	// terminal is whether stderr is a terminal.
+	terminal bool
+	registry *nodes.Registry
 	// started, when set, is called once the run is prepared.
 	started func()
 }
@@ -54,7 +66,8 @@ type app struct {
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
 	// Request workers log and the progress ticker prints concurrently;
 	// one lock keeps their lines whole and makes any writer safe to pass.
-	return &app{stdin: stdin, stdout: stdout, stderr: &lockedWriter{w: stderr}, registry: nodes.Builtin()}
+	secrets := credentials.NewLogWriter(&lockedWriter{w: stderr})
+	return &app{stdin: stdin, stdout: stdout, stderr: secrets, secrets: secrets, terminal: isTerminal(stderr), registry: nodes.Builtin()}
 }
 
 type command struct {
