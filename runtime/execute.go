@@ -49,12 +49,22 @@ type Output struct {
 
 // Execute runs the prepared node over items and collects the output.
 func (p *Prepared) Execute(ctx context.Context, items []node.Item) (Result, error) {
+	return p.ExecuteProgress(ctx, items, nil)
+}
+
+// ExecuteProgress is Execute that also passes each input item's output,
+// in input order and from the calling goroutine, to progress when it is
+// not nil: a caller counts the items finished while the run goes on.
+func (p *Prepared) ExecuteProgress(ctx context.Context, items []node.Item, progress func(Output)) (Result, error) {
 	items = InputItems(items)
 	// Most operations give one item per input item.
 	res := Result{Items: make([]node.Item, 0, len(items))}
 	err := p.runSlice(ctx, items, func(o Output) error {
 		res.Items = append(res.Items, o.Items...)
 		res.ErrorItems = append(res.ErrorItems, o.ErrorItems...)
+		if progress != nil {
+			progress(o)
+		}
 		return nil
 	})
 	if len(res.Items) == 0 {

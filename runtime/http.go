@@ -605,7 +605,15 @@ func (p *Prepared) send(ctx context.Context, hr *httpRequest, sc *requestScope) 
 		if err := p.waitRateLimit(ctx); err != nil {
 			return nil, err
 		}
+		var sent time.Time
+		debug := p.log.Debug().Enabled() // no allocation and no work when debug is off
+		if debug {
+			sent = time.Now()
+		}
 		resp, err := e.roundTrip(ctx, hr, sc)
+		if debug {
+			p.logRequest(hr, resp, err, attempt, time.Since(sent))
+		}
 		var ne *NodeError
 		switch {
 		case err != nil && ctx.Err() != nil:
@@ -641,6 +649,18 @@ func (p *Prepared) send(ctx context.Context, hr *httpRequest, sc *requestScope) 
 			return nil, err
 		}
 	}
+}
+
+// logRequest logs one HTTP exchange at debug level: method, URL (secrets
+// masked), status or error, and how long it took.
+func (p *Prepared) logRequest(hr *httpRequest, resp *response, err error, attempt int, took time.Duration) {
+	ev := p.log.Debug().Str("method", hr.method).Str("url", p.redactString(hr.url)).Int("attempt", attempt)
+	if err != nil {
+		ev = ev.Str("error", p.redactString(err.Error()))
+	} else {
+		ev = ev.Int("status", resp.status)
+	}
+	ev.Dur("duration", took).Msg("request")
 }
 
 func (p *Prepared) waitRateLimit(ctx context.Context) error {

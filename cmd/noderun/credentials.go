@@ -11,6 +11,10 @@ import (
 func runCredentials(ctx context.Context, a *app, args []string) int {
 	if len(args) == 0 || args[0] != "test" {
 		fmt.Fprintln(a.stderr, "usage: noderun credentials test [--node NAME | --descriptor FILE --credential-type FILE] [--credentials FILE] [--sim]")
+		fmt.Fprintln(a.stderr, "Run `noderun credentials test -h` for the flags.")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+			return exitOK
+		}
 		return exitInput
 	}
 	var f execFlags

@@ -44,6 +44,7 @@ type execFlags struct {
 	allowEnv         bool
 	lenient          bool
 	progress         string
+	compact          bool
 	logs             logFlags
 }
 
@@ -65,10 +66,14 @@ func runExec(ctx context.Context, a *app, args []string) int {
 	fs.BoolVar(&f.allowEnv, "allow-env", false, "let expressions read the environment through $env")
 	fs.BoolVar(&f.lenient, "lenient-expressions", false, "evaluate expression runtime errors to undefined, as n8n does, instead of failing the item")
 	fs.StringVar(&f.progress, "progress", "auto", "progress line on stderr: auto (when stderr is a terminal), always or never")
+	fs.BoolVar(&f.compact, "compact", false, "write JSON without indentation (one line)")
 	f.logs.register(fs)
 	// A caller of the exec contract reads stdout as JSON whatever went
 	// wrong, so bad flags too get one line on stderr and the JSON error.
-	usage := fs.Usage
+	usage := func() {
+		fmt.Fprint(a.stderr, "usage: noderun exec [flags] < request.json\n"+execHelp)
+		fs.PrintDefaults()
+	}
 	fs.Usage = func() {}
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
@@ -132,6 +137,9 @@ func (x *execution) run(ctx context.Context) int {
 		defer s.stop()
 	}
 	in := x.stdin
+	if f, ok := in.(*os.File); ok && x.flags.input == "" && isTerminal(f) {
+		fmt.Fprintln(x.stderr, "noderun exec: reading the request from the terminal: paste one JSON object, then press Ctrl-D (or use --input FILE; see `noderun exec -h`)")
+	}
 	if x.flags.input != "" {
 		file, err := os.Open(x.flags.input)
 		if err != nil {
@@ -245,9 +253,17 @@ func (x *execution) run(ctx context.Context) int {
 	if x.flags.jsonl {
 		return x.stream(ctx, prepared, dec)
 	}
-	prog := x.progressLine(len(runtime.InputItems(req.Items)), nil)
-	res, err := prepared.Execute(ctx, req.Items)
-	prog.finish(len(res.Items)+len(res.ErrorItems), countErrors(res))
+	total := len(runtime.InputItems(req.Items))
+	var done, failed atomic.Int64
+	prog := x.progressLine(total, func() (int64, int64) { return done.Load(), failed.Load() })
+	res, err := prepared.ExecuteProgress(ctx, req.Items, func(o runtime.Output) {
+		failed.Add(int64(countOutputErrors(o)))
+		done.Add(1)
+	})
+	prog.finish(int(done.Load()), int(failed.Load()))
+	if err != nil && ctx.Err() != nil {
+		return x.interrupted(ctx, res, int(done.Load()), total)
+	}
 	if err != nil {
 		// Cancelled (a signal) or an internal failure: still a JSON result.
 		res.Err = &runtime.NodeError{Name: runtime.NameNodeOperationError, ItemIndex: -1,
@@ -395,7 +411,7 @@ func (x *execution) inputFailure(err error) int {
 		writeJSONLine(x.stdout, map[string]any{"error": info})
 		return exitInput
 	}
-	writeJSON(x.stdout, execResult{Items: []node.Item{}, ErrorItems: []node.Item{}, Error: info})
+	x.writeOut(execResult{Items: []node.Item{}, ErrorItems: []node.Item{}, Error: info})
 	return exitInput
 }
 
@@ -427,7 +443,7 @@ func (x *execution) writeResult(res runtime.Result) int {
 		code = exitFailed
 		fmt.Fprintf(x.stderr, "noderun: the node failed: %s\n", oneLine(x.redactor.String(res.Err.Error())))
 	}
-	if err := writeJSON(x.stdout, out); err != nil {
+	if err := x.writeOut(out); err != nil {
 		fmt.Fprintf(x.stderr, "noderun: cannot write the result: %v\n", err)
 		return exitFailed
 	}
@@ -468,6 +484,11 @@ func (x *execution) stream(ctx context.Context, p *runtime.Prepared, dec *json.D
 		_ = w.Flush()
 		w.stop()
 		return x.inputFailure(ie)
+	case err != nil && ctx.Err() != nil:
+		n := int(done.Load())
+		writeJSONLine(w, map[string]any{"error": interruptedError(ctx, n, -1)})
+		fmt.Fprintf(x.stderr, "noderun: interrupted: %d items finished; their output is written\n", n)
+		code = interruptedStatus(ctx)
 	case errors.As(err, &ne):
 		writeJSONLine(w, map[string]any{"error": x.redactInfo(ne.Info())})
 		fmt.Fprintf(x.stderr, "noderun: the node failed: %s\n", oneLine(x.redactor.String(ne.Error())))
@@ -650,7 +671,7 @@ func (x *execution) dryRun(ctx context.Context, p *runtime.Prepared, req *execRe
 	for i := range requests {
 		requests[i] = x.redactDry(requests[i])
 	}
-	writeJSON(x.stdout, map[string]any{"requests": requests})
+	x.writeOut(map[string]any{"requests": requests})
 	return exitOK
 }
 
@@ -694,14 +715,51 @@ func writeItemLine(w io.Writer, it node.Item, output int) error {
 	return writeJSONLine(w, itemLine{Item: it, Output: output})
 }
 
-func countErrors(res runtime.Result) int {
-	n := len(res.ErrorItems)
-	for _, it := range res.Items {
+// countOutputErrors counts the error items of one input item's output.
+func countOutputErrors(o runtime.Output) int {
+	n := len(o.ErrorItems)
+	for _, it := range o.Items {
 		if it.Error != nil {
 			n++
 		}
 	}
 	return n
+}
+
+// interruptedError is the result's error when a signal stopped the run.
+func interruptedError(ctx context.Context, done, total int) *node.ErrorInfo {
+	of := ""
+	if total >= 0 {
+		of = fmt.Sprintf(" of %d", total)
+	}
+	return &node.ErrorInfo{Name: runtime.NameNodeOperationError, Message: "The run was interrupted",
+		Description: fmt.Sprintf("%s: %d%s input items finished; their output is above", context.Cause(ctx), done, of)}
+}
+
+// interrupted writes what a run stopped by a signal finished, and says
+// on stderr how much that is.
+func (x *execution) interrupted(ctx context.Context, res runtime.Result, done, total int) int {
+	fmt.Fprintf(x.stderr, "noderun: interrupted: %d of %d items finished; their output is written\n", done, total)
+	out := execResult{Items: res.Items, ErrorItems: res.ErrorItems, Error: interruptedError(ctx, done, total)}
+	if out.Items == nil {
+		out.Items = []node.Item{}
+	}
+	if out.ErrorItems == nil {
+		out.ErrorItems = []node.Item{}
+	}
+	if err := x.writeOut(out); err != nil {
+		fmt.Fprintf(x.stderr, "noderun: cannot write the result: %v\n", err)
+	}
+	return interruptedStatus(ctx)
+}
+
+// writeOut writes the exec output object: indented, or on one line with
+// --compact.
+func (x *execution) writeOut(v any) error {
+	if x.flags.compact {
+		return writeJSONLine(x.stdout, v)
+	}
+	return writeJSON(x.stdout, v)
 }
 
 func environMap(allow bool) map[string]string {
