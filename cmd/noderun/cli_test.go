@@ -426,3 +426,30 @@ func TestGenerateToStdout(t *testing.T) {
 		assert.Contains(t, out.stderr, "noderun generate: 2 warnings from `noderun validate`")
 	})
 }
+
+// TestInterruptWhileWaitingForInput: Ctrl-C while the command waits for
+// its request (a terminal, a pipe that stays open) ends it at once.
+func TestInterruptWhileWaitingForInput(t *testing.T) {
+	for _, args := range [][]string{{"exec"}, {"exec", "--jsonl"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			cmd := exec.Command(binary(t), args...)
+			stdin, err := cmd.StdinPipe()
+			require.NoError(t, err)
+			defer stdin.Close()
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			require.NoError(t, cmd.Start())
+			_, err = stdin.Write([]byte(`{"node": "chat`)) // half a request, and the pipe stays open
+			require.NoError(t, err)
+			time.Sleep(300 * time.Millisecond)
+			require.NoError(t, cmd.Process.Signal(syscall.SIGINT))
+			err = cmd.Wait()
+			var ee *exec.ExitError
+			require.ErrorAs(t, err, &ee)
+			assert.Equal(t, exitInterrupted, ee.ExitCode())
+			assert.Equal(t, "noderun: interrupted before the request was read\n", stderr.String())
+			assert.Contains(t, stdout.String(), `"message":`)
+			assert.Contains(t, stdout.String(), "The run was interrupted")
+		})
+	}
+}

@@ -55,6 +55,8 @@ func runCredentials(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "noderun credentials test: %s\n", oneLine(err.Error()))
 		return exitInput
 	}
+	// From here every line on stderr masks the credentials' secrets.
+	x.addSecrets(credentials.NewRedactor(secretValues(nt, creds)...))
 	if f.sim {
 		stop, err := x.startSim(ctx, creds)
 		if err != nil {

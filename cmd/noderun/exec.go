@@ -154,7 +154,11 @@ func (x *execution) run(ctx context.Context) int {
 		x.lineLimit = &valueLimitReader{r: in, max: x.flags.maxLineBytes}
 		dec = json.NewDecoder(bufio.NewReaderSize(x.lineLimit, 1<<16))
 		var first json.RawMessage
-		if err := dec.Decode(&first); err != nil {
+		var err error
+		if !readUntilCancelled(ctx, func() { err = dec.Decode(&first) }) {
+			return x.interruptedBeforeInput(ctx)
+		}
+		if err != nil {
 			var long *lineTooLongError
 			if errors.As(err, &long) {
 				return x.inputFailure(inputErrorf("the request (first line): %v", long))
@@ -168,7 +172,11 @@ func (x *execution) run(ctx context.Context) int {
 		}
 		req = r
 	} else {
-		data, err := io.ReadAll(io.LimitReader(in, x.flags.maxRequestBytes+1))
+		var data []byte
+		var err error
+		if !readUntilCancelled(ctx, func() { data, err = io.ReadAll(io.LimitReader(in, x.flags.maxRequestBytes+1)) }) {
+			return x.interruptedBeforeInput(ctx)
+		}
 		if err != nil {
 			return x.inputFailure(fmt.Errorf("cannot read the request: %w", err))
 		}
@@ -749,6 +757,43 @@ func (x *execution) interrupted(ctx context.Context, res runtime.Result, done, t
 	}
 	if err := x.writeOut(out); err != nil {
 		fmt.Fprintf(x.stderr, "noderun: cannot write the result: %v\n", err)
+	}
+	return interruptedStatus(ctx)
+}
+
+// readUntilCancelled runs read, which reads the request, and gives up
+// when ctx ends first: a Ctrl-C while the command waits for its input (a
+// terminal, a slow pipe) ends it instead of waiting for the input to end.
+// It reports whether read finished; if not, read's results must not be
+// touched.
+func readUntilCancelled(ctx context.Context, read func()) bool {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		read()
+	}()
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+		select {
+		case <-done:
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// interruptedBeforeInput ends a run stopped while it waited for its request.
+func (x *execution) interruptedBeforeInput(ctx context.Context) int {
+	fmt.Fprintln(x.stderr, "noderun: interrupted before the request was read")
+	info := &node.ErrorInfo{Name: runtime.NameNodeOperationError, Message: "The run was interrupted",
+		Description: fmt.Sprintf("%s before the request was read", context.Cause(ctx))}
+	if x.flags.jsonl {
+		writeJSONLine(x.stdout, map[string]any{"error": info})
+	} else {
+		x.writeOut(execResult{Items: []node.Item{}, ErrorItems: []node.Item{}, Error: info})
 	}
 	return interruptedStatus(ctx)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -162,6 +163,9 @@ func TestSecretsNeverWritten(t *testing.T) {
 		{name: "token pasted as a settings key", req: es.request(nil, map[string]any{secretToken: true}, 1), code: exitInput},
 		{name: "token pasted as the node name", req: withKey(es.request(map[string]any{"operation": "nope"}, nil, 1), "nodeName", secretToken), code: exitInput},
 		{name: "token pasted as an item's json", req: withKey(es.request(nil, nil), "items", []any{map[string]any{"json": secretToken}}), code: exitInput},
+		{name: "compact output of a node error", req: es.request(nil, nil, 1, 401), args: []string{"--compact"}, code: exitFailed},
+		{name: "compact dry run", req: es.request(map[string]any{"id": "={{ $credentials.accessToken }}"}, nil, 1), args: []string{"--dry-run", "--compact"}, code: exitOK},
+		{name: "request over --max-request-bytes / --max-line-bytes", req: es.request(nil, nil, 1), args: []string{"--max-request-bytes", "64", "--max-line-bytes", "64"}, code: exitInput},
 	}
 
 	var checked int
@@ -227,6 +231,37 @@ func TestSecretsNeverWritten(t *testing.T) {
 		assert.Equal(t, exitInput, out.code, out.stderr)
 		assertNoSecret(t, out, secretToken)
 		checked++
+	})
+
+	// Interrupted while an item is in flight: what finished (an error
+	// item quoting the token) is written, and nothing of the token.
+	t.Run("interrupted run", func(t *testing.T) {
+		for _, jsonl := range []bool{false, true} {
+			ctx, cancel := context.WithCancel(context.Background())
+			hold := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if strings.HasSuffix(r.URL.Path, "/contacts/2") {
+					cancel()
+					<-r.Context().Done()
+					return
+				}
+				es.Config.Handler.ServeHTTP(w, r)
+			}))
+			req := es.request(nil, continueOnFail, 401, 2)
+			req["credentials"] = map[string]any{"chatwootApi": map[string]any{"url": hold.URL, "accessToken": secretToken}}
+			args := []string{"exec", "--log-level", "trace", "--max-concurrency", "1"}
+			stdin := mustJSON(t, req)
+			if jsonl {
+				args = append(args, "--jsonl")
+				stdin = asJSONLInput(t, req)
+			}
+			out := cliContext(ctx, t, strings.NewReader(stdin), args...)
+			assert.Equal(t, exitInterrupted, out.code, "stdout:\n%s\nstderr:\n%s", out.stdout, out.stderr)
+			assert.Contains(t, out.stdout, credentials.Mask, "the error item is written")
+			assertNoSecret(t, out, secretToken)
+			hold.Close()
+			cancel()
+			checked++
+		}
 	})
 
 	// credentials test: the server refuses the token and quotes it back.
