@@ -114,7 +114,15 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, int, bool) {
 // signalCause is the cause of the context cancelled by a signal.
 type signalCause struct{ sig os.Signal }
 
-func (s signalCause) Error() string { return "interrupted by " + s.sig.String() }
+func (s signalCause) Error() string {
+	switch s.sig {
+	case syscall.SIGINT:
+		return "stopped by SIGINT (Ctrl-C)"
+	case syscall.SIGTERM:
+		return "stopped by SIGTERM"
+	}
+	return "stopped by " + s.sig.String()
+}
 
 // exitInterrupted is the conventional status of a command ended by
 // Ctrl-C (128 + SIGINT).

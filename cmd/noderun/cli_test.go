@@ -240,7 +240,11 @@ func TestInterrupt(t *testing.T) {
 			assert.Equal(t, "fast-1", res.Items[1].JSON["id"])
 			require.NotNil(t, res.Error)
 			assert.Equal(t, "The run was interrupted", res.Error.Message)
-			assert.Contains(t, res.Error.Description, "2 of 4 input items finished")
+			want := "stopped by SIGINT (Ctrl-C): 2 of 4 input items finished; their output is written"
+			if c.sig == syscall.SIGTERM {
+				want = "stopped by SIGTERM: 2 of 4 input items finished; their output is written"
+			}
+			assert.Equal(t, want, res.Error.Description)
 		})
 	}
 }

@@ -741,7 +741,7 @@ func interruptedError(ctx context.Context, done, total int) *node.ErrorInfo {
 		of = fmt.Sprintf(" of %d", total)
 	}
 	return &node.ErrorInfo{Name: runtime.NameNodeOperationError, Message: "The run was interrupted",
-		Description: fmt.Sprintf("%s: %d%s input items finished; their output is above", context.Cause(ctx), done, of)}
+		Description: fmt.Sprintf("%s: %d%s input items finished; their output is written", context.Cause(ctx), done, of)}
 }
 
 // interrupted writes what a run stopped by a signal finished, and says

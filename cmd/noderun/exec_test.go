@@ -624,6 +624,6 @@ func TestExecCancelled(t *testing.T) {
 	res := decodeResult(t, out.stdout)
 	require.NotNil(t, res.Error)
 	assert.Equal(t, "The run was interrupted", res.Error.Message)
-	assert.Equal(t, "context canceled: 0 of 1 input items finished; their output is above", res.Error.Description)
+	assert.Equal(t, "context canceled: 0 of 1 input items finished; their output is written", res.Error.Description)
 	assert.Equal(t, "noderun: interrupted: 0 of 1 items finished; their output is written", oneStderrLine(t, out.stderr))
 }
