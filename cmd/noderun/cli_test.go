@@ -142,6 +142,18 @@ func TestCompletion(t *testing.T) {
 		}
 	}
 	fish := runBinary(t, nil, nil, "completion", "fish").stdout
+	if _, err := exec.LookPath("fish"); err == nil {
+		// fish answers completions without a terminal: ask it.
+		p := filepath.Join(t.TempDir(), "noderun.fish")
+		require.NoError(t, os.WriteFile(p, []byte(fish), 0o600))
+		res, err := exec.Command("fish", "--no-config", "-c", "source "+shellQuote(p)+`; complete -C "noderun exec --dry"; complete -C "noderun exec --log-level d"; complete -C "noderun describe chatwoot."`).CombinedOutput()
+		require.NoError(t, err, string(res))
+		var got []string
+		for _, line := range strings.Split(strings.TrimSpace(string(res)), "\n") {
+			got = append(got, strings.SplitN(line, "\t", 2)[0])
+		}
+		assert.Equal(t, []string{"--dry-run", "debug", "disabled", "chatwoot.createConversation"}, got)
+	}
 	assert.Contains(t, fish, "complete -c noderun -n '__fish_seen_subcommand_from exec' -l dry-run")
 	assert.Contains(t, fish, "-l log-level -d 'log level: trace, debug, info, warn, error or disabled' -x -a 'trace debug info warn error disabled'")
 	zsh := runBinary(t, nil, nil, "completion", "zsh").stdout
