@@ -85,7 +85,9 @@ func encodings(s string) []string {
 	// form is also a prefix of the encoding of any longer text that
 	// starts with the secret.
 	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
-		forms = append(forms, enc.EncodeToString([]byte(s)))
+		b64 := enc.EncodeToString([]byte(s))
+		// The standard alphabet's + / = are percent-encoded in a query.
+		forms = append(forms, b64, url.QueryEscape(b64))
 	}
 	return forms
 }

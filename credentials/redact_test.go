@@ -46,6 +46,10 @@ func TestRedactorMasksBase64Forms(t *testing.T) {
 		form := enc.EncodeToString([]byte(secret))
 		assert.Equal(t, "x "+credentials.Mask+" y", r.String("x "+form+" y"), "form %q", form)
 	}
+	// A base64 form sent in a query string is percent-encoded there.
+	std := base64.StdEncoding.EncodeToString([]byte(secret))
+	require.NotEqual(t, std, url.QueryEscape(std))
+	assert.Equal(t, "q="+credentials.Mask, r.String("q="+url.QueryEscape(std)))
 	// The unpadded form also masks the start of a longer encoded text.
 	longer := base64.StdEncoding.EncodeToString([]byte(secret + "and more"))
 	assert.NotContains(t, r.String(longer), base64.RawStdEncoding.EncodeToString([]byte(secret))[:8])

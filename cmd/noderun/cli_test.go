@@ -266,7 +266,7 @@ func TestInterrupt(t *testing.T) {
 func TestProgressWithTotal(t *testing.T) {
 	srv, _ := pausingPets(t)
 	req := petsRequest(t, srv.URL, "tick-0", "tick-1", "tick-2", "tick-3", "tick-4")
-	out := cli(t, strings.NewReader(mustJSON(t, req)), "exec", "--progress", "always", "--max-concurrency", "1")
+	out := runBinary(t, strings.NewReader(mustJSON(t, req)), nil, "exec", "--progress", "always", "--max-concurrency", "1")
 	require.Equal(t, exitOK, out.code, out.stderr)
 	lines := strings.Split(strings.TrimSuffix(out.stderr, "\n"), "\n")
 	require.GreaterOrEqual(t, len(lines), 2, "a tick and the final line:\n%s", out.stderr)
@@ -354,10 +354,10 @@ func TestCompact(t *testing.T) {
 	req := mustJSON(t, petstoreRequest(t, map[string]any{"resource": "pet", "operation": "get", "petId": "1"},
 		map[string]any{"url": ps.URL, "apiKey": petstoreKey}, nil))
 	for _, args := range [][]string{{"exec", "--compact"}, {"exec", "--dry-run", "--compact"}, {"exec", "--compact", "--max-request-bytes", "1"}} {
-		out := cli(t, strings.NewReader(req), args...)
+		out := runBinary(t, strings.NewReader(req), nil, args...)
 		assert.Equal(t, 1, strings.Count(out.stdout, "\n"), "%v: one line: %s", args, out.stdout)
 		assert.True(t, json.Valid([]byte(out.stdout)), out.stdout)
-		indented := cli(t, strings.NewReader(req), args[:len(args)-1]...)
+		indented := runBinary(t, strings.NewReader(req), nil, args[:len(args)-1]...)
 		if args[len(args)-1] == "--compact" {
 			var a, b any
 			require.NoError(t, json.Unmarshal([]byte(out.stdout), &a))
@@ -395,7 +395,7 @@ func TestRequestDebugLog(t *testing.T) {
 		"items":           []map[string]any{{"json": map[string]any{"id": "1"}}, {"json": map[string]any{"id": "404"}}},
 		"settings":        map[string]any{"continueOnFail": true},
 	}
-	out := cli(t, strings.NewReader(mustJSON(t, req)), "exec", "--log-level", "debug", "--log-format", "json")
+	out := runBinary(t, strings.NewReader(mustJSON(t, req)), nil, "exec", "--log-level", "debug", "--log-format", "json")
 	require.Equal(t, exitOK, out.code, out.stderr)
 	assertNoSecret(t, out, secretToken)
 	var logged []map[string]any
@@ -418,7 +418,7 @@ func TestRequestDebugLog(t *testing.T) {
 	assert.Equal(t, srv.URL+"/v1/pets/1?api_key=**hidden**", byStatus[200]["url"])
 	assert.Equal(t, srv.URL+"/v1/pets/404?api_key=**hidden**", byStatus[404]["url"])
 
-	quiet := cli(t, strings.NewReader(mustJSON(t, req)), "exec", "--log-level", "info", "--log-format", "json")
+	quiet := runBinary(t, strings.NewReader(mustJSON(t, req)), nil, "exec", "--log-level", "info", "--log-format", "json")
 	assert.NotContains(t, quiet.stderr, `"message":"request"`, "only at debug level")
 }
 

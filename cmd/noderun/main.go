@@ -116,7 +116,7 @@ func (a *app) run(ctx context.Context, args []string) int {
 	case "-h", "-help", "--help":
 		a.usage()
 		return exitOK
-	case "-v", "-version", "--version":
+	case "-version", "--version":
 		return runVersion(ctx, a, args[1:])
 	}
 	cmd, ok := commands()[args[0]]
