@@ -618,8 +618,8 @@ func quoteList(list []string) string {
 }
 
 // ClosestNames returns up to n candidates nearest to s by edit distance
-// (case-insensitive), only those close enough to be a plausible typo: the
-// "did you mean" of noderun's messages.
+// (case-insensitive), only those close enough to be a plausible typo and
+// none farther than the nearest: the "did you mean" of noderun's messages.
 func ClosestNames(s string, candidates []string, n int) []string {
 	type scored struct {
 		name string
@@ -630,11 +630,12 @@ func ClosestNames(s string, candidates []string, n int) []string {
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
 		d := editDistance(ls, lc)
+		contains := min(len(ls), len(lc)) >= 3 && (strings.Contains(lc, ls) || strings.Contains(ls, lc))
 		switch {
-		case min(len(ls), len(lc)) >= 4 && (strings.Contains(lc, ls) || strings.Contains(ls, lc)):
+		case contains && min(len(ls), len(lc)) >= 4:
 			// "token" for "accessToken": a part of the name is a plausible slip.
 			d = min(d, 1)
-		case strings.Contains(lc, ls) || strings.Contains(ls, lc):
+		case contains:
 			d = min(d, max(1, abs(len(lc)-len(ls))/2))
 		}
 		if d <= max(2, len(ls)/3) {
@@ -643,7 +644,7 @@ func ClosestNames(s string, candidates []string, n int) []string {
 	}
 	sort.SliceStable(list, func(i, j int) bool { return list[i].d < list[j].d })
 	out := make([]string, 0, n)
-	for i := 0; i < len(list) && i < n; i++ {
+	for i := 0; i < len(list) && i < n && list[i].d == list[0].d; i++ {
 		out = append(out, list[i].name)
 	}
 	return out

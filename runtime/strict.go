@@ -21,7 +21,8 @@ const (
 	// collections and fixedCollections), values of the wrong kind (text
 	// in a number parameter, a string in a boolean, an options value not
 	// in the list) unless they are expressions, credential fields the
-	// credential type does not declare or requires and lacks, and a
+	// credential type does not declare or requires and lacks (absent, not
+	// empty), and a
 	// credential type the node names but was not given. It is the default.
 	CheckStrict InputCheck = iota
 	// CheckWorkflow is CheckStrict for parameters saved by n8n: names the
@@ -443,8 +444,10 @@ func checkCredential(typ *node.CredentialType, known map[string]*node.Credential
 		if !p.Required || p.Type == node.TypeHidden || !params.Visible(p, data, data, params.Context{}) {
 			continue
 		}
-		if v := data[p.Name]; v == nil || v == "" {
-			out.Issues = append(out.Issues, fmt.Sprintf("Credential %s needs %s, which is missing or empty.", owner, paramLabelText(p.Name, p.DisplayName)))
+		// Only an absent field is missing: an empty one was set on
+		// purpose (Chatwoot's public API needs no token).
+		if v := data[p.Name]; stored[p.Name] == nil && (v == nil || v == "") {
+			out.Issues = append(out.Issues, fmt.Sprintf("Credential %s needs %s, which is missing.", owner, paramLabelText(p.Name, p.DisplayName)))
 			out.Parameters = append(out.Parameters, base+p.Name)
 		}
 	}
