@@ -46,6 +46,7 @@ type execFlags struct {
 	lenient          bool
 	progress         string
 	logs             logFlags
+	inputs           inputFlags
 }
 
 func runExec(ctx context.Context, a *app, args []string) int {
@@ -65,6 +66,7 @@ func runExec(ctx context.Context, a *app, args []string) int {
 	fs.BoolVar(&f.lenient, "lenient-expressions", false, "evaluate expression runtime errors to undefined, as n8n does, instead of failing the item")
 	fs.StringVar(&f.progress, "progress", "auto", "progress line on stderr: auto (when stderr is a terminal), always or never")
 	f.logs.register(fs)
+	f.inputs.register(fs)
 	// A caller of the exec contract reads stdout as JSON whatever went
 	// wrong, so bad flags too get one line on stderr and the JSON error.
 	usage := fs.Usage
@@ -100,7 +102,7 @@ func (f *execFlags) validate() error {
 	if err := f.logs.validate(); err != nil {
 		return &inputError{msg: err.Error()}
 	}
-	return nil
+	return f.inputs.validate()
 }
 
 // execution is one exec invocation.
@@ -114,6 +116,8 @@ type execution struct {
 	sim *simSession
 	// operationURL is the selected operation's URL template, when known.
 	operationURL string
+	// wf is set when the node comes from --workflow.
+	wf *workflowRun
 }
 
 func (x *execution) run(ctx context.Context) int {
@@ -136,7 +140,13 @@ func (x *execution) run(ctx context.Context) int {
 	}
 	var req *execRequest
 	var dec *json.Decoder
-	if x.flags.jsonl {
+	if x.flags.inputs.workflow != "" {
+		r, d, err := x.workflowRequest(in)
+		if err != nil {
+			return x.inputFailure(err)
+		}
+		req, dec = r, d
+	} else if x.flags.jsonl {
 		dec = json.NewDecoder(bufio.NewReaderSize(in, 1<<16))
 		var first json.RawMessage
 		if err := dec.Decode(&first); err != nil {
@@ -178,8 +188,12 @@ func (x *execution) run(ctx context.Context) int {
 			return x.inputFailure(err)
 		}
 	}
+	if err := x.checkCredentialInputs(req, nt, creds); err != nil {
+		return x.inputFailure(err)
+	}
 	x.redactor = credentials.NewRedactor(secretValues(nt, creds)...)
 	engine := x.engineFor(x.redactor)
+	x.wf.configure(engine)
 	// run may be called in-process many times: close the pooled
 	// connections so that none outlives it.
 	defer engine.CloseIdleConnections()
@@ -189,6 +203,8 @@ func (x *execution) run(ctx context.Context) int {
 		Credentials: credentials.Map(creds),
 		Items:       req.Items,
 		NodeName:    req.NodeName,
+		TypeVersion: x.typeVersion(),
+		InputCheck:  x.inputCheck(),
 	}
 	if req.Settings != nil {
 		run.Settings = *req.Settings
