@@ -269,7 +269,10 @@ func (x *execution) checkCredentialInputs(req *execRequest, nt *runtime.NodeType
 		for _, typ := range sortedNames(req.Credentials) {
 			if !slices.Contains(uses, typ) {
 				what := "no credential"
-				if len(uses) > 0 {
+				switch {
+				case len(uses) == 1:
+					what = "the credential type " + quoteNames(uses)
+				case len(uses) > 1:
 					what = "the credential types " + quoteNames(uses)
 				}
 				return inputErrorf("unknown credential type %q in \"credentials\"%s; the node uses %s", typ, suggest(typ, uses), what)
