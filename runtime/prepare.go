@@ -427,34 +427,15 @@ func (p *Prepared) issues(pc params.Context) *IssuesError {
 	var out IssuesError
 	out.NodeName = p.nodeName
 	props := p.nodeType.Description.Properties
-	p.collectIssues(props, p.parameters, "", pc, &out)
-	if p.check != CheckNone && p.selectorsMatch(props, pc) {
+	unknownSelector := p.collectIssues(props, p.parameters, "", pc, &out)
+	if p.check != CheckNone && !unknownSelector {
 		c := &inputChecker{p: p, pc: pc, mode: p.check, out: &out}
-		c.level(props, p.stored, p.parameters, "", "")
+		c.level(props, p.stored, p.parameters, p.parameters, "", "")
 	}
 	if len(out.Issues) == 0 {
 		return nil
 	}
 	return &out
-}
-
-// selectorsMatch reports whether every visible top-level selector's value
-// is one of its options (or an expression).
-func (p *Prepared) selectorsMatch(props []node.Property, pc params.Context) bool {
-	for i := range props {
-		prop := &props[i]
-		if prop.Type != node.TypeOptions || !decidesRequest(prop) || !params.Visible(prop, p.parameters, p.parameters, pc) {
-			continue
-		}
-		v, present := p.parameters[prop.Name]
-		if !present || isExpression(v) {
-			continue
-		}
-		if _, ok := prop.Choice(v); !ok {
-			return false
-		}
-	}
-	return true
 }
 
 // checkVersion refuses a typeVersion the description does not list,
@@ -476,7 +457,8 @@ func (p *Prepared) checkVersion(v float64) error {
 			strconv.FormatFloat(v, 'f', -1, 64), strings.Join(list, ", "))}}
 }
 
-func (p *Prepared) collectIssues(props []node.Property, values map[string]any, basePath string, pc params.Context, out *IssuesError) {
+// collectIssues reports whether a selector's value matched no option.
+func (p *Prepared) collectIssues(props []node.Property, values map[string]any, basePath string, pc params.Context, out *IssuesError) (unknownSelector bool) {
 	seen := map[string]bool{}
 	for i := range props {
 		prop := &props[i]
@@ -497,6 +479,7 @@ func (p *Prepared) collectIssues(props []node.Property, values map[string]any, b
 			}
 			if _, ok := prop.Choice(value); !ok {
 				seen[prop.Name] = true
+				unknownSelector = true
 				out.Issues = append(out.Issues, unknownOption(prop, value))
 				out.Parameters = append(out.Parameters, path)
 			}
@@ -508,9 +491,10 @@ func (p *Prepared) collectIssues(props []node.Property, values map[string]any, b
 					present = append(present, c)
 				}
 			}
-			p.collectIssues(present, sub, path+".", pc, out)
+			unknownSelector = p.collectIssues(present, sub, path+".", pc, out) || unknownSelector
 		}
 	}
+	return unknownSelector
 }
 
 // decidesRequest reports whether an options property's value selects how

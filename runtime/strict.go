@@ -65,62 +65,93 @@ func (c *inputChecker) add(path, msg string) {
 }
 
 // level checks the stored values of one property list: the top level, a
-// collection's options or a fixedCollection entry. values are what
-// visibility reads at this level; container names the enclosing
-// parameter for messages ("" at the top level).
-func (c *inputChecker) level(props []node.Property, stored, values map[string]any, basePath string, container string) {
+// collection's options or a fixedCollection entry. normalized is the same
+// level after normalisation (P1): a stored name it lacks is one n8n
+// drops, unknown or hidden. values are what visibility reads at this
+// level; container names the enclosing parameter for messages ("" at the
+// top level).
+func (c *inputChecker) level(props []node.Property, stored, normalized, values map[string]any, basePath string, container string) {
 	for _, name := range sortedKeys(stored) {
 		path := basePath + name
-		var declared, visible []*node.Property
-		for i := range props {
-			prop := &props[i]
-			if prop.Name != name {
-				continue
-			}
-			declared = append(declared, prop)
-			if params.Visible(prop, values, c.p.parameters, c.pc) {
-				visible = append(visible, prop)
-			}
-		}
-		switch {
-		case len(declared) == 0:
+		prop := c.valueProperty(props, name, values)
+		if prop == nil {
 			c.add(path, c.unknownName(props, values, name, container))
 			continue
-		case len(visible) == 0:
+		}
+		if _, kept := normalized[name]; !kept {
+			if c.mode == CheckWorkflow {
+				c.p.log.Debug().Str("parameter", path).Msg("parameter ignored: the node shows it only for other settings, and n8n ignores it too")
+			}
 			if c.mode == CheckStrict {
+				var declared []*node.Property
+				for i := range props {
+					if props[i].Name == name {
+						declared = append(declared, &props[i])
+					}
+				}
 				c.add(path, hiddenParameter(path, declared))
 			}
 			continue
 		}
-		c.value(valueProperty(visible), stored[name], path)
+		var sub any
+		if prop.IsContainer() {
+			sub = normalized[name]
+		}
+		c.value(prop, stored[name], sub, path)
 	}
 }
 
-// valueProperty picks the definition whose type judges a value: Chatwoot
-// names its notices "operation" too.
-func valueProperty(visible []*node.Property) *node.Property {
-	for _, p := range visible {
-		if p.Type != node.TypeNotice && p.Type != node.TypeCallout {
+// valueProperty picks the definition of name whose type judges a value,
+// nil when the list has none: the visible one, found without visibility
+// checks when every definition has the same simple type (Chatwoot
+// defines account_id 97 times, always as a number) or is a selector.
+// Chatwoot names its notices "operation" too: they judge nothing.
+func (c *inputChecker) valueProperty(props []node.Property, name string, values map[string]any) *node.Property {
+	var first, notice *node.Property
+	same := true
+	for i := range props {
+		p := &props[i]
+		switch {
+		case p.Name != name:
+		case p.Type == node.TypeNotice || p.Type == node.TypeCallout:
+			notice = p
+		case first == nil:
+			first = p
+		case p.Type != first.Type:
+			same = false
+		}
+	}
+	switch {
+	case first == nil:
+		return notice
+	case same && first.Type == node.TypeOptions && decidesRequest(first):
+		return first // selectors are checked without strictness
+	case same && len(first.Choices) == 0 && !first.IsContainer():
+		return first
+	}
+	for i := range props {
+		p := &props[i]
+		if p.Name == name && p.Type != node.TypeNotice && p.Type != node.TypeCallout && params.Visible(p, values, c.p.parameters, c.pc) {
 			return p
 		}
 	}
-	return visible[0]
+	return first
 }
 
-// value checks one stored value against its property's type.
-func (c *inputChecker) value(prop *node.Property, v any, path string) {
+// value checks one stored value against its property's type; normalized
+// is a container's value after normalisation.
+func (c *inputChecker) value(prop *node.Property, v, normalized any, path string) {
 	if v == nil || isExpression(v) {
 		return // null is "not set" (P2); an expression's kind is known per item
 	}
-	label := paramLabel(path, prop)
 	switch prop.Type {
 	case node.TypeNumber:
 		if !isNumeric(v) {
-			c.add(path, fmt.Sprintf("Parameter %s must be a number, not %s.", label, describeValue(v)))
+			c.add(path, fmt.Sprintf("Parameter %s must be a number, not %s.", paramLabel(path, prop), describeValue(v)))
 		}
 	case node.TypeBoolean:
 		if _, ok := v.(bool); !ok {
-			msg := fmt.Sprintf("Parameter %s must be true or false, not %s.", label, describeValue(v))
+			msg := fmt.Sprintf("Parameter %s must be true or false, not %s.", paramLabel(path, prop), describeValue(v))
 			if s, ok := v.(string); ok && (s == "true" || s == "false") {
 				msg += " Write " + s + " without quotes."
 			}
@@ -131,7 +162,7 @@ func (c *inputChecker) value(prop *node.Property, v any, path string) {
 			return // selectors are checked without strictness too
 		}
 		if _, ok := prop.Choice(v); !ok {
-			c.add(path, fmt.Sprintf("Parameter %s has no option %s.%s", label, jsonText(v), optionHint(prop, v)))
+			c.add(path, fmt.Sprintf("Parameter %s has no option %s.%s", paramLabel(path, prop), jsonText(v), optionHint(prop, v)))
 		}
 	case node.TypeMultiOptions:
 		if loadsOptions(prop) || len(prop.Choices) == 0 {
@@ -139,7 +170,7 @@ func (c *inputChecker) value(prop *node.Property, v any, path string) {
 		}
 		list, ok := v.([]any)
 		if !ok {
-			c.add(path, fmt.Sprintf("Parameter %s must be a list of options, not %s.", label, describeValue(v)))
+			c.add(path, fmt.Sprintf("Parameter %s must be a list of options, not %s.", paramLabel(path, prop), describeValue(v)))
 			return
 		}
 		for i, x := range list {
@@ -147,7 +178,7 @@ func (c *inputChecker) value(prop *node.Property, v any, path string) {
 				continue
 			}
 			if _, ok := prop.Choice(x); !ok {
-				c.add(fmt.Sprintf("%s[%d]", path, i), fmt.Sprintf("Parameter %s has no option %s.%s", label, jsonText(x), optionHint(prop, x)))
+				c.add(fmt.Sprintf("%s[%d]", path, i), fmt.Sprintf("Parameter %s has no option %s.%s", paramLabel(path, prop), jsonText(x), optionHint(prop, x)))
 			}
 		}
 	case node.TypeCollection:
@@ -156,22 +187,26 @@ func (c *inputChecker) value(prop *node.Property, v any, path string) {
 		}
 		sub, ok := v.(map[string]any)
 		if !ok {
-			c.add(path, fmt.Sprintf("Parameter %s must be an object of its options, not %s.", label, describeValue(v)))
+			c.add(path, fmt.Sprintf("Parameter %s must be an object of its options, not %s.", paramLabel(path, prop), describeValue(v)))
 			return
 		}
-		c.level(prop.Children, sub, sub, path+".", label)
+		kept, _ := normalized.(map[string]any)
+		c.level(prop.Children, sub, kept, sub, path+".", paramLabel(path, prop))
 	case node.TypeFixedCollection:
 		groups, ok := v.(map[string]any)
 		if !ok {
-			c.add(path, fmt.Sprintf("Parameter %s must be an object of its groups, not %s.", label, describeValue(v)))
+			c.add(path, fmt.Sprintf("Parameter %s must be an object of its groups, not %s.", paramLabel(path, prop), describeValue(v)))
 			return
 		}
-		c.groups(prop, groups, path, label)
+		kept, _ := normalized.(map[string]any)
+		c.groups(prop, groups, kept, path, paramLabel(path, prop))
 	}
 }
 
-// groups checks a fixedCollection's groups and each entry's values.
-func (c *inputChecker) groups(prop *node.Property, groups map[string]any, path, label string) {
+// groups checks a fixedCollection's groups and each entry's values;
+// normalized is the fixedCollection after normalisation (P7).
+func (c *inputChecker) groups(prop *node.Property, groups, normalized map[string]any, path, label string) {
+	multiple := prop.TypeOptions != nil && prop.TypeOptions.MultipleValues
 	for _, name := range sortedKeys(groups) {
 		g := findGroup(prop.Groups, name)
 		groupPath := path + "." + name
@@ -183,15 +218,26 @@ func (c *inputChecker) groups(prop *node.Property, groups map[string]any, path, 
 			c.add(groupPath, fmt.Sprintf("Unknown group %q in %s.%s", name, label, didYouMean(name, names, nil, "groups")))
 			continue
 		}
-		if isExpression(groups[name]) {
+		v := groups[name]
+		if v == nil || isExpression(v) {
 			continue
 		}
 		groupLabel := paramLabelText(groupPath, g.DisplayName)
-		switch entries := groups[name].(type) {
-		case nil:
+		switch entries := v.(type) {
 		case map[string]any:
-			c.level(g.Values, entries, entries, groupPath+".", groupLabel)
+			if multiple {
+				// Normalisation drops it (P7): n8n would send nothing of it.
+				c.add(groupPath, fmt.Sprintf("Group %s holds a list of entries, [{...}], not one object.", groupLabel))
+				continue
+			}
+			kept, _ := normalized[name].(map[string]any)
+			c.level(g.Values, entries, kept, entries, groupPath+".", groupLabel)
 		case []any:
+			if !multiple {
+				c.add(groupPath, fmt.Sprintf("Group %s holds one object, {...}, not a list.", groupLabel))
+				continue
+			}
+			kept, _ := normalized[name].([]any)
 			for i, e := range entries {
 				entryPath := groupPath + "[" + strconv.Itoa(i) + "]"
 				entry, ok := e.(map[string]any)
@@ -201,7 +247,11 @@ func (c *inputChecker) groups(prop *node.Property, groups map[string]any, path, 
 					}
 					continue
 				}
-				c.level(g.Values, entry, entry, entryPath+".", paramLabelText(entryPath, g.DisplayName))
+				var keptEntry map[string]any
+				if i < len(kept) {
+					keptEntry, _ = kept[i].(map[string]any)
+				}
+				c.level(g.Values, entry, keptEntry, entry, entryPath+".", paramLabelText(entryPath, g.DisplayName))
 			}
 		default:
 			c.add(groupPath, fmt.Sprintf("Group %s must be an object or a list of objects, not %s.", groupLabel, describeValue(entries)))
@@ -399,56 +449,81 @@ func describeValue(v any) string {
 // shown field set. Unknown names are not judged when a type it extends
 // is missing, since that type's fields are unknown too.
 func checkCredential(typ *node.CredentialType, known map[string]*node.CredentialType, stored map[string]any, out *IssuesError) {
-	props := slices.Clone(typ.Properties)
+	lists := [][]node.Property{typ.Properties}
 	parentsKnown := true
 	for _, parent := range typ.Extends {
 		if pt := known[parent]; pt != nil {
-			props = append(props, pt.Properties...)
+			lists = append(lists, pt.Properties)
 		} else {
 			parentsKnown = false
 		}
+	}
+	declares := func(name string) bool {
+		for _, props := range lists {
+			for i := range props {
+				if props[i].Name == name {
+					return true
+				}
+			}
+		}
+		return false
 	}
 	base := "credentials." + typ.Name + "."
 	owner := strconv.Quote(typ.Name)
 	if typ.DisplayName != "" {
 		owner += " (" + typ.DisplayName + ")"
 	}
-	if parentsKnown {
+	for _, name := range sortedKeys(stored) {
+		// n8n stores the OAuth2 token beside the fields.
+		if !parentsKnown || name == "oauthTokenData" || declares(name) {
+			continue
+		}
 		var names []string
 		display := map[string]string{}
-		for i := range props {
-			if props[i].Type != node.TypeHidden && props[i].Type != node.TypeNotice {
-				names = append(names, props[i].Name)
-				display[props[i].Name] = props[i].DisplayName
+		for _, props := range lists {
+			for i := range props {
+				if props[i].Type != node.TypeHidden && props[i].Type != node.TypeNotice {
+					names = append(names, props[i].Name)
+					display[props[i].Name] = props[i].DisplayName
+				}
 			}
 		}
-		for _, name := range sortedKeys(stored) {
-			if name == "oauthTokenData" || slices.ContainsFunc(props, func(p node.Property) bool { return p.Name == name }) {
-				continue // n8n stores the OAuth2 token beside the fields
+		out.Issues = append(out.Issues, fmt.Sprintf("Credential %s has no field %q.%s", owner, name, didYouMean(name, names, display, "fields")))
+		out.Parameters = append(out.Parameters, base+name)
+	}
+	// Only an absent field is missing: an empty one was set on purpose
+	// (Chatwoot's public API needs no token).
+	var data map[string]any
+	for _, props := range lists {
+		for i := range props {
+			p := &props[i]
+			if !p.Required || p.Type == node.TypeHidden || stored[p.Name] != nil || p.Default != nil && p.Default != "" {
+				continue
 			}
-			out.Issues = append(out.Issues, fmt.Sprintf("Credential %s has no field %q.%s", owner, name, didYouMean(name, names, display, "fields")))
-			out.Parameters = append(out.Parameters, base+name)
+			if data == nil {
+				data = credentialValues(lists, stored)
+			}
+			if params.Visible(p, data, data, params.Context{}) {
+				out.Issues = append(out.Issues, fmt.Sprintf("Credential %s needs %s, which is missing.", owner, paramLabelText(p.Name, p.DisplayName)))
+				out.Parameters = append(out.Parameters, base+p.Name)
+			}
 		}
 	}
-	data := make(map[string]any, len(props))
-	for i := range props {
-		data[props[i].Name] = props[i].Default
+}
+
+// credentialValues is what a credential's displayOptions read: stored
+// values over defaults.
+func credentialValues(lists [][]node.Property, stored map[string]any) map[string]any {
+	data := map[string]any{}
+	for _, props := range lists {
+		for i := range props {
+			data[props[i].Name] = props[i].Default
+		}
 	}
 	for k, v := range stored {
 		if v != nil {
 			data[k] = v
 		}
 	}
-	for i := range props {
-		p := &props[i]
-		if !p.Required || p.Type == node.TypeHidden || !params.Visible(p, data, data, params.Context{}) {
-			continue
-		}
-		// Only an absent field is missing: an empty one was set on
-		// purpose (Chatwoot's public API needs no token).
-		if v := data[p.Name]; stored[p.Name] == nil && (v == nil || v == "") {
-			out.Issues = append(out.Issues, fmt.Sprintf("Credential %s needs %s, which is missing.", owner, paramLabelText(p.Name, p.DisplayName)))
-			out.Parameters = append(out.Parameters, base+p.Name)
-		}
-	}
+	return data
 }
