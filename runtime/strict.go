@@ -447,10 +447,13 @@ func describeValue(v any) string {
 // checkCredential checks stored credential data against its type: every
 // field declared (by the type or a type it extends), every required and
 // shown field set. Unknown names are not judged when a type it extends
-// is missing, since that type's fields are unknown too.
+// is missing, or when the type declares no fields, since the fields are
+// then unknown.
 func checkCredential(typ *node.CredentialType, known map[string]*node.CredentialType, stored map[string]any, out *IssuesError) {
 	lists := [][]node.Property{typ.Properties}
-	parentsKnown := true
+	// A type that declares no fields (one built in Go around an
+	// authenticate block) says nothing about which are known.
+	parentsKnown := len(typ.Properties) > 0 || len(typ.Extends) > 0
 	for _, parent := range typ.Extends {
 		if pt := known[parent]; pt != nil {
 			lists = append(lists, pt.Properties)
