@@ -500,9 +500,10 @@ func (p *Prepared) collectIssues(props []node.Property, values map[string]any, b
 // decidesRequest reports whether an options property's value selects how
 // the request is built: a selector (noDataExpression, as resource and
 // operation are) or choices that carry routing. An unknown value there
-// would silently build a different request (R4), so it stops the run; any
-// other options value is only data and is sent as it is, as n8n sends it
-// (services accept values their specs do not list).
+// would silently build a different request (R4), so it stops the run
+// whatever the InputCheck; any other options value is only data, which
+// only strict inputs refuse (an expression sends any value: services
+// accept values their specs do not list).
 func decidesRequest(prop *node.Property) bool {
 	if len(prop.Choices) == 0 {
 		return false
