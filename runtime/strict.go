@@ -22,8 +22,8 @@ const (
 	// in a number parameter, a string in a boolean, an options value not
 	// in the list) unless they are expressions, credential fields the
 	// credential type does not declare or requires and lacks (absent, not
-	// empty), and a
-	// credential type the node names but was not given. It is the default.
+	// empty), and a credential type the node names but was not given.
+	// It is the default.
 	CheckStrict InputCheck = iota
 	// CheckWorkflow is CheckStrict for parameters saved by n8n: names the
 	// node declares but hides for the selected operation or version are
@@ -38,7 +38,7 @@ const (
 	CheckNone
 )
 
-// String names the check as the CLI's messages do.
+// String names the check, for logs and messages.
 func (c InputCheck) String() string {
 	switch c {
 	case CheckStrict:
