@@ -168,6 +168,12 @@ type Run struct {
 	// Workflow and Execution are $workflow and $execution.
 	Workflow  expr.Workflow
 	Execution expr.Execution
+	// TypeVersion is the node's typeVersion, one the description lists;
+	// zero means its latest.
+	TypeVersion float64
+	// InputCheck is how strictly the parameters and credentials are
+	// checked before any request; the zero value is CheckStrict.
+	InputCheck InputCheck
 }
 
 // Result is what a run produced.

@@ -46,6 +46,7 @@ type execFlags struct {
 	progress         string
 	compact          bool
 	logs             logFlags
+	inputs           inputFlags
 }
 
 func runExec(ctx context.Context, a *app, args []string) int {
@@ -68,6 +69,7 @@ func runExec(ctx context.Context, a *app, args []string) int {
 	fs.StringVar(&f.progress, "progress", "auto", "progress line on stderr: auto (when stderr is a terminal), always or never")
 	fs.BoolVar(&f.compact, "compact", false, "write JSON without indentation (one line)")
 	f.logs.register(fs)
+	f.inputs.register(fs)
 	// A caller of the exec contract reads stdout as JSON whatever went
 	// wrong, so bad flags too get one line on stderr and the JSON error.
 	usage := func() {
@@ -109,7 +111,7 @@ func (f *execFlags) validate() error {
 	if err := f.logs.validate(); err != nil {
 		return &inputError{msg: err.Error()}
 	}
-	return nil
+	return f.inputs.validate()
 }
 
 // execution is one exec invocation.
@@ -125,6 +127,8 @@ type execution struct {
 	operationURL string
 	// lineLimit bounds each --jsonl value.
 	lineLimit *valueLimitReader
+	// wf is set when the node comes from --workflow.
+	wf *workflowRun
 }
 
 func (x *execution) run(ctx context.Context) int {
@@ -152,6 +156,18 @@ func (x *execution) run(ctx context.Context) int {
 	var dec *json.Decoder
 	if x.flags.jsonl {
 		x.lineLimit = &valueLimitReader{r: in, max: x.flags.maxLineBytes}
+	}
+	if x.flags.inputs.workflow != "" {
+		src := in
+		if x.lineLimit != nil {
+			src = x.lineLimit // --jsonl items of a workflow run obey --max-line-bytes too
+		}
+		r, d, err := x.workflowRequest(src)
+		if err != nil {
+			return x.inputFailure(err)
+		}
+		req, dec = r, d
+	} else if x.flags.jsonl {
 		dec = json.NewDecoder(bufio.NewReaderSize(x.lineLimit, 1<<16))
 		var first json.RawMessage
 		var err error
@@ -206,7 +222,13 @@ func (x *execution) run(ctx context.Context) int {
 			return x.inputFailure(err)
 		}
 	}
+	// The credential's secrets are registered first, so that an error
+	// about its fields can never quote one.
 	engine := x.engineFor(credentials.NewRedactor(secretValues(nt, creds)...))
+	if err := x.checkCredentialInputs(req, nt, creds); err != nil {
+		return x.inputFailure(err)
+	}
+	x.wf.configure(engine)
 	// run may be called in-process many times: close the pooled
 	// connections so that none outlives it.
 	defer engine.CloseIdleConnections()
@@ -216,6 +238,8 @@ func (x *execution) run(ctx context.Context) int {
 		Credentials: credentials.Map(creds),
 		Items:       req.Items,
 		NodeName:    req.NodeName,
+		TypeVersion: x.typeVersion(),
+		InputCheck:  x.inputCheck(),
 	}
 	if req.Settings != nil {
 		run.Settings = *req.Settings

@@ -72,11 +72,14 @@ func newEchoServer(t *testing.T) *echoServer {
 }
 
 // secretRequest is an exec request for the Chatwoot node against the echo
-// server; items are {"id": ...}.
+// server; items are {"id": ...}. A nil in params removes that parameter.
 func (es *echoServer) request(params map[string]any, settings map[string]any, ids ...any) map[string]any {
 	p := map[string]any{"resource": "Contacts", "operation": "Contact Details", "account_id": 1, "id": "={{ $json.id }}"}
 	for k, v := range params {
 		p[k] = v
+		if v == nil {
+			delete(p, k)
+		}
 	}
 	req := map[string]any{
 		"node":        "chatwoot",
@@ -141,7 +144,7 @@ func TestSecretsNeverWritten(t *testing.T) {
 		{name: "error output", req: es.request(nil, map[string]any{"onError": "continueErrorOutput"}, failing...), code: exitOK},
 		{name: "retries", req: es.request(nil, retry, 503), code: exitFailed},
 		{name: "token in the URL", req: es.request(map[string]any{"id": "={{ $credentials.accessToken }}"}, continueOnFail, 1), code: exitOK},
-		{name: "token in the body", req: es.request(map[string]any{"operation": "Contact Create", "inbox_id": 1,
+		{name: "token in the body", req: es.request(map[string]any{"operation": "Contact Create", "inbox_id": 1, "id": nil,
 			"name": "={{ $credentials.accessToken }}", "email": "={{ $credentials.accessToken + '@x.test' }}"}, nil, 1), code: exitFailed},
 		{name: "expression fails reading the token", req: es.request(map[string]any{"id": "={{ $json.nope[$credentials.accessToken] }}"}, nil, 1), code: exitFailed},
 		{name: "expression fails reading the token, continue-on-fail", req: es.request(map[string]any{"id": "={{ $json.nope[$credentials.accessToken] }}"}, continueOnFail, 1, 2), code: exitOK},
@@ -455,7 +458,7 @@ func TestStandardLoggerMasked(t *testing.T) {
 	}
 	out := runBinary(t, strings.NewReader(mustJSON(t, req)), nil, "exec")
 	require.Equal(t, exitOK, out.code, "stdout:\n%s\nstderr:\n%s", out.stdout, out.stderr)
-	assert.Contains(t, out.stderr, "Unsolicited response received on idle HTTP channel", "the standard logger's path was exercised")
+	assert.Contains(t, out.stderr, "Unsolicited response received on idle HTTP channel", "the standard logger's path was exercised: %s", out.stderr)
 	assert.Contains(t, out.stderr, "X-Token: "+credentials.Mask)
 	assertNoSecret(t, out, secretToken)
 }

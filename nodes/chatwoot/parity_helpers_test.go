@@ -362,6 +362,26 @@ func (d optionIssue) adjust(x *parityCase) error {
 	return nil
 }
 
+// inputIssue: strict inputs stop the run with issues before any request.
+type inputIssue struct {
+	// issues are the sentences noderun lists, in order.
+	issues []string
+}
+
+func (inputIssue) difference() *parityDifference { return diffStrictInputs }
+
+func (d inputIssue) adjust(x *parityCase) error {
+	if len(x.n8n.Requests) == 0 || x.n8n.Error != nil {
+		return errors.New("n8n did not run the node")
+	}
+	x.used[diffStrictInputs] = true
+	x.want.requests = nil
+	x.want.output = nil
+	x.want.err = &parityWantError{Error: runtimetest.Error{Name: runtime.NameWorkflowHasIssues,
+		Message: "The 'ChatWoot' node has issues:\n- " + strings.Join(d.issues, "\n- ")}}
+	return nil
+}
+
 // truePairing: pairedItem is each output's true source item.
 type truePairing struct{}
 

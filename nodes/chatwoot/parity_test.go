@@ -50,6 +50,11 @@ var (
 		what: "A stored options value that matches no option (including a noDataExpression resource or operation given an expression) stops the run before any request with WorkflowHasIssuesError naming the parameter and the closest options; n8n sends the value anyway, and for resource/operation sends GET {baseURL}/.",
 		why:  "Such a value is almost always a typo or an expression where none is allowed; n8n's GET to the base URL returns the web app's HTML as if it were data.",
 	}
+	diffStrictInputs = &parityDifference{
+		name: "strict inputs",
+		what: "A parameter name the selected operation does not show, a number parameter given text, a boolean given a string, or an options value outside the list (none of them an expression) stops the run before any request with WorkflowHasIssuesError naming each parameter, with the closest names; n8n drops the unknown names and sends the values as they are. runtime.CheckNone (exec --lenient-inputs) restores n8n's behaviour exactly (checked on the same fixtures); runtime.CheckWorkflow (exec --workflow) ignores names the node declares for other operations.",
+		why:  "A misspelt parameter is silently ignored and the request sent without it; `account_id: \"abc\"` sends /accounts/abc/. An expression (\"=acme\") still sends any value.",
+	}
 	diffTruePairing = &parityDifference{
 		name: "pairedItem is the true source item",
 		what: "Every output item is paired with the input item whose response produced it; n8n pairs by position when the output count equals the input count (even when wrong) and sets none when the counts differ.",
@@ -69,7 +74,7 @@ var (
 
 // parityDifferences lists the differences in README order.
 var parityDifferences = []*parityDifference{
-	diffNoReauthRetry, diffErrorHint, diffExpressionErrors, diffUnknownOption, diffTruePairing, diffStopsAtFailure, diffNullBody,
+	diffNoReauthRetry, diffErrorHint, diffExpressionErrors, diffUnknownOption, diffStrictInputs, diffTruePairing, diffStopsAtFailure, diffNullBody,
 }
 
 // parityTable lists every fixture where noderun deliberately differs from
@@ -121,6 +126,19 @@ var parityTable = []parityRow{
 	{"569-contacts--contact-list--no-data-expression-operation", optionIssue{issue: `Parameter "Operation" has no option "{{ \"Contact List\" }}". Did you mean "Contact List"?`}},
 	{"570-contacts--contact-list--no-data-expression-resource", optionIssue{issue: `Parameter "Resource" has no option "{{ \"Contacts\" }}". Did you mean "Contacts" or "Contact"?`}},
 
+	// Strict inputs: no request; an n8n-lenient run must match n8n.
+	{"065-help-center--add-new-article-to-account", inputIssue{issues: []string{
+		`Parameter "portal_id" (Portal Id) must be a number, not the text "acme".`}}},
+	{"557-contacts--contact-list--hidden-parameters-dropped", inputIssue{issues: []string{
+		`Unknown parameter "bogus". The parameters are "account_id" (Account Id), "operation" (Operation), "page" (Page), "requestOptions" (Request Options), "resource" (Resource) and "sort" (Sort).`,
+		`Parameter "id" (Id) is not used here: it applies only to other values of "operation" or "resource". Remove it.`,
+		`Parameter "inbox_id" (Inbox Id) is not used here: it applies only to other values of "operation" or "resource". Remove it.`,
+		`Parameter "name" (Name) is not used here: it applies only to other values of "operation" or "resource". Remove it.`,
+		`Parameter "q" (Q) is not used here: it applies only to other values of "operation" or "resource". Remove it.`,
+		`Parameter "status" (Status) is not used here: it applies only to other values of "operation" or "resource". Remove it.`}}},
+	{"580-conversations--toggle-status-of-a-conversation--option-not-in-list", inputIssue{issues: []string{
+		`Parameter "status" (Status) has no option "snoozed". The options are "open", "pending" and "resolved". To send a value the list lacks, write it as an expression: "=snoozed".`}}},
+
 	// pairedItem must be the true source item, not n8n's.
 	{"502-teams--list-all-teams--array-three-inputs", truePairing{}},
 	{"503-teams--get-team-members--array-positional-pairing", truePairing{}},
@@ -153,16 +171,23 @@ func TestParity(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			used := map[*parityDifference]bool{}
 			strict := runParity(t, nt, entry, rows[name], parityStrict, used)
-			lenient := false
+			lenient, lenientInputs := false, false
 			for _, r := range rows[name] {
-				if r.difference() == diffExpressionErrors {
+				switch r.difference() {
+				case diffExpressionErrors:
 					lenient = true
+				case diffStrictInputs:
+					lenientInputs = true
 				}
 			}
 			if lenient {
 				// The strongest evidence that E5 is the only difference:
 				// with n8n's lenient expressions noderun sends what n8n sent.
 				runParity(t, nt, entry, rows[name], parityLenient, used)
+			}
+			if lenientInputs {
+				// Likewise: without strict inputs noderun does what n8n did.
+				runParity(t, nt, entry, rows[name], parityLenientInputs, used)
 			}
 			for _, r := range rows[name] {
 				assert.True(t, used[r.difference()], "table row %q (%s) is not exercised: the fixture no longer shows the difference; remove the row", name, r.difference().name)
@@ -187,6 +212,9 @@ const (
 	parityStrict parityMode = iota
 	// parityLenient swallows expression runtime errors as n8n does (E5).
 	parityLenient
+	// parityLenientInputs drops unknown parameters and sends values of
+	// any kind, as n8n does (runtime.CheckNone).
+	parityLenientInputs
 )
 
 // runParity runs one fixture and compares; it returns the comparison's
@@ -195,7 +223,8 @@ func runParity(t *testing.T, nt *runtime.NodeType, entry parityEntry, rows []par
 	t.Helper()
 	x := loadParityCase(t, nt, entry)
 	for _, r := range rows {
-		if mode == parityLenient && r.difference() == diffExpressionErrors {
+		if mode == parityLenient && r.difference() == diffExpressionErrors ||
+			mode == parityLenientInputs && r.difference() == diffStrictInputs {
 			continue
 		}
 		if err := r.adjust(x); err != nil {
@@ -207,6 +236,9 @@ func runParity(t *testing.T, nt *runtime.NodeType, entry parityEntry, rows []par
 	require.NoError(t, err)
 	c.Responses = x.responses
 	opts := runtimetest.Options{}
+	if mode == parityLenientInputs {
+		opts.InputCheck = runtime.CheckNone
+	}
 	if mode == parityLenient {
 		engine := &runtime.Engine{MaxConcurrency: 1, Retry: runtime.RetryPolicy{Disabled: true}, Expressions: expr.Options{Lenient: true}}
 		t.Cleanup(engine.CloseIdleConnections)
@@ -223,8 +255,11 @@ func runParity(t *testing.T, nt *runtime.NodeType, entry parityEntry, rows []par
 }
 
 func (m parityMode) String() string {
-	if m == parityLenient {
+	switch m {
+	case parityLenient:
 		return "lenient"
+	case parityLenientInputs:
+		return "lenient-inputs"
 	}
 	return "strict"
 }
