@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/netip"
@@ -290,4 +291,35 @@ func TestWideBuildIsCancellable(t *testing.T) {
 	body, ok := r.body.(*object)
 	require.True(t, ok)
 	assert.Equal(t, 5_000, body.Len())
+}
+
+func TestTopLevelArrayLen(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		body string
+		n    int
+		ok   bool
+	}{
+		{`[]`, 0, true},
+		{` [ ] `, 0, true},
+		{`[0]`, 1, true},
+		{`[0,1,2]`, 3, true},
+		{"\n[ {\"a\":[1,2,3]}, [4,5], \"x,y]\" , \"q\\\"],\" ]", 4, true},
+		{`[[]]`, 1, true},
+		{`[{}]`, 1, true},
+		{`[null,true,false]`, 3, true},
+		{`{"a":[1,2]}`, 0, false},
+		{`"[1,2]"`, 0, false},
+		{``, 0, false},
+	}
+	for _, c := range cases {
+		n, ok := topLevelArrayLen([]byte(c.body))
+		assert.Equal(t, c.ok, ok, c.body)
+		assert.Equal(t, c.n, n, c.body)
+		if ok {
+			var parsed []any
+			require.NoError(t, json.Unmarshal([]byte(c.body), &parsed), c.body)
+			assert.Len(t, parsed, n, "the count agrees with a parse: %s", c.body)
+		}
+	}
 }

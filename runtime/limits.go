@@ -98,3 +98,55 @@ type deadlineError struct{ d time.Duration }
 func (e deadlineError) Error() string {
 	return fmt.Sprintf("request deadline of %dms exceeded", e.d.Milliseconds())
 }
+
+// scanArrayAbove is the body size from which a top-level JSON array's
+// elements are counted before the body is parsed: parsing 16 MiB of
+// "[0,0,…]" takes some 700 MiB, for items the limit would refuse.
+const scanArrayAbove = 1 << 20
+
+// topLevelArrayLen counts the elements of a body that is a JSON array,
+// without parsing it; ok is false for any other body. A malformed body
+// may be miscounted: it is parsed afterwards, and fails or becomes text.
+func topLevelArrayLen(body []byte) (n int, ok bool) {
+	i := 0
+	for i < len(body) && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r') {
+		i++
+	}
+	if i == len(body) || body[i] != '[' {
+		return 0, false
+	}
+	depth, empty := 0, true
+	for ; i < len(body); i++ {
+		switch c := body[i]; c {
+		case '"':
+			// Skip the string, escapes included.
+			for i++; i < len(body) && body[i] != '"'; i++ {
+				if body[i] == '\\' {
+					i++
+				}
+			}
+			empty = false
+		case '[', '{':
+			depth++
+			if depth > 1 {
+				empty = false
+			}
+		case ']', '}':
+			depth--
+			if depth == 0 {
+				if !empty {
+					n++
+				}
+				return n, true
+			}
+		case ',':
+			if depth == 1 {
+				n++
+			}
+		case ' ', '\t', '\n', '\r':
+		default:
+			empty = false
+		}
+	}
+	return n, true
+}

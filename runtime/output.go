@@ -109,6 +109,15 @@ func (ic *itemContext) fetchFull(ctx context.Context, r *requestData, override f
 	if hr.rawBody {
 		body = resp.body
 	} else {
+		if len(resp.body) > scanArrayAbove && len(r.postReceive) == 0 {
+			// Each element would become an item: refuse too many before
+			// the parse, which costs far more memory than the body.
+			if n, isArray := topLevelArrayLen(resp.body); isArray {
+				if err := ic.out.checkItems(ic.p.engine, n, ic.index); err != nil {
+					return nil, nil, nil, err
+				}
+			}
+		}
 		body = resp.value()
 	}
 	items, err := ic.postProcess(ctx, r, resp, body)
