@@ -417,48 +417,66 @@ type scopeState struct {
 	cancel   context.CancelFunc
 	timer    *time.Timer
 	timedOut atomic.Bool
-	// deadline is the overall limit of a request (Engine.RequestDeadline),
-	// which progress does not restart; nil while no request had one.
-	deadline     *time.Timer
+	// The same timer enforces the overall deadline of a request
+	// (Engine.RequestDeadline), which progress does not restart: it is
+	// armed for the inactivity timeout or the time left before the
+	// deadline, whichever is shorter, so a request costs no second timer.
+	// deadlineAt is that deadline in nanoseconds since epoch (monotonic),
+	// zero for none.
+	epoch        time.Time
+	deadlineAt   atomic.Int64
 	pastDeadline atomic.Bool
 }
 
-// begin returns the scope's state for a request, its inactivity timer
-// armed, and its deadline timer when deadline is positive.
+// begin returns the scope's state for a request, its timer armed for the
+// inactivity timeout and the deadline (none when not positive).
 func (sc *requestScope) begin(timeout, deadline time.Duration) *scopeState {
 	s := sc.cur
 	if s == nil {
-		s = &scopeState{}
+		s = &scopeState{epoch: time.Now()}
 		s.ctx, s.cancel = context.WithCancel(sc.parent)
-		s.timer = time.AfterFunc(timeout, func() {
-			s.timedOut.Store(true)
+		s.setDeadline(deadline)
+		s.timer = time.AfterFunc(s.wait(timeout), func() {
+			if d := s.deadlineAt.Load(); d != 0 && int64(time.Since(s.epoch)) >= d {
+				s.pastDeadline.Store(true)
+			} else {
+				s.timedOut.Store(true)
+			}
 			s.cancel()
 		})
 		sc.cur = s
-	} else {
-		s.timer.Reset(timeout)
+		return s
 	}
-	if deadline > 0 {
-		if s.deadline == nil {
-			s.deadline = time.AfterFunc(deadline, func() {
-				s.pastDeadline.Store(true)
-				s.cancel()
-			})
-		} else {
-			s.deadline.Reset(deadline)
-		}
-	}
+	s.setDeadline(deadline)
+	s.timer.Reset(s.wait(timeout))
 	return s
 }
 
-// end disarms the timers after a request and drops the state when
-// anything cancelled it: a timer, or the replay guard.
-func (sc *requestScope) end(s *scopeState) {
-	stopped := s.timer.Stop()
-	if s.deadline != nil {
-		stopped = s.deadline.Stop() && stopped
+func (s *scopeState) setDeadline(deadline time.Duration) {
+	if deadline <= 0 {
+		s.deadlineAt.Store(0)
+		return
 	}
-	if !stopped || s.ctx.Err() != nil {
+	s.deadlineAt.Store(int64(time.Since(s.epoch) + deadline))
+}
+
+// wait is how long the timer waits from now: the inactivity timeout,
+// shortened to what is left before the deadline.
+func (s *scopeState) wait(timeout time.Duration) time.Duration {
+	d := s.deadlineAt.Load()
+	if d == 0 {
+		return timeout
+	}
+	return min(timeout, time.Duration(d-int64(time.Since(s.epoch))))
+}
+
+// progress restarts the inactivity timeout after body bytes arrived.
+func (s *scopeState) progress(timeout time.Duration) { s.timer.Reset(s.wait(timeout)) }
+
+// end disarms the timer after a request and drops the state when
+// anything cancelled it: the timer, or the replay guard.
+func (sc *requestScope) end(s *scopeState) {
+	if !s.timer.Stop() || s.ctx.Err() != nil {
 		s.cancel()
 		sc.cur = nil
 	}
@@ -468,9 +486,6 @@ func (sc *requestScope) end(s *scopeState) {
 func (sc *requestScope) close() {
 	if sc.cur != nil {
 		sc.cur.timer.Stop()
-		if sc.cur.deadline != nil {
-			sc.cur.deadline.Stop()
-		}
 		sc.cur.cancel()
 		sc.cur = nil
 	}
@@ -549,7 +564,7 @@ func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest, sc *requestScop
 	if resp.ContentLength > limit {
 		return nil, errTooLarge{limit}
 	}
-	data, err := readAll(resp.Body, resp.ContentLength, limit, func() { s.timer.Reset(hr.timeout) })
+	data, err := readAll(resp.Body, resp.ContentLength, limit, func() { s.progress(hr.timeout) })
 	if err != nil {
 		return nil, s.abortError(err, deadline)
 	}
