@@ -41,6 +41,8 @@ type itemContext struct {
 	// scope is the request scope of the worker processing the item, if
 	// it has one.
 	scope *requestScope
+	// out counts the item's output against the engine's limits.
+	out outputBudget
 }
 
 // resolvedParameter is one cached $parameter value.
@@ -97,7 +99,7 @@ func (p *Prepared) releaseItemContext(ic *itemContext) {
 	clear(creds)
 	ic.http = httpRequest{headers: headers[:0], credentialHeaders: creds[:0]}
 	ic.request.reset()
-	ic.p, ic.item, ic.scope = nil, node.Item{}, nil
+	ic.p, ic.item, ic.scope, ic.out = nil, node.Item{}, nil, outputBudget{}
 	p.contexts.Put(ic)
 }
 
@@ -271,6 +273,11 @@ func (ic *itemContext) build(ctx context.Context) (*requestData, error) {
 	// which apply sets for each step: one copy of the base per item.
 	ic.step = ic.base
 	for i := range p.steps {
+		// A description may route tens of thousands of properties:
+		// such a build stops soon after the run is cancelled.
+		if i&1023 == 1023 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if err := ic.apply(ctx, r, &p.steps[i]); err != nil {
 			return nil, err
 		}
@@ -521,7 +528,7 @@ func (ic *itemContext) requestOptions(ctx context.Context, r *requestData) error
 				Description: fmt.Sprintf("Request Options timeout must be a positive number of milliseconds, not %s", jsString(t)),
 				ItemIndex:   ic.index, Parameter: RequestOptionsName + ".timeout"}
 		}
-		r.timeout = time.Duration(ms * float64(time.Millisecond))
+		r.timeout = time.Duration(min(ms, maxTimeoutMs) * float64(time.Millisecond))
 	}
 	return nil
 }
@@ -558,12 +565,15 @@ type httpRequest struct {
 	// credentialHeaders are the header names the credential set: they are
 	// never forwarded to another host on a redirect.
 	credentialHeaders []string
-	timeout           time.Duration
-	proxy             *url.URL
-	skipTLS           bool
-	noRedirects       bool
-	rawBody           bool // encoding arraybuffer: keep the response bytes
-	ignoreHTTPErrors  bool
+	// cred is the credential applied to the request, for the redirect
+	// check: what it put in the query and body must not leave the origin.
+	cred             *preparedCredential
+	timeout          time.Duration
+	proxy            *url.URL
+	skipTLS          bool
+	noRedirects      bool
+	rawBody          bool // encoding arraybuffer: keep the response bytes
+	ignoreHTTPErrors bool
 }
 
 type headerField struct{ name, value string }
@@ -619,6 +629,12 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 	full, err := joinURL(r.baseURL, r.url)
 	if err != nil {
 		return nil, &NodeError{Name: NameNodeOperationError, Message: "Invalid URL", Description: err.Error(), ItemIndex: ic.index}
+	}
+	if c := ic.p.cred; c != nil {
+		if err := c.checkHost(r.baseURL, full); err != nil {
+			return nil, domainNodeError(err, ic.index)
+		}
+		hr.cred = c
 	}
 	if r.qs.Len() > 0 {
 		if q := encodeQuery(r.qs, r.arrayFormat); q != "" {

@@ -43,6 +43,26 @@ type Engine struct {
 	// MaxPages bounds the pages one item's pagination may fetch, a guard
 	// n8n lacks (O9). Zero means 1000.
 	MaxPages int
+	// MaxItemsPerInput bounds the output items one input item's responses
+	// may make, over all its pages; pagination stops as soon as it is
+	// passed, and the item fails. Zero means 100,000; negative means no
+	// limit.
+	MaxItemsPerInput int
+	// MaxOutputBytesPerInput bounds the response bytes one input item's
+	// output is made from, summed over its pages, likewise. Zero means
+	// 64 MiB; negative means no limit.
+	MaxOutputBytesPerInput int64
+	// RequestDeadline bounds one attempt of a request as a whole, however
+	// steadily the server sends: the Request Options timeout only limits
+	// inactivity. Zero means 10 minutes, or the request's timeout when
+	// that is longer; negative means no deadline.
+	RequestDeadline time.Duration
+	// AllowLinkLocal lets requests reach link-local addresses
+	// (169.254.0.0/16, fe80::/10) and the cloud metadata services
+	// (169.254.169.254, fd00:ec2::254, 100.100.100.200,
+	// metadata.google.internal), which are refused by default, checked on
+	// the address actually dialled.
+	AllowLinkLocal bool
 	// Retry retries transient failures of single requests. The zero value
 	// is DefaultRetryPolicy; set Retry.Disabled to turn retries off.
 	Retry RetryPolicy

@@ -76,6 +76,8 @@ type preparedCredential struct {
 	redactor *credentials.Redactor
 	// identity keys the per-credential rate limiter.
 	identity string
+	// domains is the credential's allowed-domains option (C5).
+	domains domainRule
 }
 
 // requestKey is one routing.request or requestDefaults entry.
@@ -750,7 +752,7 @@ func (p *Prepared) prepareCredential(ctx context.Context, store credentials.Stor
 	}
 	secrets := credentials.Secrets(typ, data, auth)
 	p.cred = &preparedCredential{typ: typ, data: data, auth: auth, redactor: credentials.NewRedactor(secrets...),
-		identity: ref.Name + "\x00" + strings.Join(secrets, "\x00")}
+		identity: ref.Name + "\x00" + strings.Join(secrets, "\x00"), domains: credentialDomains(data)}
 	return nil
 }
 

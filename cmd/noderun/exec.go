@@ -40,6 +40,10 @@ type execFlags struct {
 	maxPages         int
 	maxLineBytes     int64
 	maxRequestBytes  int64
+	maxItems         int
+	maxOutputBytes   int64
+	requestDeadline  time.Duration
+	allowLinkLocal   bool
 	exprTimeout      time.Duration
 	allowEnv         bool
 	lenient          bool
@@ -63,6 +67,10 @@ func runExec(ctx context.Context, a *app, args []string) int {
 	fs.IntVar(&f.maxPages, "max-pages", 0, "pages one item's pagination may fetch (0: 1000)")
 	fs.Int64Var(&f.maxLineBytes, "max-line-bytes", defaultMaxLineBytes, "largest --jsonl line (the request or one item) read into memory, in bytes")
 	fs.Int64Var(&f.maxRequestBytes, "max-request-bytes", defaultMaxRequestBytes, "largest JSON request (without --jsonl) read into memory, in bytes")
+	fs.IntVar(&f.maxItems, "max-items-per-input", 0, "output items one input item's responses may make, over all pages (0: 100000, -1: no limit)")
+	fs.Int64Var(&f.maxOutputBytes, "max-output-bytes-per-input", 0, "response bytes one input item's output may come from, over all pages (0: 64 MiB, -1: no limit)")
+	fs.DurationVar(&f.requestDeadline, "request-deadline", 0, "overall limit of one request attempt, however steadily the server sends (0: 10m or the request's timeout if longer, -1s: none)")
+	fs.BoolVar(&f.allowLinkLocal, "allow-link-local", false, "let requests reach link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, metadata.google.internal ...)")
 	fs.DurationVar(&f.exprTimeout, "expression-timeout", 0, "time limit of one expression evaluation (0: 1s)")
 	fs.BoolVar(&f.allowEnv, "allow-env", false, "let expressions read the environment through $env")
 	fs.BoolVar(&f.lenient, "lenient-expressions", false, "evaluate expression runtime errors to undefined, as n8n does, instead of failing the item")
@@ -316,10 +324,14 @@ func (x *execution) engineFor(redactor *credentials.Redactor) *runtime.Engine {
 	x.addSecrets(redactor)
 	x.log = x.flags.logs.setup(x.stderr, x.terminal)
 	return &runtime.Engine{
-		Logger:           x.log.logger,
-		MaxConcurrency:   x.flags.maxConcurrency,
-		MaxResponseBytes: x.flags.maxResponseBytes,
-		MaxPages:         x.flags.maxPages,
+		Logger:                 x.log.logger,
+		MaxConcurrency:         x.flags.maxConcurrency,
+		MaxResponseBytes:       x.flags.maxResponseBytes,
+		MaxPages:               x.flags.maxPages,
+		MaxItemsPerInput:       x.flags.maxItems,
+		MaxOutputBytesPerInput: x.flags.maxOutputBytes,
+		RequestDeadline:        x.flags.requestDeadline,
+		AllowLinkLocal:         x.flags.allowLinkLocal,
 		Expressions: expr.Options{
 			Timeout:  x.flags.exprTimeout,
 			AllowEnv: x.flags.allowEnv,
