@@ -48,6 +48,9 @@ type Prepared struct {
 	topLevel []string
 
 	cred *preparedCredential
+	// store is the run's credential store, for writing renewed
+	// credentials back (credentials.Updater).
+	store credentials.Store
 
 	defaults   []requestKey // requestDefaults, resolved per item (R2.1)
 	steps      []step       // routing contributions in merge order (R2.2)
@@ -74,6 +77,9 @@ type preparedCredential struct {
 	redactor *credentials.Redactor
 	// identity keys the per-credential rate limiter.
 	identity string
+	// dyn renews the authentication of OAuth2 and preAuthentication
+	// credentials; nil for static ones.
+	dyn *dynamicCredential
 }
 
 // requestKey is one routing.request or requestDefaults entry.
@@ -684,6 +690,11 @@ func (p *Prepared) prepareCredential(ctx context.Context, store credentials.Stor
 	secrets := credentials.Secrets(typ, data, auth)
 	p.cred = &preparedCredential{typ: typ, data: data, auth: auth, redactor: credentials.NewRedactor(secrets...),
 		identity: ref.Name + "\x00" + strings.Join(secrets, "\x00")}
+	p.store = store
+	if err := p.setUpDynamic(p.cred, stored); err != nil {
+		return &NodeError{Name: NameNodeOperationError, ItemIndex: -1, Message: "The credential could not be prepared",
+			Description: p.redactString(err.Error()), Cause: err}
+	}
 	return nil
 }
 
@@ -704,6 +715,11 @@ func (p *Prepared) nodeInfo() expr.NodeInfo {
 func (p *Prepared) redactor() *credentials.Redactor {
 	if p.cred == nil {
 		return nil
+	}
+	if d := p.cred.dyn; d != nil {
+		if s := d.state.cur.Load(); s != nil {
+			return s.redactor
+		}
 	}
 	return p.cred.redactor
 }
