@@ -464,7 +464,7 @@ func NewTokenData(previous, answer map[string]any, now time.Time) map[string]any
 	for k, v := range answer {
 		out[k] = v
 	}
-	if secs := jsNumber(answer["expires_in"]); secs > 0 && !math.IsInf(secs, 0) {
+	if secs := jsNumber(answer["expires_in"]); secs > 0 && !math.IsInf(secs, 0) { // not NaN
 		out[ExpiresAtKey] = strconv.FormatInt(now.UnixMilli()+int64(secs*1000), 10)
 	}
 	return out
@@ -475,7 +475,7 @@ func NewTokenData(previous, answer map[string]any, now time.Time) map[string]any
 // data does not say.
 func TokenExpiry(data map[string]any) (expires time.Time, margin time.Duration) {
 	at := jsNumber(data[ExpiresAtKey])
-	if at <= 0 || math.IsInf(at, 0) {
+	if !(at > 0) || math.IsInf(at, 0) { // NaN too
 		return time.Time{}, 0
 	}
 	expires = time.UnixMilli(int64(at))

@@ -245,11 +245,18 @@ func (p *Prepared) credentialFailure(err error) error {
 	if err == nil {
 		return nil
 	}
-	if ne, ok := err.(*NodeError); ok {
-		return p.redactNodeError(ne)
-	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
+	}
+	var inner *NodeError
+	if errors.As(err, &inner) {
+		// A request of preAuthentication failed: its status and message,
+		// and what was being done.
+		ne := *inner
+		ne.ItemIndex, ne.Cause = -1, err
+		what := strings.TrimSuffix(err.Error(), inner.Error())
+		ne.Description = strings.TrimSpace(what + " " + inner.Description)
+		return p.redactNodeError(&ne)
 	}
 	ne := &NodeError{Name: NameNodeAPIError, ItemIndex: -1, Message: err.Error(), Cause: err,
 		Description: fmt.Sprintf("credential type %q", p.cred.typ.Name)}
@@ -285,14 +292,14 @@ func (p *Prepared) renewCredential(ctx context.Context, cur *credSession, forced
 
 // newSession builds a session over data with auth, its secrets added to
 // those of prev.
-func newSession(d *dynamicCredential, prev *credSession, data, tokenData map[string]any, auth credentials.Auth, extra ...string) *credSession {
+func newSession(d *dynamicCredential, prev *credSession, data, tokenData map[string]any, auth credentials.Auth, secrets ...string) *credSession {
 	s := &credSession{data: data, tokenData: tokenData, auth: auth}
 	if prev != nil {
 		s.secrets = append(s.secrets, prev.secrets...)
 	} else {
 		s.secrets = append(s.secrets, d.baseSecrets...)
 	}
-	for _, v := range append(extra, credentials.Secrets(nil, nil, auth)...) {
+	for _, v := range secrets {
 		if len(v) >= 4 && !containsString(s.secrets, v) {
 			s.secrets = append(s.secrets, v)
 		}
@@ -450,7 +457,7 @@ func (p *Prepared) preAuthSession(ctx context.Context, d *dynamicCredential, pre
 	if err != nil {
 		return nil, fmt.Errorf("the credential's authentication could not be resolved: %w", err)
 	}
-	var extra []string
+	extra := credentials.Secrets(nil, nil, auth)
 	if s, ok := data[d.expirable].(string); ok {
 		extra = append(extra, s)
 	}
