@@ -39,14 +39,26 @@ func (cs *credentialStates) clock() time.Time {
 }
 
 // state returns the shared state of a credential; key "" gives a state of
-// its own.
-func (cs *credentialStates) state(key string, stored map[string]any) *credState {
-	fresh := &credState{stored: stored}
+// its own. seed identifies the renewable value the run was given ("" for
+// none): when it is not the one the state last saw, the store was changed
+// from outside (a credential reconnected), and the state starts again from
+// the run's data. A run given no value uses the state's.
+func (cs *credentialStates) state(key, seed string, stored map[string]any) *credState {
+	fresh := &credState{stored: stored, seed: seed}
 	if key == "" {
 		return fresh
 	}
-	st, _ := cs.states.LoadOrStore(key, fresh)
-	return st.(*credState)
+	v, loaded := cs.states.LoadOrStore(key, fresh)
+	st := v.(*credState)
+	if loaded {
+		st.mu.Lock()
+		if seed != "" && st.seed != seed && st.flight == nil {
+			st.seed, st.stored = seed, stored
+			st.cur.Store(nil)
+		}
+		st.mu.Unlock()
+	}
+	return st
 }
 
 // credState is one credential's current session and the renewal in
@@ -56,8 +68,11 @@ type credState struct {
 	mu     sync.Mutex
 	flight *credFlight
 	// stored is the data as last loaded or written back: the base of the
-	// next write-back. Guarded by mu; written only by a flight's leader.
+	// next write-back. Guarded by mu.
 	stored map[string]any
+	// seed is the digest of the renewable value as the store last held
+	// it. Guarded by mu.
+	seed string
 }
 
 // credFlight is a renewal in progress; waiters read s and err after done.
@@ -143,6 +158,9 @@ type dynamicCredential struct {
 	oauth     *credentials.OAuth2
 	expirable string
 	preAuth   node.PreAuthenticateFunc
+	// renewable is the field renewals change: oauthTokenData or the
+	// expirable field.
+	renewable string
 	// base is the prepared data and baseSecrets its secrets, before any
 	// renewal.
 	base        map[string]any
@@ -150,14 +168,44 @@ type dynamicCredential struct {
 }
 
 // credentialKey identifies a credential across runs: its type and its
-// prepared data. Data that does not encode gets a state of its own run.
-func credentialKey(typeName string, data map[string]any) string {
-	b, err := json.Marshal(data)
+// prepared data but the renewable field, so that one state follows the
+// credential through its renewals. Data that does not encode gets a state
+// of its own run.
+func credentialKey(typeName string, data map[string]any, renewable string) string {
+	rest := maps.Clone(data)
+	delete(rest, renewable)
+	d := digest(rest)
+	if d == "" {
+		return ""
+	}
+	return typeName + "\x00" + d
+}
+
+// seedOf is the digest of a renewable value, "" when it is empty.
+func seedOf(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return ""
+	case string:
+		if t == "" {
+			return ""
+		}
+	case map[string]any:
+		if len(t) == 0 {
+			return ""
+		}
+	}
+	return digest(v)
+}
+
+// digest is a hash of a value's JSON, "" when it does not encode.
+func digest(v any) string {
+	b, err := json.Marshal(v)
 	if err != nil {
 		return ""
 	}
 	sum := sha256.Sum256(b)
-	return typeName + "\x00" + hex.EncodeToString(sum[:])
+	return hex.EncodeToString(sum[:])
 }
 
 // setUpDynamic attaches the renewal state to a prepared credential of an
@@ -190,7 +238,11 @@ func (p *Prepared) setUpDynamic(c *preparedCredential, stored map[string]any) er
 		return nil
 	}
 	c.redactor = credentials.NewRedactor(d.baseSecrets...)
-	d.state = p.engine.creds.state(credentialKey(c.typ.Name, c.data), maps.Clone(stored))
+	d.renewable = d.expirable
+	if d.oauth != nil {
+		d.renewable = "oauthTokenData"
+	}
+	d.state = p.engine.creds.state(credentialKey(c.typ.Name, c.data, d.renewable), seedOf(c.data[d.renewable]), maps.Clone(stored))
 	c.dyn = d
 	return nil
 }
@@ -479,10 +531,15 @@ func (p *Prepared) writeBack(ctx context.Context, d *dynamicCredential, change f
 		stored = map[string]any{}
 	}
 	change(stored)
+	u, ok := p.store.(credentials.Updater)
 	d.state.mu.Lock()
 	d.state.stored = stored
+	if ok {
+		// The store will hand the renewed value to the next run: the same
+		// session, not a change from outside.
+		d.state.seed = seedOf(stored[d.renewable])
+	}
 	d.state.mu.Unlock()
-	u, ok := p.store.(credentials.Updater)
 	if !ok {
 		return nil
 	}

@@ -361,6 +361,29 @@ func TestOAuth2AuthorizationCode(t *testing.T) {
 		assert.Equal(t, "rt-1-issued", td["refresh_token"])
 		assert.Equal(t, "kept", td["custom"], "the answer is merged over the old token data")
 	})
+	t.Run("the written-back token is the next run's; a token changed from outside replaces it", func(t *testing.T) {
+		t.Parallel()
+		srv := newOAuthServer(t)
+		nt := oauthNode(t, srv.URL, "authorizationCode", "")
+		e, _ := newEngine(t)
+		store := newUpdatingStore("acmeOAuth2Api", map[string]any{"clientId": "c", "clientSecret": clientSecret, "oauthTokenData": tokenData(nil)})
+		mustSucceed(t, e, runtime.Run{Node: nt, Credentials: store}) // refused, refreshed: at-1
+		mustSucceed(t, e, runtime.Run{Node: nt, Credentials: store}) // the store now holds at-1
+		tok, api := srv.split()
+		assert.Len(t, tok, 1)
+		require.Len(t, api, 3)
+		assert.Equal(t, "Bearer at-1-issued", api[2].Header.Get("Authorization"))
+		// Reconnected elsewhere: the store holds a token this engine never saw.
+		srv.accept("reconnected-TOKEN")
+		store.mu.Lock()
+		store.data["acmeOAuth2Api"] = map[string]any{"clientId": "c", "clientSecret": clientSecret,
+			"oauthTokenData": map[string]any{"access_token": "reconnected-TOKEN", "refresh_token": givenRefresh}}
+		store.mu.Unlock()
+		mustSucceed(t, e, runtime.Run{Node: nt, Credentials: store})
+		_, api = srv.split()
+		require.Len(t, api, 4)
+		assert.Equal(t, "Bearer reconnected-TOKEN", api[3].Header.Get("Authorization"))
+	})
 	t.Run("refreshed before the first request when the stamp says it expired", func(t *testing.T) {
 		t.Parallel()
 		srv := newOAuthServer(t)
