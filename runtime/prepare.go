@@ -673,6 +673,7 @@ func (p *Prepared) prepareCredential(ctx context.Context, store credentials.Stor
 	if typ == nil {
 		typ = &node.CredentialType{Name: ref.Name}
 	}
+	typ = credentials.WithInherited(typ, func(name string) *node.CredentialType { return p.nodeType.CredentialTypes[name] })
 	eval := p.credentialEvaluator()
 	data, err := credentials.Prepare(ctx, typ, stored, eval)
 	if err == nil && p.nodeType.PrepareCredential != nil {

@@ -71,6 +71,13 @@ func sessionPreAuth(ctx context.Context, data map[string]any, h node.CredentialH
 
 func replayReauth(t *testing.T, name string, nt *runtime.NodeType) (got, want *runtimetest.Recording) {
 	t.Helper()
+	return replayReauthAt(t, name, func(string) *runtime.NodeType { return nt })
+}
+
+// replayReauthAt replays a fixture with a node type made for the
+// recording server's URL.
+func replayReauthAt(t *testing.T, name string, nodeType func(url string) *runtime.NodeType) (got, want *runtimetest.Recording) {
+	t.Helper()
 	// The responses first; then the case again with the server's URL.
 	c, err := runtimetest.ReadCase(filepath.Join("..", "testdata", "reauth", name+".json"), "")
 	require.NoError(t, err)
@@ -79,7 +86,51 @@ func replayReauth(t *testing.T, name string, nt *runtime.NodeType) (got, want *r
 	require.NoError(t, err)
 	want, err = runtimetest.ReadRecording(filepath.Join("..", "testdata", "reauth", name+".out.json"))
 	require.NoError(t, err)
-	return runtimetest.RunCaseOn(t, srv, nt, c, runtimetest.Options{}), want
+	return runtimetest.RunCaseOn(t, srv, nodeType(srv.URL), c, runtimetest.Options{}), want
+}
+
+// gcsLike has Google Cloud Storage's Get Bucket route, with its OAuth2
+// credential and the Google base it extends (authentication pinned to
+// body, as googleOAuth2Api pins it).
+func gcsLike(t *testing.T, url string) *runtime.NodeType {
+	return nodeTypeJSON(t, url, `{"displayName":"GCS-like","name":"gcsLike","version":1,
+	  "credentials":[{"name":"googleCloudStorageOAuth2Api","required":true}],
+	  "requestDefaults":{"baseURL":"={{ $credentials.url }}/storage/v1"},
+	  "properties":[
+	    {"displayName":"Resource","name":"resource","type":"options","default":"bucket","options":[{"name":"Bucket","value":"bucket"}]},
+	    {"displayName":"Operation","name":"operation","type":"options","default":"get","options":[
+	      {"name":"Get","value":"get","routing":{"request":{"method":"GET","url":"={{\"/b/\" + $parameter[\"bucketName\"]}}"}}}]},
+	    {"displayName":"Authentication","name":"authentication","type":"options","default":"oAuth2","options":[{"name":"OAuth2","value":"oAuth2"}]},
+	    {"displayName":"Bucket Name","name":"bucketName","type":"string","default":""},
+	    {"displayName":"Projection","name":"projection","type":"options","default":"noAcl","options":[{"name":"No ACL","value":"noAcl"}],
+	     "routing":{"send":{"type":"query","property":"projection"}}}]}`,
+		`{"name":"googleCloudStorageOAuth2Api","displayName":"GCS OAuth2","extends":["googleOAuth2Api"],"properties":[
+		  {"displayName":"Scope","name":"scope","type":"hidden","default":"https://www.googleapis.com/auth/devstorage.read_only"}]}`,
+		`{"name":"googleOAuth2Api","displayName":"Google OAuth2","extends":["oAuth2Api"],"properties":[
+		  {"displayName":"Grant Type","name":"grantType","type":"hidden","default":"authorizationCode"},
+		  {"displayName":"Access Token URL","name":"accessTokenUrl","type":"hidden","default":"@URL@/token"},
+		  {"displayName":"Authentication","name":"authentication","type":"hidden","default":"body"}]}`)
+}
+
+// gongLike has Gong's Get Many Users route (its postReceive code left out:
+// outputs are not compared) with a Gong-like OAuth2 credential whose
+// pinned fields are as the recording set them.
+func gongLike(t *testing.T, url, grant string) *runtime.NodeType {
+	return nodeTypeJSON(t, url, `{"displayName":"Gong-like","name":"gongLike","version":1,
+	  "credentials":[{"name":"gongOAuth2Api","required":true}],
+	  "requestDefaults":{"baseURL":"={{ $credentials.baseUrl.replace(new RegExp(\"/$\"), \"\") }}"},
+	  "properties":[
+	    {"displayName":"Authentication","name":"authentication","type":"options","default":"oAuth2","options":[{"name":"OAuth2","value":"oAuth2"}]},
+	    {"displayName":"Resource","name":"resource","type":"options","default":"user","options":[{"name":"User","value":"user"}]},
+	    {"displayName":"Operation","name":"operation","type":"options","default":"getAll","options":[
+	      {"name":"Get Many","value":"getAll","routing":{"request":{"method":"POST","url":"/v2/users/extensive","body":{"filter":{}},"ignoreHttpStatusErrors":true}}}]},
+	    {"displayName":"Return All","name":"returnAll","type":"boolean","default":false},
+	    {"displayName":"Limit","name":"limit","type":"number","default":50}]}`,
+		`{"name":"gongOAuth2Api","displayName":"Gong OAuth2","extends":["oAuth2Api"],"properties":[
+		  {"displayName":"Base URL","name":"baseUrl","type":"string","default":"https://api.gong.io"},
+		  {"displayName":"Grant Type","name":"grantType","type":"hidden","default":"`+grant+`"},
+		  {"displayName":"Access Token URL","name":"accessTokenUrl","type":"hidden","default":"@URL@/oauth2/token"},
+		  {"displayName":"Scope","name":"scope","type":"hidden","default":"api:users:read"}]}`)
 }
 
 func TestReauthFixtures(t *testing.T) {
@@ -104,6 +155,31 @@ func TestReauthFixtures(t *testing.T) {
 			assert.Equal(t, want.Error, got.Error)
 		})
 	}
+	t.Run("gcs-oauth2-refresh-401: refused, refreshed with body client auth, resent", func(t *testing.T) {
+		t.Parallel()
+		got, want := replayReauthAt(t, "gcs-oauth2-refresh-401", func(url string) *runtime.NodeType { return gcsLike(t, url) })
+		assert.Equal(t, want.Requests, got.Requests)
+		assert.Equal(t, want.Output, got.Output)
+		assert.Equal(t, want.Error, got.Error)
+	})
+	t.Run("gong-oauth2-401-ignored: a 401 the route ignores is not a refusal", func(t *testing.T) {
+		t.Parallel()
+		got, want := replayReauthAt(t, "gong-oauth2-401-ignored", func(url string) *runtime.NodeType { return gongLike(t, url, "authorizationCode") })
+		assert.Equal(t, want.Requests, got.Requests)
+	})
+	t.Run("gong-oauth2-cc: one client credentials token for concurrent items, where n8n fetches one each", func(t *testing.T) {
+		t.Parallel()
+		got, want := replayReauthAt(t, "gong-oauth2-cc", func(url string) *runtime.NodeType { return gongLike(t, url, "clientCredentials") })
+		require.Len(t, want.Requests, 4)
+		assert.Equal(t, "/oauth2/token", want.Requests[1].Path, "n8n: a token request per concurrent item")
+		require.Len(t, got.Requests, 3)
+		assert.Equal(t, want.Requests[0], got.Requests[0], "the token request as n8n sends it")
+		for _, r := range got.Requests[1:] {
+			assert.Equal(t, "/v2/users/extensive", r.Path)
+			assert.Equal(t, "Bearer gong-at-1", r.Headers["authorization"])
+			assert.Equal(t, want.Requests[2].Body, r.Body)
+		}
+	})
 	t.Run("metabase-preauth-3: one session for concurrent items, where n8n gets one each", func(t *testing.T) {
 		t.Parallel()
 		got, want := replayReauth(t, "metabase-preauth-3", metabase)
