@@ -385,6 +385,16 @@ func (p *Prepared) renewOAuth2(ctx context.Context, d *dynamicCredential, cur *c
 	if hasToken && !forced && (!due || !refreshable) {
 		return p.oauthSession(d, cur, o.TokenData)
 	}
+	if forced {
+		// As n8n: a token the store holds that is not the refused one was
+		// renewed elsewhere (another process sharing the store): use it.
+		if td := p.storedTokenData(ctx); td != nil && credentials.AccessToken(td) != credentials.AccessToken(o.TokenData) {
+			s, err := p.oauthSession(d, cur, td)
+			if err == nil {
+				return s, nil
+			}
+		}
+	}
 	var (
 		req *credentials.TokenRequest
 		err error
@@ -421,6 +431,25 @@ func (p *Prepared) renewOAuth2(ctx context.Context, d *dynamicCredential, cur *c
 		return nil, werr
 	}
 	return s, nil
+}
+
+// storedTokenData reads the credential's token data from a store that
+// persists renewals (credentials.Updater), nil otherwise or when it has
+// none: a store that does not persist them holds only the first token.
+func (p *Prepared) storedTokenData(ctx context.Context) map[string]any {
+	if _, ok := p.store.(credentials.Updater); !ok {
+		return nil
+	}
+	stored, err := p.store.Credential(ctx, p.cred.typ.Name)
+	if err != nil {
+		p.log.Debug().Str("credentialType", p.cred.typ.Name).Msg("the credential could not be read again before a refresh")
+		return nil
+	}
+	o, err := credentials.ParseOAuth2(p.cred.typ.Name, map[string]any{"oauthTokenData": stored["oauthTokenData"]})
+	if err != nil {
+		return nil
+	}
+	return o.TokenData
 }
 
 // oauthSession signs with the access token of tokenData.

@@ -384,6 +384,28 @@ func TestOAuth2AuthorizationCode(t *testing.T) {
 		require.Len(t, api, 4)
 		assert.Equal(t, "Bearer reconnected-TOKEN", api[3].Header.Get("Authorization"))
 	})
+	t.Run("a token renewed elsewhere in the store is used instead of refreshing", func(t *testing.T) {
+		t.Parallel()
+		srv := newOAuthServer(t)
+		srv.accept("elsewhere-TOKEN")
+		nt := oauthNode(t, srv.URL, "authorizationCode", "")
+		e, _ := newEngine(t)
+		store := newUpdatingStore("acmeOAuth2Api", map[string]any{"clientId": "c", "clientSecret": clientSecret, "oauthTokenData": tokenData(nil)})
+		p, err := e.Prepare(context.Background(), runtime.Run{Node: nt, Credentials: store})
+		require.NoError(t, err)
+		// Another process refreshed and stored its token after this run loaded the credential.
+		store.mu.Lock()
+		store.data["acmeOAuth2Api"] = map[string]any{"clientId": "c", "clientSecret": clientSecret,
+			"oauthTokenData": map[string]any{"access_token": "elsewhere-TOKEN", "refresh_token": givenRefresh}}
+		store.mu.Unlock()
+		res, err := p.Execute(context.Background(), nil)
+		require.NoError(t, err)
+		require.Nil(t, res.Err)
+		tok, api := srv.split()
+		assert.Empty(t, tok, "no refresh")
+		require.Len(t, api, 2)
+		assert.Equal(t, "Bearer elsewhere-TOKEN", api[1].Header.Get("Authorization"))
+	})
 	t.Run("refreshed before the first request when the stamp says it expired", func(t *testing.T) {
 		t.Parallel()
 		srv := newOAuthServer(t)
