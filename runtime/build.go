@@ -43,6 +43,9 @@ type itemContext struct {
 	scope *requestScope
 	// out counts the item's output against the engine's limits.
 	out outputBudget
+	// sess is the credential session the next request is authenticated
+	// with, for an OAuth2 or preAuthentication credential.
+	sess *credSession
 }
 
 // resolvedParameter is one cached $parameter value.
@@ -99,7 +102,7 @@ func (p *Prepared) releaseItemContext(ic *itemContext) {
 	clear(creds)
 	ic.http = httpRequest{headers: headers[:0], credentialHeaders: creds[:0]}
 	ic.request.reset()
-	ic.p, ic.item, ic.scope, ic.out = nil, node.Item{}, nil, outputBudget{}
+	ic.p, ic.item, ic.scope, ic.out, ic.sess = nil, node.Item{}, nil, outputBudget{}, nil
 	p.contexts.Put(ic)
 }
 
@@ -605,25 +608,29 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 		headers: hr.headers[:0], credentialHeaders: hr.credentialHeaders[:0]}
 	basic := r.basic
 	if c := ic.p.cred; c != nil {
-		for _, h := range c.auth.Headers {
+		auth := &c.auth
+		if ic.sess != nil {
+			auth = &ic.sess.auth
+		}
+		for _, h := range auth.Headers {
 			r.headers.Set(h.Name, h.Value)
 			hr.credentialHeaders = append(hr.credentialHeaders, h.Name)
 		}
-		for _, q := range c.auth.Query {
+		for _, q := range auth.Query {
 			r.qs.Set(q.Name, q.Value)
 		}
-		if len(c.auth.Body) > 0 && !(methodSet && method == "GET") {
+		if len(auth.Body) > 0 && !(methodSet && method == "GET") {
 			o, ok := body.(*object)
 			if !ok {
-				o = newObject(len(c.auth.Body))
+				o = newObject(len(auth.Body))
 			}
-			for _, b := range c.auth.Body {
+			for _, b := range auth.Body {
 				o.Set(b.Name, b.Value)
 			}
 			body = o
 		}
-		if c.auth.Basic != nil {
-			basic = c.auth.Basic
+		if auth.Basic != nil {
+			basic = auth.Basic
 		}
 	}
 	full, err := joinURL(r.baseURL, r.url)

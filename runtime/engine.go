@@ -79,6 +79,7 @@ type Engine struct {
 	exprs      *expr.Engine
 	transports sync.Map // transportKey -> http.RoundTripper
 	limiters   sync.Map // credential identity -> *rate.Limiter
+	creds      credentialStates
 }
 
 const (

@@ -94,11 +94,7 @@ func (ic *itemContext) fetchFull(ctx context.Context, r *requestData, override f
 		req = r.clone()
 		override(req)
 	}
-	hr, err := ic.finish(req)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	resp, err := ic.p.send(ctx, hr, ic.scope)
+	resp, hr, err := ic.sendAuthenticated(ctx, req)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -50,6 +50,9 @@ type Prepared struct {
 	topLevel []string
 
 	cred *preparedCredential
+	// store is the run's credential store, for writing renewed
+	// credentials back (credentials.Updater).
+	store credentials.Store
 
 	defaults   []requestKey // requestDefaults, resolved per item (R2.1)
 	steps      []step       // routing contributions in merge order (R2.2)
@@ -78,6 +81,9 @@ type preparedCredential struct {
 	identity string
 	// domains is the credential's allowed-domains option (C5).
 	domains domainRule
+	// dyn renews the authentication of OAuth2 and preAuthentication
+	// credentials; nil for static ones.
+	dyn *dynamicCredential
 }
 
 // requestKey is one routing.request or requestDefaults entry.
@@ -736,6 +742,7 @@ func (p *Prepared) prepareCredential(ctx context.Context, store credentials.Stor
 	if typ == nil {
 		typ = &node.CredentialType{Name: ref.Name}
 	}
+	typ = credentials.WithInherited(typ, func(name string) *node.CredentialType { return p.nodeType.CredentialTypes[name] })
 	eval := p.credentialEvaluator()
 	data, err := credentials.Prepare(ctx, typ, stored, eval)
 	if err == nil && p.nodeType.PrepareCredential != nil {
@@ -753,6 +760,11 @@ func (p *Prepared) prepareCredential(ctx context.Context, store credentials.Stor
 	secrets := credentials.Secrets(typ, data, auth)
 	p.cred = &preparedCredential{typ: typ, data: data, auth: auth, redactor: credentials.NewRedactor(secrets...),
 		identity: ref.Name + "\x00" + strings.Join(secrets, "\x00"), domains: credentialDomains(data)}
+	p.store = store
+	if err := p.setUpDynamic(p.cred, stored); err != nil {
+		return &NodeError{Name: NameNodeOperationError, ItemIndex: -1, Message: "The credential could not be prepared",
+			Description: p.redactString(err.Error()), Cause: err}
+	}
 	return nil
 }
 
@@ -782,6 +794,11 @@ func (p *Prepared) nodeInfo() expr.NodeInfo {
 func (p *Prepared) redactor() *credentials.Redactor {
 	if p.cred == nil {
 		return nil
+	}
+	if d := p.cred.dyn; d != nil {
+		if s := d.state.cur.Load(); s != nil {
+			return s.redactor
+		}
 	}
 	return p.cred.redactor
 }

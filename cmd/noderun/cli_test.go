@@ -118,8 +118,7 @@ func TestCompletion(t *testing.T) {
 	assert.Equal(t, []string{"exec"}, complete("noderun", "ex"))
 	assert.Contains(t, complete("noderun", ""), "completion")
 	assert.Equal(t, []string{"--dry-run"}, complete("noderun", "exec", "--dry"))
-	assert.ElementsMatch(t, []string{"--max-concurrency", "--max-line-bytes", "--max-pages", "--max-request-bytes", "--max-response-bytes"},
-		complete("noderun", "exec", "--max"))
+	assert.ElementsMatch(t, []string{"--max-request-bytes", "--max-response-bytes"}, complete("noderun", "exec", "--max-re"))
 	assert.Equal(t, []string{"debug", "disabled"}, complete("noderun", "exec", "--log-level", "d"))
 	assert.Equal(t, []string{"json"}, complete("noderun", "exec", "-log-format", "j"))
 	assert.Contains(t, complete("noderun", "describe", "chat"), "chatwoot")

@@ -30,11 +30,6 @@ type parityDifference struct {
 }
 
 var (
-	diffNoReauthRetry = &parityDifference{
-		name: "no 401 re-authentication retry",
-		what: "After a 401 noderun reports the error; n8n re-authenticates and sends the request once more (and succeeds if the second answer is a success).",
-		why:  "The Chatwoot credential is a static access token with no preAuthentication: the resent request is identical and can only fail again, or succeed by accident (519).",
-	}
 	diffErrorHint = &parityDifference{
 		name: "401/404 hint",
 		what: "A 401 or 404 error's description is n8n's followed by \" — \" and which token the operation needs, or which identifiers to check (quoting Chatwoot's own 401 reason).",
@@ -74,7 +69,7 @@ var (
 
 // parityDifferences lists the differences in README order.
 var parityDifferences = []*parityDifference{
-	diffNoReauthRetry, diffErrorHint, diffExpressionErrors, diffUnknownOption, diffStrictInputs, diffTruePairing, diffStopsAtFailure, diffNullBody,
+	diffErrorHint, diffExpressionErrors, diffUnknownOption, diffStrictInputs, diffTruePairing, diffStopsAtFailure, diffNullBody,
 }
 
 // parityTable lists every fixture where noderun deliberately differs from
@@ -85,17 +80,6 @@ var parityDifferences = []*parityDifference{
 // that noderun may describe an error n8n leaves without description. Each
 // row must be exercised: its fixture must exist and show the difference.
 var parityTable = []parityRow{
-	// n8n retries a 401 once: drop the resent request and the answer it used.
-	{"514-contacts--contact-list--401-no-token-family", noReauthRetry{}},
-	{"515-contacts--contact-list--401-invalid-token", noReauthRetry{}},
-	{"516-users--get-details-of-a-user--401-platform-continue", noReauthRetry{}},
-	{"517-accounts--get-details-of-an-account--401-non-permissible", noReauthRetry{}},
-	{"518-contacts--contact-filter--401-bot-token-continue", noReauthRetry{}},
-	// The retry got a 200 in n8n; noderun reports the first 401 exactly as
-	// n8n reports the same 401 body when its retry fails too (515).
-	{"519-conversations--get-details-of-a-conversation--401-retry-succeeds", noReauthRetry{failsAs: "515-contacts--contact-list--401-invalid-token"}},
-	{"520-teams--create-a-team--401-not-admin", noReauthRetry{}},
-
 	// The description may go on with the Chatwoot hint.
 	{"063-help-center--update-new-portal-to-account", hintedDescription{}},
 	{"514-contacts--contact-list--401-no-token-family", hintedDescription{}},
@@ -103,7 +87,6 @@ var parityTable = []parityRow{
 	{"516-users--get-details-of-a-user--401-platform-continue", hintedDescription{}},
 	{"517-accounts--get-details-of-an-account--401-non-permissible", hintedDescription{}},
 	{"518-contacts--contact-filter--401-bot-token-continue", hintedDescription{}},
-	{"519-conversations--get-details-of-a-conversation--401-retry-succeeds", hintedDescription{}},
 	{"520-teams--create-a-team--401-not-admin", hintedDescription{}},
 	{"521-conversations--get-details-of-a-conversation--404-account-family", hintedDescription{}},
 	{"522-contacts-api--get-details-of-a-contact--404-public-family-continue", hintedDescription{}},
