@@ -477,8 +477,9 @@ func checkCredential(typ *node.CredentialType, known map[string]*node.Credential
 		owner += " (" + typ.DisplayName + ")"
 	}
 	for _, name := range sortedKeys(stored) {
-		// n8n stores the OAuth2 token beside the fields.
-		if !parentsKnown || name == "oauthTokenData" || declares(name) {
+		// n8n stores the OAuth2 token beside the fields, and its loader
+		// adds the allowed-domains option (C5) to credential types.
+		if !parentsKnown || n8nCredentialFields[name] || declares(name) {
 			continue
 		}
 		var names []string
@@ -513,6 +514,10 @@ func checkCredential(typ *node.CredentialType, known map[string]*node.Credential
 		}
 	}
 }
+
+// n8nCredentialFields are stored beside a credential's own fields by n8n
+// itself, whatever the type declares.
+var n8nCredentialFields = map[string]bool{"oauthTokenData": true, "allowedHttpRequestDomains": true, "allowedDomains": true}
 
 // credentialValues is what a credential's displayOptions read: stored
 // values over defaults.

@@ -431,7 +431,7 @@ func TestSecretsBasicNeverWritten(t *testing.T) {
 func TestStandardLoggerMasked(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/contacts/2") {
-			time.Sleep(700 * time.Millisecond) // keeps the command running until the first connection logs
+			time.Sleep(2 * time.Second) // keeps the command running until the first connection logs, also on a busy machine
 			w.Header().Set("Content-Type", "application/json")
 			fmt.Fprint(w, `{"payload":{"id":2}}`)
 			return
