@@ -77,8 +77,9 @@
     if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.has(o)) continue;
     seen.add(o);
     todo.push(getProto(o));
-    for (const k of ownKeys(o)) {
-      const d = describe(o, k);
+    const keys = ownKeys(o);
+    for (let i = 0; i < keys.length; i++) {
+      const d = describe(o, keys[i]);
       if (d === undefined) continue;
       if ('value' in d) todo.push(d.value);
       else todo.push(d.get, d.set);
