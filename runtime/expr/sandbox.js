@@ -22,8 +22,8 @@
   // generators) compile source text in the global scope. Each prototype's
   // "constructor" (reached by f.constructor) and the global Function and
   // eval become functions that refuse to run: the compilers are then
-  // referenced from nowhere an expression can reach.
-  // A stand-in named like the original, callable with or without new.
+  // referenced from nowhere an expression can reach. A stand-in is named
+  // like the original and refuses with or without new.
   const tame = (name) => ({ [name]: function () { return refuse(name); } })[name];
   const fnProtos = [
     getProto(function () {}),
@@ -78,7 +78,15 @@
     seen.add(o);
     todo.push(getProto(o));
     const keys = ownKeys(o);
+    const fn = typeof o === 'function';
     for (let i = 0; i < keys.length; i++) {
+      // A function's own length and name hold primitives (a third of all
+      // keys), unless a class defines them as static members: only those
+      // need a descriptor.
+      if (fn && (keys[i] === 'length' || keys[i] === 'name')) {
+        const t = typeof o[keys[i]];
+        if (t !== 'object' && t !== 'function') continue;
+      }
       const d = describe(o, keys[i]);
       if (d === undefined) continue;
       if ('value' in d) todo.push(d.value);
