@@ -35,6 +35,9 @@ type Request struct {
 	DisableFollowRedirect        bool `json:"disableFollowRedirect,omitempty"`
 	ReturnFullResponse           bool `json:"returnFullResponse,omitempty"`
 	IgnoreHTTPStatusErrors       bool `json:"ignoreHttpStatusErrors,omitempty"`
+	// IgnoreHTTPStatusErrorsExcept lists the statuses still treated as
+	// errors when IgnoreHTTPStatusErrors is set (n8n's {ignore, except}).
+	IgnoreHTTPStatusErrorsExcept []int `json:"ignoreHttpStatusErrorsExcept,omitempty"`
 	// Timeout in milliseconds; a number or an expression.
 	Timeout any `json:"timeout,omitempty"`
 	// Auth is HTTP basic authentication {username, password}.

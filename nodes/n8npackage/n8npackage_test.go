@@ -1,0 +1,213 @@
+package n8npackage_test
+
+import (
+	"archive/tar"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/nodes/n8npackage"
+	"github.com/noderun/noderun/runtime"
+)
+
+func TestLoadWidgets(t *testing.T) {
+	ctx := context.Background()
+	pkg, err := n8npackage.Load(ctx, filepath.Join("testdata", "widgets"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	require.Equal(t, "n8n-nodes-widgets", pkg.Name)
+	require.Equal(t, []string{"n8n-nodes-widgets.gadget", "n8n-nodes-widgets.widget"}, pkg.NodeNames())
+
+	n, err := pkg.Node(ctx, "n8n-nodes-widgets.widget")
+	require.NoError(t, err)
+	require.Equal(t, []float64{1, 2}, n.Versions)
+	require.Equal(t, 2.0, n.DefaultVersion)
+
+	tests := []struct {
+		version    float64
+		wantProps  []string
+		wantHeader bool
+	}{
+		{0, []string{"operation", "widgetId", "shape", runtime.RequestOptionsName}, true},
+		{2, []string{"operation", "widgetId", "shape", runtime.RequestOptionsName}, true},
+		{1, []string{"operation", "widgetId", runtime.RequestOptionsName}, false},
+	}
+	for _, tt := range tests {
+		nt, err := pkg.NodeType(ctx, "widget", tt.version)
+		require.NoError(t, err)
+		d := nt.Description
+		var names []string
+		for _, p := range d.Properties {
+			names = append(names, p.Name)
+		}
+		require.Equal(t, tt.wantProps, names, "version %v", tt.version)
+		require.Equal(t, tt.wantHeader, d.RequestDefaults.Headers != nil, "version %v", tt.version)
+		require.Contains(t, nt.CredentialTypes, "widgetApi")
+		// n8n's loader additions
+		require.JSONEq(t, `{"light":"icons/n8n-nodes-widgets/dist/nodes/Widget/widget.svg","dark":"icons/n8n-nodes-widgets/dist/nodes/Widget/widget.dark.svg"}`, string(d.IconURL))
+		require.Equal(t, "0.3.1", d.CommunityNodePackageVersion)
+		require.JSONEq(t, `{"categories":["Development"],"resources":{"primaryDocumentation":[{"url":"https://widgets.example/docs"}]}}`, string(d.Codex))
+		ops := d.Properties[0].Choices
+		require.Equal(t, "__CUSTOM_API_CALL__", ops[len(ops)-1].Value)
+		// functions on routes became hook names
+		get := ops[0].Routing
+		require.Equal(t, []string{"n8n-nodes-widgets.widget@" + formatV(tt.version) + "#/properties/0/options/0/routing/send/preSend/0"}, get.Send.PreSend)
+		require.NotEmpty(t, get.Output.PostReceive[0].Hook)
+		require.Equal(t, node.PostReceiveRootProperty, get.Output.PostReceive[1].Type)
+		list := ops[1].Routing
+		require.NotEmpty(t, list.Operations.Pagination.Hook)
+		require.True(t, list.Request.IgnoreHTTPStatusErrors)
+		require.Equal(t, []int{401}, list.Request.IgnoreHTTPStatusErrorsExcept)
+		// updateDisplayOptions and the locator
+		loc := d.Properties[1]
+		require.Equal(t, node.PropertyType("resourceLocator"), loc.Type)
+		require.Equal(t, []any{"get"}, loc.DisplayOptions.Show["operation"])
+		require.NotEmpty(t, loc.Modes)
+	}
+
+	kinds := map[string]int{}
+	for _, f := range n.Functions {
+		kinds[f.Kind]++
+	}
+	// per version: preSend, postReceive, pagination; v1 also holds
+	// methods, which are not in the description.
+	require.Equal(t, map[string]int{"preSend": 2, "postReceive": 2, "pagination": 2}, kinds)
+
+	c, err := pkg.Credential(ctx, "widgetApi")
+	require.NoError(t, err)
+	require.Equal(t, "generic", c.Type.Authenticate.Type)
+	require.Len(t, c.Functions, 1)
+	require.Equal(t, "/preAuthentication", c.Functions[0].Path)
+
+	g, err := pkg.NodeType(ctx, "gadget", 0)
+	require.NoError(t, err)
+	require.JSONEq(t, `"icons/n8n-nodes-widgets/dist/nodes/Gadget/gadget.svg"`, string(g.Description.IconURL))
+	_, err = pkg.NodeType(ctx, "widget", 3)
+	require.ErrorContains(t, err, "has no typeVersion 3 (it has 1, 2)")
+	_, err = pkg.Node(ctx, "nope")
+	require.ErrorContains(t, err, `has no node type "nope"`)
+}
+
+func formatV(v float64) string {
+	if v == 0 || v == 2 {
+		return "2"
+	}
+	return "1"
+}
+
+func TestHooksRegister(t *testing.T) {
+	ctx := context.Background()
+	pkg, err := n8npackage.Load(ctx, filepath.Join("testdata", "widgets"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	var hooks runtime.Hooks
+	require.NoError(t, pkg.RegisterHooks(ctx, &hooks))
+	// a second package value registering the same names is refused
+	err = pkg.RegisterHooks(ctx, &hooks)
+	require.ErrorContains(t, err, "already registered")
+}
+
+func TestModuleResolution(t *testing.T) {
+	ctx := context.Background()
+	pkg, err := n8npackage.Load(ctx, filepath.Join("testdata", "widgets"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	nt, err := pkg.NodeType(ctx, "gadget", 1)
+	require.NoError(t, err)
+	var facts map[string]any
+	for _, p := range nt.Description.Properties {
+		if p.Name == "kit" {
+			require.NoError(t, json.Unmarshal([]byte(p.Default.(string)), &facts))
+		}
+	}
+	sum := sha256.Sum256([]byte("widget"))
+	require.Equal(t, map[string]any{
+		"shapes": []any{"square", "circle"},    // JSON module, main without extension
+		"cycle":  "a sees b, b saw aundefined", // partial exports in a cycle
+		"digest": hex.EncodeToString(sum[:]),
+		"token":  8.0, "hr": "bigint", "seen": 1.0, "same": true, "timer": true,
+	}, facts)
+}
+
+func TestLimits(t *testing.T) {
+	l := n8npackage.Loader{Limits: n8npackage.Limits{Timeout: 2 * time.Second, MaxHeapGrowth: 64 << 20}}
+	tests := []struct {
+		dir, limit, msg string
+	}{
+		{"spin", "time", "ran longer than 2s"},
+		{"deep", "stack", "call depth limit"},
+		{"hog", "heap", "grew the heap by more than 64 MiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dir, func(t *testing.T) {
+			_, err := l.Load(context.Background(), filepath.Join("testdata", tt.dir))
+			var le *n8npackage.LimitError
+			require.True(t, errors.As(err, &le), "got %v", err)
+			require.Equal(t, tt.limit, le.Limit)
+			require.ErrorContains(t, err, tt.msg)
+			require.ErrorContains(t, err, "dist/"+capitalize(tt.dir)+".node.js")
+		})
+	}
+	_, err := l.Load(context.Background(), filepath.Join("testdata", "peek"))
+	require.ErrorContains(t, err, "fs.readFileSync is not available in the noderun sandbox")
+}
+
+func capitalize(s string) string { return string(s[0]-'a'+'A') + s[1:] }
+
+func TestLoadTarball(t *testing.T) {
+	tgz := filepath.Join(t.TempDir(), "n8n-nodes-gadget-1.0.0.tgz")
+	writeTarball(t, filepath.Join("testdata", "widgets"), tgz, func(rel string) bool {
+		return rel == "package.json" || filepath.Dir(rel) == filepath.Join("dist", "nodes", "Gadget")
+	})
+	_, err := n8npackage.Load(context.Background(), tgz)
+	// the archive lists Widget and WidgetApi in package.json but holds only Gadget
+	require.ErrorContains(t, err, "reading "+tgz+":dist/credentials/WidgetApi.credentials.js")
+
+	full := filepath.Join(t.TempDir(), "n8n-nodes-widgets-0.3.1.tgz")
+	writeTarball(t, filepath.Join("testdata", "widgets"), full, func(string) bool { return true })
+	pkg, err := n8npackage.Load(context.Background(), full)
+	require.NoError(t, err)
+	nt, err := pkg.NodeType(context.Background(), "n8n-nodes-widgets.widget", 1)
+	require.NoError(t, err)
+	require.Equal(t, "widget", nt.Description.Name)
+}
+
+// writeTarball packs dir as npm does (every entry under package/).
+func writeTarball(t *testing.T, dir, out string, keep func(rel string) bool) {
+	f, err := os.Create(out)
+	require.NoError(t, err)
+	defer f.Close()
+	gz := gzip.NewWriter(f)
+	tw := tar.NewWriter(gz)
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if !keep(rel) {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := tw.WriteHeader(&tar.Header{Name: "package/" + filepath.ToSlash(rel), Mode: 0o644, Size: int64(len(data)), Typeflag: tar.TypeReg}); err != nil {
+			return err
+		}
+		_, err = tw.Write(data)
+		return err
+	}))
+	require.NoError(t, tw.Close())
+	require.NoError(t, gz.Close())
+}

@@ -1,0 +1,82 @@
+package n8npackage_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/noderun/noderun/nodes/n8npackage"
+)
+
+// peerModules finds the peer harness's installed node_modules:
+// $NODERUN_PEER_DIR (default ../shared/peer from the repository root),
+// then /tmp/peer. Tests on real n8n packages skip when none is installed.
+func peerModules(t testing.TB) string {
+	t.Helper()
+	var dirs []string
+	if d := os.Getenv("NODERUN_PEER_DIR"); d != "" {
+		dirs = append(dirs, d)
+	} else {
+		dirs = append(dirs, filepath.Join("..", "..", "..", "shared", "peer"), "/tmp/peer")
+	}
+	for _, d := range dirs {
+		nm := filepath.Join(d, "node_modules")
+		if fi, err := os.Stat(filepath.Join(nm, "n8n-nodes-base", "package.json")); err == nil && !fi.IsDir() {
+			return nm
+		}
+	}
+	t.Skipf("no installed peer harness (looked in %v; set NODERUN_PEER_DIR): real-package tests skipped", dirs)
+	return ""
+}
+
+// declarativeBase lists the node types (and versions) of n8n-nodes-base
+// 2.41.1 that n8n runs through its routing engine, as
+// `oracle-base.js --list-declarative` reports them.
+var declarativeBase = map[string][]float64{
+	"adalo": {1}, "awsCognito": {1}, "awsIam": {1}, "currents": {1}, "gong": {1}, "googleAds": {1},
+	"googleCloudStorage": {1, 1.1}, "googleBusinessProfile": {1}, "highLevel": {1, 2}, "jinaAi": {1},
+	"metabase": {1}, "azureCosmosDb": {1}, "microsoftEntra": {1}, "microsoftSharePoint": {1},
+	"azureStorage": {1}, "n8n": {1}, "sendInBlue": {1}, "npm": {1}, "okta": {1}, "openAi": {1, 1.1},
+	"perplexity": {1, 2, 3}, "postBin": {1}, "whatsApp": {1, 1.1},
+}
+
+// knownGaps are node types that do not load yet, with why: the Google
+// credential pulls axios, whose async generator with a for-await loop
+// goja does not compile.
+var knownGaps = map[string]string{
+	"googleCloudStorage": "axios",
+}
+
+func TestPeerBaseDeclarativeNodesLoad(t *testing.T) {
+	nm := peerModules(t)
+	ctx := context.Background()
+	pkg, err := n8npackage.Load(ctx, filepath.Join(nm, "n8n-nodes-base"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	versions := 0
+	for name, vs := range declarativeBase {
+		t.Run(name, func(t *testing.T) {
+			if gap, ok := knownGaps[name]; ok {
+				// Still failing, for the reason recorded: when it loads,
+				// move it out of knownGaps.
+				_, err := pkg.NodeType(ctx, name, vs[0])
+				require.ErrorContains(t, err, gap)
+				t.Logf("known gap: %v", err)
+				return
+			}
+			n, err := pkg.Node(ctx, name)
+			require.NoError(t, err)
+			for _, v := range vs {
+				nt, err := pkg.NodeType(ctx, name, v)
+				require.NoError(t, err, "version %v", v)
+				require.True(t, nt.Description.IsDeclarative(), "version %v has requestDefaults", v)
+				versions++
+			}
+			require.Subset(t, n.Versions, vs)
+		})
+	}
+	require.Equal(t, 27, versions)
+}
