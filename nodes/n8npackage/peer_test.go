@@ -80,3 +80,33 @@ func TestPeerBaseDeclarativeNodesLoad(t *testing.T) {
 	}
 	require.Equal(t, 27, versions)
 }
+
+func TestPeerChatwootLoads(t *testing.T) {
+	nm := peerModules(t)
+	ctx := context.Background()
+	pkg, err := n8npackage.Load(ctx, filepath.Join(nm, "@devlikeapro", "n8n-nodes-chatwoot"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	nt, err := pkg.NodeType(ctx, "@devlikeapro/n8n-nodes-chatwoot.chatWoot", 0)
+	require.NoError(t, err)
+	// n8n holds 549 properties (oracle.js --describe), ours adds Request Options as n8n does
+	require.Len(t, nt.Description.Properties, 549)
+	require.Contains(t, nt.CredentialTypes, "chatwootApi")
+}
+
+// BenchmarkLoadBaseNpm loads n8n-nodes-base's Npm node type cold: a new
+// package runtime each time, its files read and evaluated.
+func BenchmarkLoadBaseNpm(b *testing.B) {
+	nm := peerModules(b)
+	ctx := context.Background()
+	for b.Loop() {
+		pkg, err := n8npackage.Load(ctx, filepath.Join(nm, "n8n-nodes-base"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := pkg.NodeType(ctx, "npm", 1); err != nil {
+			b.Fatal(err)
+		}
+		pkg.Close()
+	}
+}
