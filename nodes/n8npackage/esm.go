@@ -1,7 +1,11 @@
 package n8npackage
 
 import (
+	"reflect"
+	"sort"
+
 	"fmt"
+	"github.com/dop251/goja/ast"
 	"regexp"
 	"strings"
 )
@@ -149,20 +153,15 @@ func destructure(list string) string {
 var (
 	dynamicImportRe = regexp.MustCompile(`(^|[^\w$.])import\s*\(`)
 	forAwaitRe      = regexp.MustCompile(`\bfor\s+await\s*\(\s*(const|let|var)\s+([^;]+?)\s+of\s+`)
-	asyncGenRe      = regexp.MustCompile(`\basync\s+function\s*\*`)
 )
 
 // rewriteUnsupported rewrites two forms goja does not parse: a dynamic
 // import(x), which becomes a promise of require(x), and
 // `for await (const x of y)`, which becomes a loop over the values of y
 // collected first (the body then runs after the last value arrived, not
-// between them). An async generator function (`async function*`) becomes
-// a generator function: one whose body awaits nothing then still loads
-// and yields its values, synchronously (get-intrinsic only takes the
-// constructor of an empty one). changed is false when no form occurs.
+// between them). changed is false when neither form occurs.
 func rewriteUnsupported(src string) (string, bool) {
 	out := dynamicImportRe.ReplaceAllString(src, "${1}__noderun_import(")
-	out = asyncGenRe.ReplaceAllString(out, "function*")
 	out = forAwaitRe.ReplaceAllString(out, "for ($1 $2 of await __noderun_collect(")
 	if out == src {
 		return src, false
@@ -200,4 +199,60 @@ func closeCollect(s string) string {
 		b.WriteString(")")
 		s = s[j:]
 	}
+}
+
+// stubAsyncGenerators rewrites every async generator function in text
+// (parsed as a) into an async function whose body throws, naming where it
+// was: goja cannot compile async generators, and a module that only
+// defines one (get-intrinsic takes the constructor of an empty one, axios
+// defines one for streamed responses) then loads; calling it fails.
+func stubAsyncGenerators(text string, a *ast.Program) (string, int) {
+	type edit struct {
+		from, to int
+		with     string
+	}
+	var edits []edit
+	seen := map[*ast.FunctionLiteral]bool{} // the tree may list a function twice
+	var visit func(v reflect.Value)
+	visit = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Interface:
+			if v.IsNil() {
+				return
+			}
+			if fl, ok := v.Interface().(*ast.FunctionLiteral); ok && fl.Async && fl.Generator && fl.Body != nil && fl.ParameterList != nil {
+				if seen[fl] {
+					return
+				}
+				seen[fl] = true
+				head := int(fl.Function) - 1
+				open := int(fl.ParameterList.Opening) - 1
+				if star := strings.IndexByte(text[head:open], '*'); head >= 0 && star >= 0 {
+					line := 1 + strings.Count(text[:head], "\n")
+					edits = append(edits,
+						edit{head + star, head + star + 1, " "},
+						edit{int(fl.Body.LeftBrace) - 1, int(fl.Body.RightBrace), fmt.Sprintf(
+							"{ throw new Error('async generator functions are not supported by the noderun sandbox (line %d)'); }", line)})
+				}
+				return // nested ones go with the body
+			}
+			visit(v.Elem())
+		case reflect.Struct:
+			for i := 0; i < v.NumField(); i++ {
+				if v.Type().Field(i).IsExported() {
+					visit(v.Field(i))
+				}
+			}
+		case reflect.Slice:
+			for i := 0; i < v.Len(); i++ {
+				visit(v.Index(i))
+			}
+		}
+	}
+	visit(reflect.ValueOf(a))
+	sort.Slice(edits, func(i, j int) bool { return edits[i].from > edits[j].from })
+	for _, e := range edits {
+		text = text[:e.from] + e.with + text[e.to:]
+	}
+	return text, len(edits) / 2
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/dop251/goja"
-	"github.com/dop251/goja/ast"
 	"github.com/dop251/goja/parser"
 )
 
@@ -155,23 +154,25 @@ func (m *modules) load(p string) goja.Value {
 	return mod.Get("exports")
 }
 
-// compileModule wraps a file in Node's module function.
+// moduleHead opens Node's module function around a file's source; the
+// two extra parameters serve rewritten import() and for-await.
+const moduleHead = "(function (exports, require, module, __filename, __dirname, __noderun_import, __noderun_collect) {"
+
+// compileModule wraps a file in Node's module function. Syntax goja
+// lacks, in the forms compiled TypeScript and npm packages use, is
+// rewritten when the file does not compile as it is (see esm.go).
 func compileModule(p string, data []byte) (*goja.Program, error) {
 	src := string(data)
 	if strings.HasPrefix(src, "#!") {
 		src = "//" + src // keeps line numbers
 	}
-	// Source maps are not read: goja would open the file a comment names
-	// on the host's file system, outside the sandbox.
-	wrap := func(src string) (*ast.Program, error) {
-		return parser.ParseFile(nil, "/"+p, "(function (exports, require, module, __filename, __dirname, __noderun_import, __noderun_collect) {"+src+"\n})", 0, parser.WithDisableSourceMaps)
-	}
-	prog, err := compileWrapped(wrap, src)
+	prog, err := compileWrapped(p, src)
 	if err != nil {
-		// Syntax goja lacks, in forms compiled TypeScript emits.
 		if alt, changed := rewriteUnsupported(src); changed {
-			if prog, err2 := compileWrapped(wrap, alt); err2 == nil {
+			if prog, err2 := compileWrapped(p, alt); err2 == nil {
 				return prog, nil
+			} else if !looksLikeESM(alt) {
+				err = err2
 			}
 			src = alt
 		}
@@ -181,17 +182,34 @@ func compileModule(p string, data []byte) (*goja.Program, error) {
 		if cerr != nil {
 			return nil, fmt.Errorf("ES module: %w", cerr)
 		}
-		return compileWrapped(wrap, cjs)
+		return compileWrapped(p, cjs)
 	}
 	return prog, err
 }
 
-func compileWrapped(wrap func(string) (*ast.Program, error), src string) (*goja.Program, error) {
-	a, err := wrap(src)
+// compileWrapped parses and compiles src inside the module function.
+// Source maps are not read: goja would open the file a comment names on
+// the host's file system, outside the sandbox.
+func compileWrapped(p, src string) (*goja.Program, error) {
+	text := moduleHead + src + "\n})"
+	a, err := parser.ParseFile(nil, "/"+p, text, 0, parser.WithDisableSourceMaps)
 	if err != nil {
 		return nil, err
 	}
-	return goja.CompileAST(a, false)
+	prog, err := goja.CompileAST(a, false)
+	if err != nil && strings.Contains(err.Error(), "Async generators are not supported") {
+		// goja parses async generator functions but cannot compile them:
+		// each becomes an async function that throws when called.
+		alt, n := stubAsyncGenerators(text, a)
+		if n == 0 {
+			return nil, err
+		}
+		if a, err = parser.ParseFile(nil, "/"+p, alt, 0, parser.WithDisableSourceMaps); err != nil {
+			return nil, err
+		}
+		return goja.CompileAST(a, false)
+	}
+	return prog, err
 }
 
 func parseJSON(vm *goja.Runtime, data []byte) (goja.Value, error) {

@@ -43,13 +43,6 @@ var declarativeBase = map[string][]float64{
 	"perplexity": {1, 2, 3}, "postBin": {1}, "whatsApp": {1, 1.1},
 }
 
-// knownGaps are node types that do not load yet, with why: the Google
-// credential pulls axios, whose async generator with a for-await loop
-// goja does not compile.
-var knownGaps = map[string]string{
-	"googleCloudStorage": "axios",
-}
-
 func TestPeerBaseDeclarativeNodesLoad(t *testing.T) {
 	nm := peerModules(t)
 	ctx := context.Background()
@@ -59,14 +52,6 @@ func TestPeerBaseDeclarativeNodesLoad(t *testing.T) {
 	versions := 0
 	for name, vs := range declarativeBase {
 		t.Run(name, func(t *testing.T) {
-			if gap, ok := knownGaps[name]; ok {
-				// Still failing, for the reason recorded: when it loads,
-				// move it out of knownGaps.
-				_, err := pkg.NodeType(ctx, name, vs[0])
-				require.ErrorContains(t, err, gap)
-				t.Logf("known gap: %v", err)
-				return
-			}
 			n, err := pkg.Node(ctx, name)
 			require.NoError(t, err)
 			for _, v := range vs {
@@ -78,7 +63,7 @@ func TestPeerBaseDeclarativeNodesLoad(t *testing.T) {
 			require.Subset(t, n.Versions, vs)
 		})
 	}
-	require.Equal(t, 27, versions)
+	require.Equal(t, 29, versions)
 }
 
 func TestPeerChatwootLoads(t *testing.T) {

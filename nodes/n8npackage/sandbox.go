@@ -78,6 +78,7 @@ type sandbox struct {
 	seq     int64
 	now     float64 // the timer loop's virtual clock, in ms
 	builtin *goja.Object
+	partial *goja.Object
 	stub    goja.Callable
 	export  goja.Callable
 	wf      goja.Value
@@ -121,6 +122,7 @@ func newSandbox(src source, limits Limits, log zerolog.Logger) (*sandbox, error)
 	}
 	_ = vm.Set("global", vm.GlobalObject())
 	s.builtin = env.Get("builtins").ToObject(vm)
+	s.partial = env.Get("partial").ToObject(vm)
 	s.stub, _ = goja.AssertFunction(env.Get("stub"))
 	s.export, _ = goja.AssertFunction(env.Get("exportDescription"))
 	s.mods.collect = env.Get("collect")
@@ -155,10 +157,19 @@ func (s *sandbox) builtinModule(name, file string) (goja.Value, bool) {
 		return v, true
 	}
 	first, _, _ := strings.Cut(name, "/")
-	if _, ok := nodeCoreModules[first]; ok {
-		return s.stubModule(name, who, "the sandbox gives packages no file, network, process or thread access"), true
+	if _, ok := nodeCoreModules[first]; !ok {
+		return nil, false
 	}
-	return nil, false
+	stub := s.stubModule(name, who, "the sandbox gives packages no file, network, process or thread access")
+	if part, ok := s.partial.Get(name).(*goja.Object); ok {
+		obj := s.vm.NewObject()
+		for _, k := range part.Keys() {
+			_ = obj.Set(k, part.Get(k))
+		}
+		_ = obj.SetPrototype(stub.ToObject(s.vm))
+		return obj, true
+	}
+	return stub, true
 }
 
 func (s *sandbox) stubModule(name, who, why string) goja.Value {

@@ -676,6 +676,51 @@
     return s;
   };
 
+
+  // ---- diagnostics_channel: in-process publish/subscribe ----
+  const channels = new Map();
+  class Channel {
+    constructor(name) { this.name = name; this._subs = []; }
+    get hasSubscribers() { return this._subs.length > 0; }
+    publish(message) { for (const fn of this._subs.slice()) fn(message, this.name); }
+    subscribe(fn) { this._subs.push(fn); }
+    unsubscribe(fn) { const i = this._subs.indexOf(fn); if (i < 0) return false; this._subs.splice(i, 1); return true; }
+    bindStore() {}
+    unbindStore() { return false; }
+    runStores(data, fn, thisArg) { return fn.apply(thisArg, Array.prototype.slice.call(arguments, 3)); }
+  }
+  function channel(name) {
+    if (!channels.has(name)) channels.set(name, new Channel(name));
+    return channels.get(name);
+  }
+  function tracingChannel(name) {
+    const t = {};
+    for (const e of ['start', 'end', 'asyncStart', 'asyncEnd', 'error']) t[e] = typeof name === 'string' ? channel('tracing:' + name + ':' + e) : name[e];
+    Object.defineProperty(t, 'hasSubscribers', { get: () => ['start', 'end', 'asyncStart', 'asyncEnd', 'error'].some((e) => t[e].hasSubscribers) });
+    t.subscribe = (h) => { for (const e of Object.keys(h)) if (t[e]) t[e].subscribe(h[e]); };
+    t.unsubscribe = (h) => { for (const e of Object.keys(h)) if (t[e]) t[e].unsubscribe(h[e]); return true; };
+    t.traceSync = (fn, ctx, thisArg, ...args) => {
+      t.start.publish(ctx);
+      try { const r = fn.apply(thisArg, args); if (ctx) ctx.result = r; return r; }
+      catch (e) { if (ctx) ctx.error = e; t.error.publish(ctx); throw e; }
+      finally { t.end.publish(ctx); }
+    };
+    t.tracePromise = (fn, ctx, thisArg, ...args) => {
+      t.start.publish(ctx);
+      return Promise.resolve(fn.apply(thisArg, args)).then(
+        (r) => { if (ctx) ctx.result = r; t.asyncEnd.publish(ctx); return r; },
+        (e) => { if (ctx) ctx.error = e; t.error.publish(ctx); throw e; });
+    };
+    t.traceCallback = (fn, position, ctx, thisArg, ...args) => fn.apply(thisArg, args);
+    return t;
+  }
+  const diagnosticsChannel = {
+    channel, tracingChannel, Channel,
+    hasSubscribers: (name) => channels.has(name) && channels.get(name).hasSubscribers,
+    subscribe: (name, fn) => channel(name).subscribe(fn),
+    unsubscribe: (name, fn) => channel(name).unsubscribe(fn),
+  };
+
   // ---- timers ----
   function Timeout(id) { this._id = id; }
   Timeout.prototype.ref = function () { n.refTimer(this._id, true); return this; };
@@ -934,16 +979,108 @@
   }
   util.TextEncoder = TextEncoder;
   util.TextDecoder = TextDecoder;
-  const globals = {
+  // Web platform classes the sandbox does not implement: referencing them
+  // works (libraries test instanceof at load), constructing one throws.
+  function absent(name) {
+    const C = function () { throw new Error(name + ' is not available in the noderun sandbox'); };
+    Object.defineProperty(C, 'name', { value: name });
+    return C;
+  }
+  const webAbsent = {};
+  for (const name of ['ReadableStream', 'WritableStream', 'TransformStream', 'ReadableStreamDefaultReader',
+    'ReadableByteStreamController', 'ReadableStreamBYOBReader', 'WritableStreamDefaultWriter', 'ByteLengthQueuingStrategy',
+    'CountQueuingStrategy', 'CompressionStream', 'DecompressionStream', 'Blob', 'File', 'FormData', 'Headers', 'Request',
+    'Response', 'WebSocket', 'MessageChannel', 'MessagePort', 'BroadcastChannel', 'Worker', 'fetch']) webAbsent[name] = absent(name);
+
+  // EventTarget, Event and AbortController are plain in-memory objects.
+  class Event {
+    constructor(type, init) { this.type = String(type); this.defaultPrevented = false; this.cancelable = !!(init && init.cancelable); this.timeStamp = Date.now(); }
+    preventDefault() { if (this.cancelable) this.defaultPrevented = true; }
+    stopPropagation() {}
+    stopImmediatePropagation() { this._stop = true; }
+  }
+  class EventTarget {
+    constructor() { Object.defineProperty(this, '_listeners', { value: new Map() }); }
+    addEventListener(type, fn, opts) {
+      if (!fn) return;
+      if (!this._listeners.has(type)) this._listeners.set(type, []);
+      this._listeners.get(type).push({ fn, once: !!(opts && opts.once) });
+    }
+    removeEventListener(type, fn) {
+      const l = this._listeners.get(type);
+      if (l) this._listeners.set(type, l.filter((x) => x.fn !== fn));
+    }
+    dispatchEvent(ev) {
+      const l = (this._listeners.get(ev.type) || []).slice();
+      if (typeof this['on' + ev.type] === 'function') this['on' + ev.type](ev);
+      for (const x of l) {
+        if (x.once) this.removeEventListener(ev.type, x.fn);
+        if (typeof x.fn === 'function') x.fn.call(this, ev); else x.fn.handleEvent(ev);
+        if (ev._stop) break;
+      }
+      return !ev.defaultPrevented;
+    }
+  }
+  class AbortSignal extends EventTarget {
+    constructor() { super(); this.aborted = false; this.reason = undefined; this.onabort = null; }
+    throwIfAborted() { if (this.aborted) throw this.reason; }
+    static abort(reason) { const c = new AbortController(); c.abort(reason); return c.signal; }
+    static timeout(ms) { const c = new AbortController(); timers.setTimeout(() => c.abort(new Error('The operation was aborted due to timeout')), ms); return c.signal; }
+    static any(signals) {
+      const c = new AbortController();
+      for (const s of signals) { if (s.aborted) { c.abort(s.reason); break; } s.addEventListener('abort', () => c.abort(s.reason), { once: true }); }
+      return c.signal;
+    }
+  }
+  class AbortController {
+    constructor() { this.signal = new AbortSignal(); }
+    abort(reason) {
+      const s = this.signal;
+      if (s.aborted) return;
+      s.aborted = true;
+      s.reason = reason === undefined ? new Error('This operation was aborted') : reason;
+      s.dispatchEvent(new Event('abort'));
+    }
+  }
+  // The collector may never run cleanup callbacks (the specification
+  // allows it), and a WeakRef may keep its target: both are exact.
+  class FinalizationRegistry {
+    constructor(cb) { if (typeof cb !== 'function') throw new TypeError('FinalizationRegistry needs a cleanup callback'); }
+    register() {}
+    unregister() { return false; }
+  }
+  class WeakRefStrong {
+    constructor(t) { this._t = t; }
+    deref() { return this._t; }
+  }
+  class DOMException extends Error {
+    constructor(message, name) {
+      super(message === undefined ? '' : String(message));
+      this.name = name === undefined ? 'Error' : typeof name === 'object' ? String(name.name || 'Error') : String(name);
+    }
+    get code() { return 0; }
+  }
+  const performance = {
+    timeOrigin: Date.now(),
+    now: () => n.hrtime() / 1e6,
+    mark() {}, measure() {}, clearMarks() {}, clearMeasures() {},
+    getEntries: () => [], getEntriesByName: () => [], getEntriesByType: () => [],
+    toJSON() { return { timeOrigin: this.timeOrigin }; },
+  };
+  Object.assign(webAbsent, { DOMException, performance, Event, EventTarget, AbortSignal, AbortController, FinalizationRegistry });
+  if (typeof WeakRef === 'undefined') webAbsent.WeakRef = WeakRefStrong;
+  const globals = Object.assign(webAbsent, {
     TextEncoder, TextDecoder,
     process, Buffer, console: consoleObj, URL: n.URL, URLSearchParams: n.URLSearchParams,
     setTimeout: timers.setTimeout, setInterval: timers.setInterval, setImmediate: timers.setImmediate,
     clearTimeout: clear, clearInterval: clear, clearImmediate: clear,
     queueMicrotask: (fn) => { Promise.resolve().then(fn); },
     structuredClone: (v) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v))),
-  };
+  });
   const builtins = {
     events: EventEmitter, stream: Stream, 'stream/promises': Stream.promises, string_decoder: { StringDecoder }, util, path, buffer: bufferModule, timers, process, url, crypto, console: consoleObj, pino,
+    diagnostics_channel: diagnosticsChannel,
+    perf_hooks: { performance: undefined },
     // the sandbox has no terminal
     tty: { isatty: () => false },
     'path/posix': path, 'timers/promises': {
@@ -969,5 +1106,14 @@
     }
     return out;
   }
-  return { globals, builtins, stub, exportDescription, collect };
+  builtins.perf_hooks.performance = globals.performance;
+  // partial: core modules with a safe part provided for real; their other
+  // members are the stub's (they throw when used).
+  const partial = {
+    // one thread, nothing ever crosses to another
+    worker_threads: { isMainThread: true, threadId: 0, parentPort: null, workerData: null, resourceLimits: {},
+      markAsUntransferable() {}, markAsUncloneable() {}, isMarkedAsUntransferable: () => false,
+      getEnvironmentData: () => undefined, setEnvironmentData() {} },
+  };
+  return { globals, builtins, partial, stub, exportDescription, collect };
 })
