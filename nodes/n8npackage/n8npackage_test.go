@@ -59,7 +59,9 @@ func TestLoadWidgets(t *testing.T) {
 		require.Equal(t, "0.3.1", d.CommunityNodePackageVersion)
 		require.JSONEq(t, `{"categories":["Development"],"resources":{"primaryDocumentation":[{"url":"https://widgets.example/docs"}]}}`, string(d.Codex))
 		ops := d.Properties[0].Choices
-		require.Equal(t, "__CUSTOM_API_CALL__", ops[len(ops)-1].Value)
+		// n8n adds Custom API Call to the default version only (its
+		// credential authenticates any request)
+		require.Equal(t, tt.version != 1, ops[len(ops)-1].Value == "__CUSTOM_API_CALL__", "version %v", tt.version)
 		// functions on routes became hook names
 		get := ops[0].Routing
 		require.Equal(t, []string{"n8n-nodes-widgets.widget@" + formatV(tt.version) + "#/properties/0/options/0/routing/send/preSend/0"}, get.Send.PreSend)
@@ -86,6 +88,14 @@ func TestLoadWidgets(t *testing.T) {
 
 	c, err := pkg.Credential(ctx, "widgetApi")
 	require.NoError(t, err)
+	// inferred as n8n's package loader does
+	require.Equal(t, []string{"widget"}, c.Type.SupportedNodes)
+	require.Equal(t, "icons/n8n-nodes-widgets/dist/credentials/widget.svg", c.Type.IconURL)
+	names := map[string]bool{}
+	for _, p := range c.Type.Properties {
+		names[p.Name] = true
+	}
+	require.True(t, names["allowedHttpRequestDomains"] && names["allowedDomains"], "domain restriction fields added")
 	require.Equal(t, "generic", c.Type.Authenticate.Type)
 	require.Len(t, c.Functions, 1)
 	require.Equal(t, "/preAuthentication", c.Functions[0].Path)

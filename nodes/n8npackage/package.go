@@ -76,13 +76,17 @@ type Package struct {
 	src     source
 	dir     string // the package's directory in src
 	nodeIdx map[string]classFile
-	credIdx map[string]classFile
+	// nodeFiles lists package.json's node files in order (eager packages).
+	nodeFiles []string
+	credIdx   map[string]classFile
 	// lazy is true when the indexes came from dist/known and are
 	// evaluated on demand.
-	lazy   bool
-	nodes  map[string]*Node
-	creds  map[string]*Credential
-	closer func() error
+	lazy  bool
+	nodes map[string]*Node
+	creds map[string]*Credential
+	// nodeOrder is the order nodes were loaded in (package.json's).
+	nodeOrder []string
+	closer    func() error
 }
 
 type classFile struct {
@@ -128,6 +132,8 @@ type Function struct {
 type Credential struct {
 	Type      *node.CredentialType
 	Functions []Function
+
+	hasIcon bool // an icon n8n shows as is ("fa:…", or light/dark files)
 }
 
 // Load loads the package at path: a directory holding package.json, or
@@ -231,6 +237,9 @@ func (p *Package) readManifest() error {
 		}
 	}
 	for _, f := range m.N8N.Nodes {
+		if _, dup := p.nodeIdx[f]; !dup {
+			p.nodeFiles = append(p.nodeFiles, f)
+		}
 		p.nodeIdx[f] = classFile{className(f, ".node.js"), path.Join(p.dir, f)}
 	}
 	for _, f := range m.N8N.Credentials {
@@ -259,7 +268,7 @@ func (p *Package) loadAll(ctx context.Context) error {
 		}
 		p.creds[c.Type.Name] = c
 	}
-	for _, f := range sortedKeys(p.nodeIdx) {
+	for _, f := range p.nodeFiles {
 		n, err := p.evalNode(ctx, p.nodeIdx[f])
 		if err != nil {
 			return err
@@ -269,7 +278,9 @@ func (p *Package) loadAll(ctx context.Context) error {
 			return fmt.Errorf("n8n package %s: node type %q is defined twice", p.Name, n.Type)
 		}
 		p.nodes[short] = n
+		p.nodeOrder = append(p.nodeOrder, short)
 	}
+	p.inferSupportedNodes()
 	return nil
 }
 
@@ -408,20 +419,6 @@ func (p *Package) instantiate(ctx context.Context, cf classFile, what string) (*
 	var inst *goja.Object
 	while := "loading " + what + " " + p.src.display(cf.file)
 	err := p.sb.run(ctx, while, func() (err error) {
-		defer func() {
-			if r := recover(); r != nil {
-				if e, ok := r.(error); ok {
-					err = e
-					return
-				}
-				if v, ok := r.(goja.Value); ok {
-					err = &goja.Exception{}
-					err = fmt.Errorf("%v", v.String())
-					return
-				}
-				panic(r)
-			}
-		}()
 		exports := p.sb.mods.load(cf.file).ToObject(p.sb.vm)
 		ctor := exports.Get(cf.className)
 		if ctor == nil || goja.IsUndefined(ctor) {
@@ -441,7 +438,21 @@ func (p *Package) evalCredential(ctx context.Context, cf classFile) (*Credential
 	if err != nil {
 		return nil, err
 	}
-	data, fns, err := p.export(ctx, inst, "credential "+p.src.display(cf.file), func(string) string { return "" })
+	var c *Credential
+	err = p.sb.run(ctx, "converting credential "+p.src.display(cf.file), func() (err error) {
+		c, err = p.convertCredential(ctx, inst, cf)
+		return err
+	})
+	return c, err
+}
+
+// convertCredential runs inside sandbox.run: it reads JavaScript objects.
+func (p *Package) convertCredential(ctx context.Context, inst *goja.Object, cf classFile) (*Credential, error) {
+	view, err := p.postProcessCredential(inst, cf.file)
+	if err != nil {
+		return nil, err
+	}
+	data, fns, err := p.export(ctx, view, "credential "+p.src.display(cf.file), func(string) string { return "" })
 	if err != nil {
 		return nil, err
 	}
@@ -458,7 +469,8 @@ func (p *Package) evalCredential(ctx context.Context, cf classFile) (*Credential
 	if err != nil {
 		return nil, fmt.Errorf("credential %s: %w", p.src.display(cf.file), err)
 	}
-	return &Credential{Type: ct, Functions: fns}, nil
+	icon := inst.Get("icon")
+	return &Credential{Type: ct, Functions: fns, hasIcon: icon != nil && !goja.IsUndefined(icon) && ct.IconURL == ""}, nil
 }
 
 // export converts a JavaScript value to JSON, naming hook functions.
@@ -503,6 +515,16 @@ func (p *Package) evalNode(ctx context.Context, cf classFile) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	var n *Node
+	err = p.sb.run(ctx, "converting node "+p.src.display(cf.file), func() (err error) {
+		n, err = p.convertNode(ctx, inst, cf)
+		return err
+	})
+	return n, err
+}
+
+// convertNode runs inside sandbox.run: it reads JavaScript objects.
+func (p *Package) convertNode(ctx context.Context, inst *goja.Object, cf classFile) (*Node, error) {
 	vm := p.sb.vm
 	where := p.src.display(cf.file)
 	base := inst.Get("description")

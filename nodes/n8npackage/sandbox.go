@@ -77,6 +77,7 @@ type sandbox struct {
 	timerID int64
 	seq     int64
 	now     float64 // the timer loop's virtual clock, in ms
+	depth   int     // nesting of run calls
 	builtin *goja.Object
 	partial *goja.Object
 	stub    goja.Callable
@@ -447,6 +448,12 @@ func parseURL(vm *goja.Runtime, input, base string) any {
 // promise jobs f left until none is due (the event loop, on a virtual
 // clock). Errors from JavaScript name what was being done.
 func (s *sandbox) run(ctx context.Context, while string, f func() error) (err error) {
+	if s.depth > 0 {
+		// A call inside another shares its limits and event loop.
+		return s.protect(f)
+	}
+	s.depth++
+	defer func() { s.depth-- }()
 	ctx, cancel := context.WithTimeout(ctx, s.limits.Timeout)
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() {
@@ -466,10 +473,38 @@ func (s *sandbox) run(ctx context.Context, while string, f func() error) (err er
 			err = s.explain(while, err)
 		}
 	}()
-	if err := f(); err != nil {
+	if err := s.protect(f); err != nil {
 		return err
 	}
-	return s.loop(ctx)
+	return s.protect(func() error { return s.loop(ctx) })
+}
+
+// protect runs f, turning what goja panics with (an exception thrown
+// while Go code reads a JavaScript object, such as a throwing getter, or a
+// value the loader throws) into an error.
+func (s *sandbox) protect(f func() error) (err error) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		switch v := r.(type) {
+		case error:
+			err = v
+		case goja.Value:
+			msg := v.String()
+			stack := msg
+			if o, ok := v.(*goja.Object); ok {
+				if st := o.Get("stack"); st != nil && !goja.IsUndefined(st) {
+					stack = st.String()
+				}
+			}
+			err = &ScriptError{Message: msg, Stack: stack}
+		default:
+			panic(r)
+		}
+	}()
+	return f()
 }
 
 // loop fires the referenced timers in due order until none is left.
@@ -542,6 +577,13 @@ func (s *sandbox) explain(while string, err error) error {
 			le.While = while
 		}
 		return le
+	}
+	var se *ScriptError
+	if errors.As(err, &se) {
+		if se.While == "" {
+			se.While = while
+		}
+		return se
 	}
 	var so *goja.StackOverflowError
 	if errors.As(err, &so) {

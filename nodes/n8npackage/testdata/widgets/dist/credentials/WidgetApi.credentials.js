@@ -5,6 +5,7 @@ class WidgetApi {
     constructor() {
         this.name = 'widgetApi';
         this.displayName = 'Widget API';
+        this.icon = 'file:widget.svg';
         this.properties = [
             { displayName: 'Base URL', name: 'baseUrl', type: 'string', default: 'https://widgets.example' },
             { displayName: 'Session Token', name: 'sessionToken', type: 'hidden', typeOptions: { expirable: true, password: true }, default: '' },
