@@ -90,16 +90,11 @@ var hookName = regexp.MustCompile(`^[^#]+@[0-9.]+#/`)
 // normalize makes the two sides comparable where they only differ in
 // form: hook names stand where n8n holds functions (JSON gives null or
 // nothing), absent and empty or false values are alike (the model omits
-// them), a one-element version list is its element, the model's
-// ignoreHttpStatusErrorsExcept is n8n's {ignore, except}, and Request
-// Options are runtime.NewNodeType's and tested there.
+// them), a one-element version list is its element, and Request Options
+// are runtime.NewNodeType's and tested there.
 func normalize(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
-		if ex, ok := x["ignoreHttpStatusErrorsExcept"]; ok {
-			x["ignoreHttpStatusErrors"] = map[string]any{"ignore": x["ignoreHttpStatusErrors"], "except": ex}
-			delete(x, "ignoreHttpStatusErrorsExcept")
-		}
 		out := map[string]any{}
 		for k, e := range x {
 			if k == "version" {

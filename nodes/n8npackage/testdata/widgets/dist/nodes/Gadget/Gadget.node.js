@@ -9,6 +9,7 @@ class Gadget {
     constructor() {
         this.description = {
             displayName: 'Gadget', name: 'gadget', icon: 'file:gadget.svg', group: ['input'], version: 1,
+            description: 'Ping gadgets',
             defaults: { name: 'Gadget' }, inputs: ['main'], outputs: ['main'],
             requestDefaults: { baseURL: 'https://gadgets.example' },
             properties: [

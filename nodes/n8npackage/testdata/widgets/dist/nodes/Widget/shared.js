@@ -37,6 +37,9 @@ exports.properties = [
                 request: { method: 'GET', url: '/widgets', ignoreHttpStatusErrors: { ignore: true, except: [401] } },
                 operations: { pagination: listSearchPagination },
             } },
+            { name: 'Count', value: 'count', action: 'Count widgets', routing: {
+                request: { method: 'GET', url: '=/widgets/count/{{$parameter.shape}}' },
+            } },
         ],
     },
     ...(0, n8n_workflow_1.updateDisplayOptions)({ show: { operation: ['get'] } }, [
