@@ -935,7 +935,10 @@
         (l >= 2 && path[l - 2] === 'operations' && path[l - 1] === 'pagination');
     }
     function pointer(path) { return path.map((p) => '/' + String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join(''); }
-    function walk(v, path, inArray) {
+    // path is one stack, pushed and popped: descriptions are large, and
+    // a copy per step cost more than the rest of the walk.
+    const path = [];
+    function walk(v, inArray) {
       if (typeof v === 'function') {
         const ptr = pointer(path);
         const hook = hookSlot(path) ? hookName(ptr) : '';
@@ -948,24 +951,30 @@
         if (typeof v === 'symbol' || v === undefined) return inArray ? null : undefined;
         return v;
       }
-      if (typeof v.toJSON === 'function') return walk(v.toJSON(), path, inArray);
+      if (typeof v.toJSON === 'function') return walk(v.toJSON(), inArray);
       if (ancestors.indexOf(v) >= 0) throw new TypeError('the description holds itself at ' + pointer(path));
       ancestors.push(v);
       let out;
       if (Array.isArray(v)) {
         out = [];
-        for (let i = 0; i < v.length; i++) out.push(walk(v[i], path.concat([i]), true));
+        for (let i = 0; i < v.length; i++) {
+          path.push(i);
+          out.push(walk(v[i], true));
+          path.pop();
+        }
       } else {
         out = {};
         for (const k of Object.keys(v)) {
-          const x = walk(v[k], path.concat([k]), false);
+          path.push(k);
+          const x = walk(v[k], false);
+          path.pop();
           if (x !== undefined) out[k] = x;
         }
       }
       ancestors.pop();
       return out;
     }
-    const tree = walk(value, [], false);
+    const tree = walk(value, false);
     return { json: JSON.stringify(tree), functions };
   }
 
