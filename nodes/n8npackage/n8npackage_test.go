@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -220,4 +221,62 @@ func writeTarball(t *testing.T, dir, out string, keep func(rel string) bool) {
 	}))
 	require.NoError(t, tw.Close())
 	require.NoError(t, gz.Close())
+}
+
+// A Package serves concurrent callers: its one JavaScript runtime is
+// used by one at a time.
+func TestConcurrentUse(t *testing.T) {
+	ctx := context.Background()
+	pkg, err := n8npackage.Load(ctx, filepath.Join("testdata", "widgets"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	errs := make(chan error, 8)
+	for i := range 8 {
+		go func() {
+			_, err := pkg.NodeType(ctx, "widget", float64(1+i%2))
+			if err == nil {
+				_, err = pkg.Credential(ctx, "widgetApi")
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		require.NoError(t, <-errs)
+	}
+}
+
+// Descriptions that cannot be converted fail with an error saying where.
+func TestBadDescriptions(t *testing.T) {
+	tests := []struct {
+		name, class, want string
+	}{
+		{"throwing getter", `class Bad { constructor() { this.description = { name: 'bad', version: 1, properties: [], get requestDefaults() { throw new Error('no defaults') } }; } }`,
+			"no defaults"},
+		{"cycle", `class Bad { constructor() { const p = { name: 'p', type: 'string', default: '' }; p.self = p; this.description = { name: 'bad', version: 1, properties: [p] }; } }`,
+			"the description holds itself at /properties/0/self"},
+		{"no description", `class Bad {}`, "the class has no description"},
+		{"no name", `class Bad { constructor() { this.description = { version: 1, properties: [] }; } }`, "the description has no name"},
+		{"properties not a list", `class Bad { constructor() { this.description = { name: 'bad', version: 1, properties: 'x' }; } }`,
+			"/properties: must be an array of properties"},
+		{"bad versions", `class Bad { constructor() { this.description = { name: 'bad', version: ['a'], properties: [] }; } }`,
+			"description.version holds a, not a number"},
+		{"constructor throws", `class Bad { constructor() { throw new TypeError('nope'); } }`, "TypeError: nope"},
+		{"wrong export", `class Other {}`, `the file exports no class "Bad"`},
+		{"syntax error", `class Bad {`, "Unexpected token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "package.json"),
+				[]byte(`{"name": "n8n-nodes-bad", "version": "1.0.0", "n8n": {"nodes": ["Bad.node.js"]}}`), 0o644))
+			src := tt.class + "\nexports." + strings.Fields(strings.TrimPrefix(tt.class, "class "))[0] + " = " + strings.Fields(strings.TrimPrefix(tt.class, "class "))[0] + ";\n"
+			if tt.name == "syntax error" {
+				src = tt.class
+			}
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "Bad.node.js"), []byte(src), 0o644))
+			_, err := n8npackage.Load(context.Background(), dir)
+			require.ErrorContains(t, err, tt.want)
+			require.ErrorContains(t, err, "Bad.node.js")
+		})
+	}
 }
