@@ -13,9 +13,12 @@ import (
 // modules is a package's CommonJS module system: Node's resolution over
 // the package's source tree, one cache, and the built-in modules.
 type modules struct {
-	vm    *goja.Runtime
-	src   source
-	cache map[string]*goja.Object // resolved file -> its module object
+	vm  *goja.Runtime
+	src source
+	// inModules: src's root is a node_modules folder, whose packages
+	// resolve from it; JavaScript sees its files under /node_modules.
+	inModules bool
+	cache     map[string]*goja.Object // resolved file -> its module object
 	// builtin makes a built-in module for a name Node reserves (without
 	// "node:"), required from file; ok is false for other names.
 	builtin func(name, file string) (v goja.Value, ok bool)
@@ -60,7 +63,7 @@ func (m *modules) requireFor(file string) *goja.Object {
 		if err != nil {
 			m.throw("MODULE_NOT_FOUND", "%v", err)
 		}
-		return "/" + p
+		return m.virtual(p)
 	})
 	_ = req.Set("cache", m.vm.NewObject())
 	return req
@@ -115,8 +118,8 @@ func (m *modules) load(p string) goja.Value {
 	mod := m.vm.NewObject()
 	exports := m.vm.NewObject()
 	_ = mod.Set("exports", exports)
-	_ = mod.Set("id", "/"+p)
-	_ = mod.Set("filename", "/"+p)
+	_ = mod.Set("id", m.virtual(p))
+	_ = mod.Set("filename", m.virtual(p))
 	_ = mod.Set("loaded", false)
 	m.cache[p] = mod
 	ok := false
@@ -134,7 +137,7 @@ func (m *modules) load(p string) goja.Value {
 	} else if strings.HasSuffix(p, ".node") {
 		m.throw("ERR_DLOPEN_FAILED", "%s is a native addon; the sandbox runs JavaScript only", m.src.display(p))
 	} else {
-		prog, err := compileModule(p, data)
+		prog, err := compileModule(m.virtual(p), data)
 		if err != nil {
 			panic(m.vm.NewGoError(fmt.Errorf("%s: %w", m.src.display(p), err)))
 		}
@@ -145,7 +148,7 @@ func (m *modules) load(p string) goja.Value {
 		fn, _ := goja.AssertFunction(fv)
 		dir := path.Dir(p)
 		req := m.requireFor(p)
-		if _, err := fn(exports, exports, req, mod, m.vm.ToValue("/"+p), m.vm.ToValue("/"+dir), m.dynamicImport(req), m.collect); err != nil {
+		if _, err := fn(exports, exports, req, mod, m.vm.ToValue(m.virtual(p)), m.vm.ToValue(m.virtual(dir)), m.dynamicImport(req), m.collect); err != nil {
 			panic(err)
 		}
 	}
@@ -158,18 +161,31 @@ func (m *modules) load(p string) goja.Value {
 // two extra parameters serve rewritten import() and for-await.
 const moduleHead = "(function (exports, require, module, __filename, __dirname, __noderun_import, __noderun_collect) {"
 
-// compileModule wraps a file in Node's module function. Syntax goja
-// lacks, in the forms compiled TypeScript and npm packages use, is
-// rewritten when the file does not compile as it is (see esm.go).
-func compileModule(p string, data []byte) (*goja.Program, error) {
+// virtual is the path JavaScript sees for source path p (__filename,
+// stack traces): absolute, in a /node_modules folder when src is one.
+func (m *modules) virtual(p string) string {
+	if p == "." {
+		p = ""
+	}
+	if m.inModules {
+		return path.Join("/node_modules", p)
+	}
+	return path.Join("/", p)
+}
+
+// compileModule wraps a file in Node's module function; name is the
+// path stack traces show. Syntax goja lacks, in the forms compiled
+// TypeScript and npm packages use, is rewritten when the file does not
+// compile as it is (see esm.go).
+func compileModule(name string, data []byte) (*goja.Program, error) {
 	src := string(data)
 	if strings.HasPrefix(src, "#!") {
 		src = "//" + src // keeps line numbers
 	}
-	prog, err := compileWrapped(p, src)
+	prog, err := compileWrapped(name, src)
 	if err != nil {
 		if alt, changed := rewriteUnsupported(src); changed {
-			if prog, err2 := compileWrapped(p, alt); err2 == nil {
+			if prog, err2 := compileWrapped(name, alt); err2 == nil {
 				return prog, nil
 			} else if !looksLikeESM(alt) {
 				err = err2
@@ -182,7 +198,7 @@ func compileModule(p string, data []byte) (*goja.Program, error) {
 		if cerr != nil {
 			return nil, fmt.Errorf("ES module: %w", cerr)
 		}
-		return compileWrapped(p, cjs)
+		return compileWrapped(name, cjs)
 	}
 	return prog, err
 }
@@ -192,7 +208,7 @@ func compileModule(p string, data []byte) (*goja.Program, error) {
 // the host's file system, outside the sandbox.
 func compileWrapped(p, src string) (*goja.Program, error) {
 	text := moduleHead + src + "\n})"
-	a, err := parser.ParseFile(nil, "/"+p, text, 0, parser.WithDisableSourceMaps)
+	a, err := parser.ParseFile(nil, p, text, 0, parser.WithDisableSourceMaps)
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +220,7 @@ func compileWrapped(p, src string) (*goja.Program, error) {
 		if n == 0 {
 			return nil, err
 		}
-		if a, err = parser.ParseFile(nil, "/"+p, alt, 0, parser.WithDisableSourceMaps); err != nil {
+		if a, err = parser.ParseFile(nil, p, alt, 0, parser.WithDisableSourceMaps); err != nil {
 			return nil, err
 		}
 		return goja.CompileAST(a, false)
@@ -244,7 +260,14 @@ func (m *modules) resolve(spec, file string) (string, error) {
 	}
 	name, sub := splitPackage(spec)
 	for d := dir; ; d = path.Dir(d) {
-		if path.Base(d) != "node_modules" {
+		if d == "." && m.inModules {
+			// the root is the outermost node_modules folder
+			if m.src.kind(name) == isDir {
+				if r, ok := m.inPackage(name, sub); ok {
+					return r, nil
+				}
+			}
+		} else if path.Base(d) != "node_modules" {
 			pkg := path.Join(d, "node_modules", name)
 			if m.src.kind(pkg) == isDir {
 				if r, ok := m.inPackage(pkg, sub); ok {

@@ -280,3 +280,33 @@ func TestBadDescriptions(t *testing.T) {
 		})
 	}
 }
+
+// A package installed in node_modules resolves its dependencies there and
+// reads nothing above that folder.
+func TestInstalledPackageTree(t *testing.T) {
+	root := t.TempDir()
+	write := func(rel, text string) {
+		p := filepath.Join(root, filepath.FromSlash(rel))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	}
+	write("secret.js", `module.exports = 'secret';`)
+	write("node_modules/dep/index.js", `module.exports = { where: __filename };`)
+	write("node_modules/@scope/n8n-nodes-tree/package.json",
+		`{"name": "@scope/n8n-nodes-tree", "version": "1.0.0", "n8n": {"nodes": ["Tree.node.js"]}}`)
+	const node = `exports.Tree = class Tree { constructor() { this.description = { name: 'tree', version: 1,
+		requestDefaults: { baseURL: 'https://tree.example' }, properties: [
+		{ displayName: 'Dep', name: 'dep', type: 'string', default: require('dep').where }] }; } };`
+	write("node_modules/@scope/n8n-nodes-tree/Tree.node.js", node)
+	pkg, err := n8npackage.Load(context.Background(), filepath.Join(root, "node_modules", "@scope", "n8n-nodes-tree"))
+	require.NoError(t, err)
+	nt, err := pkg.NodeType(context.Background(), "@scope/n8n-nodes-tree.tree", 0)
+	require.NoError(t, err)
+	require.Equal(t, "/node_modules/dep/index.js", nt.Description.Properties[0].Default)
+	pkg.Close()
+
+	write("node_modules/@scope/n8n-nodes-tree/Tree.node.js", `require('../../../secret.js');`+node)
+	_, err = n8npackage.Load(context.Background(), filepath.Join(root, "node_modules", "@scope", "n8n-nodes-tree"))
+	require.ErrorContains(t, err, `cannot require "../../../secret.js"`)
+	require.ErrorContains(t, err, "leaves the package's tree")
+}

@@ -81,9 +81,11 @@ type Package struct {
 	credIdx   map[string]classFile
 	// lazy is true when the indexes came from dist/known and are
 	// evaluated on demand.
-	lazy  bool
-	nodes map[string]*Node
-	creds map[string]*Credential
+	lazy bool
+	// inModules: the source tree is a node_modules folder.
+	inModules bool
+	nodes     map[string]*Node
+	creds     map[string]*Credential
 	// nodeOrder is the order nodes were loaded in (package.json's).
 	nodeOrder []string
 	closer    func() error
@@ -145,10 +147,11 @@ func (l *Loader) Load(ctx context.Context, pkgPath string) (*Package, error) {
 	}
 	p := &Package{nodes: map[string]*Node{}, creds: map[string]*Credential{}}
 	if fi.IsDir() {
-		root, rel, err := packageRoot(pkgPath)
+		root, rel, inModules, err := packageRoot(pkgPath)
 		if err != nil {
 			return nil, fmt.Errorf("n8n package %s: %w", pkgPath, err)
 		}
+		p.inModules = inModules
 		ds, err := openDir(root)
 		if err != nil {
 			return nil, fmt.Errorf("n8n package %s: %w", pkgPath, err)
@@ -166,7 +169,7 @@ func (l *Loader) Load(ctx context.Context, pkgPath string) (*Package, error) {
 		return nil, err
 	}
 	log := l.Logger.With().Str("package", p.Name).Logger()
-	p.sb, err = newSandbox(p.src, l.Limits.withDefaults(), log)
+	p.sb, err = newSandbox(p.src, p.inModules, l.Limits.withDefaults(), log)
 	if err != nil {
 		p.Close()
 		return nil, err

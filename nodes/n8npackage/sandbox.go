@@ -96,7 +96,7 @@ type jsTimer struct {
 	args     []goja.Value
 }
 
-func newSandbox(src source, limits Limits, log zerolog.Logger) (*sandbox, error) {
+func newSandbox(src source, inModules bool, limits Limits, log zerolog.Logger) (*sandbox, error) {
 	sp, wp, err := programs()
 	if err != nil {
 		return nil, fmt.Errorf("n8npackage: built-in scripts: %w", err)
@@ -104,7 +104,7 @@ func newSandbox(src source, limits Limits, log zerolog.Logger) (*sandbox, error)
 	vm := goja.New()
 	vm.SetMaxCallStackSize(limits.MaxCallStack)
 	s := &sandbox{vm: vm, limits: limits, log: log, start: time.Now(), timers: map[int64]*jsTimer{}}
-	s.mods = &modules{vm: vm, src: src, cache: map[string]*goja.Object{}, pkgJSON: map[string]*packageJSON{}, builtin: s.builtinModule}
+	s.mods = &modules{vm: vm, src: src, inModules: inModules, cache: map[string]*goja.Object{}, pkgJSON: map[string]*packageJSON{}, builtin: s.builtinModule}
 	fv, err := vm.RunProgram(sp)
 	if err != nil {
 		return nil, fmt.Errorf("n8npackage: sandbox script: %w", err)

@@ -159,16 +159,18 @@ func readTarball(file string) (*memSource, error) {
 
 // packageRoot splits an installed package's directory into the tree its
 // code may read and the package's place in it. A package installed in
-// node_modules resolves its dependencies from the node_modules folders
-// above it, so the tree starts above the outermost node_modules.
-func packageRoot(dir string) (root, rel string, err error) {
+// node_modules resolves its dependencies from the node_modules folders at
+// and above it, so the tree is the outermost node_modules folder
+// (inModules); a package elsewhere reads only its own directory.
+func packageRoot(dir string) (root, rel string, inModules bool, err error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return "", "", err
+		return "", "", false, err
 	}
 	abs = filepath.ToSlash(abs)
-	if i := strings.Index(abs, "/node_modules/"); i >= 0 {
-		return filepath.FromSlash(abs[:i]), abs[i+1:], nil
+	const nm = "/node_modules/"
+	if i := strings.Index(abs, nm); i >= 0 {
+		return filepath.FromSlash(abs[:i+len(nm)-1]), abs[i+len(nm):], true, nil
 	}
-	return filepath.FromSlash(abs), "", nil
+	return filepath.FromSlash(abs), "", false, nil
 }
