@@ -4,7 +4,9 @@ import (
 	"archive/tar"
 	"compress/gzip"
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -309,4 +311,46 @@ func TestInstalledPackageTree(t *testing.T) {
 	_, err = n8npackage.Load(context.Background(), filepath.Join(root, "node_modules", "@scope", "n8n-nodes-tree"))
 	require.ErrorContains(t, err, `cannot require "../../../secret.js"`)
 	require.ErrorContains(t, err, "leaves the package's tree")
+}
+
+// The safe parts of Node's environment answer as Node does; the rest
+// throws when used.
+func TestNodeEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "package.json"),
+		[]byte(`{"name": "n8n-nodes-env", "version": "1.0.0", "n8n": {"nodes": ["Env.node.js"]}}`), 0o644))
+	const src = `
+const os = require('os'), crypto = require('node:crypto'), path = require('path'), util = require('util');
+const { URL } = require('url');
+const o = {}; o.__defineGetter__('x', () => 7);
+const facts = {
+  eol: os.EOL, platform: os.platform(),
+  hostname: (() => { try { os.hostname(); return 'read'; } catch (e) { return e.message; } })(),
+  env: Object.keys(process.env).length, exit: (() => { try { process.exit(0); } catch (e) { return e.message; } })(),
+  fill: crypto.randomFillSync(Buffer.alloc(4)).length,
+  hmac: crypto.createHmac('sha256', 'k').update('v').digest('base64'),
+  join: path.join('/a/b', '../c', 'd.js'), fmt: util.format('%s=%d %j', 'n', 4, {a: 1}),
+  url: new URL('../x?y=1#z', 'https://h.example/a/b').href, getter: o.x,
+  b64: Buffer.from('hé').toString('base64'), hex: Buffer.from('00ff', 'hex').length,
+};
+exports.Env = class Env { constructor() { this.description = { name: 'env', version: 1, description: 'env',
+  requestDefaults: { baseURL: 'https://env.example' },
+  properties: [{ displayName: 'F', name: 'f', type: 'hidden', default: JSON.stringify(facts) }] }; } };`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Env.node.js"), []byte(src), 0o644))
+	pkg, err := n8npackage.Load(context.Background(), dir)
+	require.NoError(t, err)
+	nt, err := pkg.NodeType(context.Background(), "env", 0)
+	require.NoError(t, err)
+	var facts map[string]any
+	require.NoError(t, json.Unmarshal([]byte(nt.Description.Properties[0].Default.(string)), &facts))
+	mac := hmac.New(sha256.New, []byte("k"))
+	mac.Write([]byte("v"))
+	require.Equal(t, map[string]any{
+		"eol": "\n", "platform": "linux",
+		"hostname": "os.hostname is not available in the noderun sandbox (the sandbox gives packages no file, network, process or thread access; required by " + filepath.Join(dir, "Env.node.js") + ")",
+		"env":      0.0, "exit": "process.exit is not available in the noderun sandbox", "fill": 4.0,
+		"hmac": base64.StdEncoding.EncodeToString(mac.Sum(nil)),
+		"join": "/a/c/d.js", "fmt": `n=4 {"a":1}`, "url": "https://h.example/x?y=1#z", "getter": 7.0,
+		"b64": base64.StdEncoding.EncodeToString([]byte("hé")), "hex": 2.0,
+	}, facts)
 }

@@ -127,6 +127,8 @@ type Function struct {
 	// in another place (e.g. a credential's authenticate).
 	Kind string
 
+	// fn is the function itself, in the package's runtime, kept for
+	// running it (not implemented yet: see RegisterHooks).
 	fn goja.Value
 }
 

@@ -90,6 +90,25 @@
   n.URL = URL;
   n.URLSearchParams = URLSearchParams;
 
+  // ---- Annex B accessors goja lacks (old libraries call them) ----
+  if (!Object.prototype.__defineSetter__) {
+    const define = (kind) => function (name, fn) {
+      if (typeof fn !== 'function') throw new TypeError('Object.prototype.__define' + kind + '__: the argument is not a function');
+      Object.defineProperty(this, name, { [kind === 'Getter' ? 'get' : 'set']: fn, enumerable: true, configurable: true });
+    };
+    const lookup = (kind) => function (name) {
+      for (let o = this; o !== null; o = Object.getPrototypeOf(o)) {
+        const d = Object.getOwnPropertyDescriptor(o, name);
+        if (d) return kind === 'Getter' ? d.get : d.set;
+      }
+      return undefined;
+    };
+    for (const kind of ['Getter', 'Setter']) {
+      Object.defineProperty(Object.prototype, '__define' + kind + '__', { value: define(kind), writable: true, configurable: true });
+      Object.defineProperty(Object.prototype, '__lookup' + kind + '__', { value: lookup(kind), writable: true, configurable: true });
+    }
+  }
+
   // ---- events ----
   function EventEmitter() { EventEmitter.init.call(this); }
   EventEmitter.init = function () {
@@ -821,6 +840,12 @@
       return min + n.randomBelow(max - min);
     },
     getHashes: () => ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'],
+    randomFillSync(a, offset, size) {
+      offset = offset || 0;
+      const view = new Uint8Array(a.buffer || a, (a.byteOffset || 0) + offset, size === undefined ? (a.byteLength - offset) : size);
+      view.set(new Uint8Array(n.randomBytes(view.byteLength)));
+      return a;
+    },
     getRandomValues(a) { const b = new Uint8Array(n.randomBytes(a.byteLength)); new Uint8Array(a.buffer, a.byteOffset, a.byteLength).set(b); return a; },
   };
   crypto.webcrypto = { getRandomValues: crypto.getRandomValues, randomUUID: crypto.randomUUID };
@@ -1120,6 +1145,9 @@
   // members are the stub's (they throw when used).
   const partial = {
     // one thread, nothing ever crosses to another
+    // fixed answers that tell nothing about the host
+    os: { EOL: '\n', platform: () => 'linux', type: () => 'Linux', arch: () => 'x64', endianness: () => 'LE',
+      constants: { signals: {}, errno: {} }, devNull: '/dev/null' },
     worker_threads: { isMainThread: true, threadId: 0, parentPort: null, workerData: null, resourceLimits: {},
       markAsUntransferable() {}, markAsUncloneable() {}, isMarkedAsUntransferable: () => false,
       getEnvironmentData: () => undefined, setEnvironmentData() {} },
