@@ -152,6 +152,9 @@ func destructure(list string) string {
 
 var (
 	dynamicImportRe = regexp.MustCompile(`(^|[^\w$.])import\s*\(`)
+	// goja's parser misreads a member named by a keyword at the end of a
+	// line (FACET_SCORES.default followed by const on the next line).
+	keywordMemberRe = regexp.MustCompile(`\.(default|delete|new|in|instanceof|typeof|void|return|case|catch|finally|do|if|else|for|while|with|switch|throw|try|var|const|let|class|function|this|super|import|export|extends|yield|await|null|true|false|enum)([ \t]*(?:\r?\n))`)
 	forAwaitRe      = regexp.MustCompile(`\bfor\s+await\s*\(\s*(const|let|var)\s+([^;]+?)\s+of\s+`)
 )
 
@@ -159,9 +162,12 @@ var (
 // import(x), which becomes a promise of require(x), and
 // `for await (const x of y)`, which becomes a loop over the values of y
 // collected first (the body then runs after the last value arrived, not
-// between them). changed is false when neither form occurs.
+// between them). A member named by a keyword at the end of a line
+// (x.default) is written x["default"], which goja's parser reads right.
+// changed is false when no form occurs.
 func rewriteUnsupported(src string) (string, bool) {
 	out := dynamicImportRe.ReplaceAllString(src, "${1}__noderun_import(")
+	out = keywordMemberRe.ReplaceAllString(out, `["$1"]$2`)
 	out = forAwaitRe.ReplaceAllString(out, "for ($1 $2 of await __noderun_collect(")
 	if out == src {
 		return src, false

@@ -82,7 +82,7 @@ type sandbox struct {
 	partial *goja.Object
 	stub    goja.Callable
 	export  goja.Callable
-	wf      goja.Value
+	wf      map[string]goja.Value // n8n-workflow by requiring file
 	hostWF  *goja.Object
 }
 
@@ -103,7 +103,7 @@ func newSandbox(src source, inModules bool, limits Limits, log zerolog.Logger) (
 	}
 	vm := goja.New()
 	vm.SetMaxCallStackSize(limits.MaxCallStack)
-	s := &sandbox{vm: vm, limits: limits, log: log, start: time.Now(), timers: map[int64]*jsTimer{}}
+	s := &sandbox{vm: vm, limits: limits, log: log, start: time.Now(), timers: map[int64]*jsTimer{}, wf: map[string]goja.Value{}}
 	s.mods = &modules{vm: vm, src: src, inModules: inModules, cache: map[string]*goja.Object{}, pkgJSON: map[string]*packageJSON{}, builtin: s.builtinModule}
 	fv, err := vm.RunProgram(sp)
 	if err != nil {
@@ -183,20 +183,21 @@ func (s *sandbox) stubModule(name, who, why string) goja.Value {
 
 // workflowModule is n8n-workflow as seen from one requiring file: the
 // members noderun implements, and for any other member a function that
-// throws, naming it and the file, when used.
+// throws, naming it and that file, when used. The members are shared.
 func (s *sandbox) workflowModule(who string) goja.Value {
-	if s.wf == nil {
-		rest := s.stubModule("n8n-workflow", who, "noderun's n8n-workflow does not provide it").ToObject(s.vm)
-		obj := s.vm.NewObject()
-		for _, k := range s.hostWF.Keys() {
-			_ = obj.Set(k, s.hostWF.Get(k))
-		}
-		// Known members are own properties (so __importStar copies them);
-		// the rest are looked up on the stub behind it.
-		_ = obj.SetPrototype(rest)
-		s.wf = obj
+	if v, ok := s.wf[who]; ok {
+		return v
 	}
-	return s.wf
+	rest := s.stubModule("n8n-workflow", who, "noderun's n8n-workflow does not provide it").ToObject(s.vm)
+	obj := s.vm.NewObject()
+	for _, k := range s.hostWF.Keys() {
+		_ = obj.Set(k, s.hostWF.Get(k))
+	}
+	// Known members are own properties (so __importStar copies them);
+	// the rest are looked up on the stub behind it.
+	_ = obj.SetPrototype(rest)
+	s.wf[who] = obj
+	return obj
 }
 
 // natives are the Go functions sandbox.js builds on.

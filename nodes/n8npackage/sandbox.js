@@ -503,10 +503,33 @@
       return -1;
     }
     includes(v, from) { return this.indexOf(v, from) !== -1; }
-    readUInt8(o) { return this[o || 0]; }
-    readUInt16BE(o) { o = o || 0; return (this[o] << 8) | this[o + 1]; }
-    readUInt32BE(o) { o = o || 0; return ((this[o] * 0x1000000) + ((this[o + 1] << 16) | (this[o + 2] << 8) | this[o + 3])); }
-    writeUInt8(v, o) { this[o || 0] = v; return (o || 0) + 1; }
+  }
+  // Buffer's fixed-width number methods, through a DataView.
+  for (const [name, size, get, set, le] of [
+    ['UInt8', 1, 'getUint8', 'setUint8'], ['Int8', 1, 'getInt8', 'setInt8'],
+    ['UInt16LE', 2, 'getUint16', 'setUint16', true], ['UInt16BE', 2, 'getUint16', 'setUint16', false],
+    ['Int16LE', 2, 'getInt16', 'setInt16', true], ['Int16BE', 2, 'getInt16', 'setInt16', false],
+    ['UInt32LE', 4, 'getUint32', 'setUint32', true], ['UInt32BE', 4, 'getUint32', 'setUint32', false],
+    ['Int32LE', 4, 'getInt32', 'setInt32', true], ['Int32BE', 4, 'getInt32', 'setInt32', false],
+    ['FloatLE', 4, 'getFloat32', 'setFloat32', true], ['FloatBE', 4, 'getFloat32', 'setFloat32', false],
+    ['DoubleLE', 8, 'getFloat64', 'setFloat64', true], ['DoubleBE', 8, 'getFloat64', 'setFloat64', false],
+    ['BigInt64LE', 8, 'getBigInt64', 'setBigInt64', true], ['BigInt64BE', 8, 'getBigInt64', 'setBigInt64', false],
+    ['BigUInt64LE', 8, 'getBigUint64', 'setBigUint64', true], ['BigUInt64BE', 8, 'getBigUint64', 'setBigUint64', false],
+  ]) {
+    const check = (b, o) => {
+      o = o === undefined ? 0 : o;
+      if (typeof o !== 'number' || o < 0 || o + size > b.length || o !== Math.floor(o)) {
+        throw new RangeError('The value of "offset" is out of range. It must be >= 0 and <= ' + (b.length - size) + '. Received ' + o);
+      }
+      return o;
+    };
+    const view = (b) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+    Buffer.prototype['read' + name] = function (o) { o = check(this, o); return view(this)[get](o, le); };
+    Buffer.prototype['write' + name] = function (v, o) { o = check(this, o); view(this)[set](o, v, le); return o + size; };
+    if (name.startsWith('UInt')) {
+      Buffer.prototype['readUint' + name.slice(4)] = Buffer.prototype['read' + name];
+      Buffer.prototype['writeUint' + name.slice(4)] = Buffer.prototype['write' + name];
+    }
   }
   Buffer.poolSize = 8192;
   function checkSize(size) {
@@ -1147,7 +1170,12 @@
     // one thread, nothing ever crosses to another
     // fixed answers that tell nothing about the host
     os: { EOL: '\n', platform: () => 'linux', type: () => 'Linux', arch: () => 'x64', endianness: () => 'LE',
-      constants: { signals: {}, errno: {} }, devNull: '/dev/null' },
+      tmpdir: () => '/tmp', constants: { signals: {}, errno: {} }, devNull: '/dev/null' },
+    // Linux's numbers; opening anything still throws
+    fs: { constants: { F_OK: 0, R_OK: 4, W_OK: 2, X_OK: 1, O_RDONLY: 0, O_WRONLY: 1, O_RDWR: 2, O_CREAT: 64,
+      O_EXCL: 128, O_NOCTTY: 256, O_TRUNC: 512, O_APPEND: 1024, O_DIRECTORY: 65536, O_NOFOLLOW: 131072,
+      O_SYNC: 1052672, O_DSYNC: 4096, O_NONBLOCK: 2048, S_IFMT: 61440, S_IFREG: 32768, S_IFDIR: 16384,
+      S_IFLNK: 40960, COPYFILE_EXCL: 1, COPYFILE_FICLONE: 2, COPYFILE_FICLONE_FORCE: 4 } },
     worker_threads: { isMainThread: true, threadId: 0, parentPort: null, workerData: null, resourceLimits: {},
       markAsUntransferable() {}, markAsUncloneable() {}, isMarkedAsUntransferable: () => false,
       getEnvironmentData: () => undefined, setEnvironmentData() {} },

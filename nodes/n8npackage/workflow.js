@@ -146,6 +146,9 @@
     try { return new b.URL(v).toString(); } catch (e) { throw new ApplicationError('The value "' + v + '" is not a valid URL.'); }
   }
 
+  // The base class of programmatic nodes; n8n tags its instances.
+  class Node {}
+
   class VersionedNodeType {
     constructor(nodeVersions, description) {
       this.nodeVersions = nodeVersions;
@@ -163,7 +166,8 @@
     BaseError, ApplicationError, OperationalError, UnexpectedError, UserError, WorkflowConfigurationError,
     ExecutionBaseError, NodeError, NodeOperationError, NodeApiError, NodeSslError, ExpressionError,
     jsonParse, deepCopy, updateDisplayOptions, isResourceLocatorValue, randomInt, setSafeObjectProperty, tryToParseUrl,
-    VersionedNodeType,
+    VersionedNodeType, Node,
+    FORM_TRIGGER_PATH_IDENTIFIER: 'n8n-form',
     BINARY_ENCODING: 'base64', BINARY_MODE_COMBINED: 'combined',
     FORM_NODE_TYPE: 'n8n-nodes-base.form', FORM_TRIGGER_NODE_TYPE: 'n8n-nodes-base.formTrigger',
     MYSQL_NODE_TYPE: 'n8n-nodes-base.mySql', POSTGRES_NODE_TYPE: 'n8n-nodes-base.postgres',
