@@ -210,9 +210,12 @@ type requestParts struct {
 	skipTLS              bool
 	disableRedirects     bool
 	ignoreHTTPErrors     bool
-	timeout              time.Duration
-	proxy                *url.URL
-	basic                *node.BasicAuth
+	// ignoreExcept lists the statuses still treated as errors: n8n's
+	// {ignore, except} form, whose except list decides alone.
+	ignoreExcept []int
+	timeout      time.Duration
+	proxy        *url.URL
+	basic        *node.BasicAuth
 
 	paginate    bool
 	paginateSet bool
@@ -365,7 +368,7 @@ func (r *requestData) set(key string, v any) {
 	case "disableFollowRedirect":
 		r.disableRedirects = truthy(v)
 	case "ignoreHttpStatusErrors":
-		r.ignoreHTTPErrors = truthy(v)
+		r.ignoreHTTPErrors, r.ignoreExcept = ignoreRule(v)
 	case "auth":
 		if m, ok := v.(map[string]any); ok {
 			r.basic = &node.BasicAuth{Username: jsString(m["username"]), Password: jsString(m["password"])}
@@ -577,6 +580,7 @@ type httpRequest struct {
 	noRedirects      bool
 	rawBody          bool // encoding arraybuffer: keep the response bytes
 	ignoreHTTPErrors bool
+	ignoreExcept     []int
 }
 
 type headerField struct{ name, value string }
@@ -604,7 +608,7 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 	// it after (the header slices are copied into the http.Request).
 	hr := &ic.http
 	*hr = httpRequest{method: method, timeout: r.timeout, proxy: r.proxy, skipTLS: r.skipTLS,
-		noRedirects: r.disableRedirects, rawBody: r.encoding == "arraybuffer", ignoreHTTPErrors: r.ignoreHTTPErrors,
+		noRedirects: r.disableRedirects, rawBody: r.encoding == "arraybuffer", ignoreHTTPErrors: r.ignoreHTTPErrors, ignoreExcept: r.ignoreExcept,
 		headers: hr.headers[:0], credentialHeaders: hr.credentialHeaders[:0]}
 	basic := r.basic
 	if c := ic.p.cred; c != nil {

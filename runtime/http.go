@@ -760,7 +760,7 @@ func (p *Prepared) send(ctx context.Context, hr *httpRequest, sc *requestScope) 
 			// nothing of it (or the caller sent an Idempotency-Key), so a
 			// stopped replay is safe to retry whatever the method.
 			ne.unsent = ne.unsent || errors.Is(err, errReplayStopped)
-		case (resp.status < 200 || resp.status > 299) && !hr.ignoreHTTPErrors:
+		case hr.statusFails(resp.status):
 			ne = httpError(resp.status, resp.value(), withCredential)
 			ne.status = resp.status
 			ne.retryAfter = parseRetryAfter(resp.headers.Get("Retry-After"), time.Now())

@@ -44,7 +44,7 @@ func (h credentialHelpers) HTTPRequest(ctx context.Context, options map[string]a
 		return nil, p.redactNodeError(ne)
 	}
 	body := resp.value()
-	if (resp.status < 200 || resp.status > 299) && !hr.ignoreHTTPErrors {
+	if hr.statusFails(resp.status) {
 		ne := httpError(resp.status, body, false)
 		ne.status = resp.status
 		return nil, p.redactNodeError(ne)
@@ -76,10 +76,11 @@ func buildHelperRequest(options map[string]any) (*httpRequest, bool, error) {
 	if m, ok := options["method"].(string); ok && m != "" {
 		method = strings.ToUpper(m)
 	}
+	ignoreAll, ignoreExcept := ignoreRule(options["ignoreHttpStatusErrors"])
 	hr := &httpRequest{method: method, timeout: defaultTimeout,
-		ignoreHTTPErrors: truthy(options["ignoreHttpStatusErrors"]),
-		skipTLS:          truthy(options["skipSslCertificateValidation"]),
-		noRedirects:      truthy(options["disableFollowRedirect"])}
+		ignoreHTTPErrors: ignoreAll, ignoreExcept: ignoreExcept,
+		skipTLS:     truthy(options["skipSslCertificateValidation"]),
+		noRedirects: truthy(options["disableFollowRedirect"])}
 	if t, ok := options["timeout"].(float64); ok && t > 0 && !math.IsInf(t, 0) {
 		hr.timeout = time.Duration(t) * time.Millisecond
 	}

@@ -417,7 +417,15 @@ func requestKeys(r *node.Request) []requestKey {
 	add("skipSslCertificateValidation", r.SkipSSLCertificateValidation, r.SkipSSLCertificateValidation != nil)
 	add("disableFollowRedirect", r.DisableFollowRedirect, r.DisableFollowRedirect)
 	add("returnFullResponse", r.ReturnFullResponse, r.ReturnFullResponse)
-	add("ignoreHttpStatusErrors", r.IgnoreHTTPStatusErrors, r.IgnoreHTTPStatusErrors)
+	if len(r.IgnoreHTTPStatusErrorsExcept) > 0 {
+		except := make([]any, len(r.IgnoreHTTPStatusErrorsExcept))
+		for i, s := range r.IgnoreHTTPStatusErrorsExcept {
+			except[i] = float64(s)
+		}
+		add("ignoreHttpStatusErrors", map[string]any{"ignore": r.IgnoreHTTPStatusErrors, "except": except}, true)
+	} else {
+		add("ignoreHttpStatusErrors", r.IgnoreHTTPStatusErrors, r.IgnoreHTTPStatusErrors)
+	}
 	add("timeout", r.Timeout, r.Timeout != nil)
 	if r.Auth != nil {
 		add("auth", map[string]any{"username": r.Auth.Username, "password": r.Auth.Password}, true)
