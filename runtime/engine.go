@@ -217,14 +217,34 @@ type Result struct {
 	PassedThrough *NodeError
 }
 
-// Execute prepares and runs a node over run.Items. The returned error is
-// for runs that cannot start at all: an invalid run or parameters with
-// issues (*IssuesError). A node that ran and failed is reported in
-// Result.Err.
+// Execute prepares and runs a node over run.Items. Exactly one of these
+// describes the outcome:
+//
+//   - The run cannot start: the error is returned with a zero Result. It
+//     is a *IssuesError for parameters, credential fields or a
+//     typeVersion with issues, and a plain error for a Run without a node
+//     type.
+//   - ctx ended before the run finished: ctx's error is returned, and
+//     Result.Items holds the output of the items delivered before.
+//   - The node failed, before any item (a credential missing or unusable;
+//     ItemIndex -1) or at an item whose failure stops it: Result.Err is
+//     the *NodeError, Result.Items the output of the items before it, and
+//     the error is nil. When the settings let n8n's engine continue (F7),
+//     Result.PassedThrough holds the failure instead, and Result.Items
+//     the input items.
+//   - Otherwise the run finished and the error is nil. Items that failed
+//     while the settings continue the node are error items: in
+//     Result.Items with their Error set (continueOnFail, onError
+//     continueRegularOutput), or in Result.ErrorItems (onError
+//     continueErrorOutput).
 func (e *Engine) Execute(ctx context.Context, run Run) (Result, error) {
 	p, err := e.Prepare(ctx, run)
 	if err != nil {
 		if ne, ok := err.(*NodeError); ok {
+			if ctx.Err() != nil {
+				// The credential store or a token fetch saw ctx end.
+				return Result{}, ctx.Err()
+			}
 			if engineContinues(run.Settings) {
 				return Result{Items: PassThrough(run.Items, run.Settings), PassedThrough: ne}, nil
 			}
