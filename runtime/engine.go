@@ -31,6 +31,12 @@ type Engine struct {
 	Transport http.RoundTripper
 	// MaxConcurrency bounds the requests in flight in one run. Zero means 64.
 	MaxConcurrency int
+	// MaxInFlight, when positive, bounds the requests in flight across all
+	// runs of this Engine together (OAuth2 token and preAuthentication
+	// requests included), for a server or a host that must not be sent
+	// more at once; a request waits for a free slot, or for its context to
+	// end. Zero means no bound beyond each run's MaxConcurrency.
+	MaxInFlight int
 	// Expressions configures the expression engine (time and size limits,
 	// $env access, timezone, n8n-lenient errors).
 	Expressions expr.Options
@@ -80,6 +86,7 @@ type Engine struct {
 	transports sync.Map // transportKey -> http.RoundTripper
 	limiters   sync.Map // credential identity -> *rate.Limiter
 	creds      credentialStates
+	inFlight   chan struct{} // MaxInFlight's slots; nil when unbounded
 }
 
 const (
@@ -97,6 +104,9 @@ func (e *Engine) init() {
 			opts.MaxRuntimes = runtime.GOMAXPROCS(0) * 2
 		}
 		e.exprs = expr.New(opts)
+		if e.MaxInFlight > 0 {
+			e.inFlight = make(chan struct{}, e.MaxInFlight)
+		}
 	})
 }
 
