@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"runtime"
 	"sync"
@@ -24,6 +25,11 @@ type Engine struct {
 	// Logger receives structured logs. The zero Logger discards them.
 	// Secrets are redacted from everything the engine logs.
 	Logger zerolog.Logger
+	// Slog, when set, receives the engine's logs instead of Logger: each
+	// event becomes a slog record (level, message, fields as attributes)
+	// for Slog's handler, at the levels the handler enables. Secrets are
+	// redacted as for Logger.
+	Slog *slog.Logger
 	// Transport sends every request when set (tests, custom stacks); the
 	// Request Options proxy and Ignore SSL Issues then apply only if it
 	// is an *http.Transport, which is cloned per setting. Nil means
@@ -87,6 +93,7 @@ type Engine struct {
 	limiters   sync.Map // credential identity -> *rate.Limiter
 	creds      credentialStates
 	inFlight   chan struct{} // MaxInFlight's slots; nil when unbounded
+	log        zerolog.Logger // Logger, or Slog's bridge
 }
 
 const (
@@ -104,6 +111,10 @@ func (e *Engine) init() {
 			opts.MaxRuntimes = runtime.GOMAXPROCS(0) * 2
 		}
 		e.exprs = expr.New(opts)
+		e.log = e.Logger
+		if e.Slog != nil {
+			e.log = slogBridge(e.Slog.Handler())
+		}
 		if e.MaxInFlight > 0 {
 			e.inFlight = make(chan struct{}, e.MaxInFlight)
 		}
