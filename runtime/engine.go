@@ -92,7 +92,7 @@ type Engine struct {
 	transports sync.Map // transportKey -> http.RoundTripper
 	limiters   sync.Map // credential identity -> *rate.Limiter
 	creds      credentialStates
-	inFlight   chan struct{} // MaxInFlight's slots; nil when unbounded
+	inFlight   chan struct{}  // MaxInFlight's slots; nil when unbounded
 	log        zerolog.Logger // Logger, or Slog's bridge
 }
 
