@@ -9,6 +9,7 @@ import (
 	"github.com/noderun/noderun/credentials"
 	"github.com/noderun/noderun/node"
 	"github.com/noderun/noderun/runtime"
+	"github.com/noderun/noderun/runtime/expr"
 )
 
 //go:embed createconversation.node.json
@@ -109,6 +110,17 @@ type CreateConversation struct {
 	// first use and reused.
 	Engine *runtime.Engine
 
+	// The run context, as on runtime.Run for the generic node: the node's
+	// name in the workflow (empty means "Chatwoot: Create A Conversation"),
+	// $runIndex, the other nodes for $('Name'), $workflow, $execution,
+	// and how strictly the fields are checked before any request.
+	NodeName   string
+	RunIndex   int
+	Nodes      expr.NodeLookup
+	Workflow   expr.Workflow
+	Execution  expr.Execution
+	InputCheck runtime.InputCheck
+
 	once     sync.Once
 	nodeType *runtime.NodeType
 	typeErr  error
@@ -153,6 +165,12 @@ func (c *CreateConversation) Execute(ctx context.Context, items []node.Item) ([]
 		Credentials: c.Credentials,
 		Settings:    c.Settings,
 		Items:       items,
+		NodeName:    c.NodeName,
+		RunIndex:    c.RunIndex,
+		Nodes:       c.Nodes,
+		Workflow:    c.Workflow,
+		Execution:   c.Execution,
+		InputCheck:  c.InputCheck,
 	})
 	if err != nil {
 		return nil, err
