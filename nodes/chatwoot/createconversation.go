@@ -147,7 +147,8 @@ func (c *CreateConversation) Parameters() map[string]any {
 // Execute creates one conversation per input item. Failed items become
 // error items when Settings continue on fail; otherwise the first failure
 // is returned as a *runtime.NodeError (with the outputs of the items before
-// it), and missing identifiers as a *runtime.IssuesError.
+// it), missing identifiers as a *runtime.IssuesError, and ctx's error
+// when ctx ends first.
 func (c *CreateConversation) Execute(ctx context.Context, items []node.Item) ([]node.Item, error) {
 	c.once.Do(func() {
 		c.nodeType, c.typeErr = CreateConversationType()
