@@ -47,7 +47,9 @@ type Output struct {
 	ErrorItems []node.Item
 }
 
-// Execute runs the prepared node over items and collects the output.
+// Execute runs the prepared node over items and collects the output. Its
+// outcomes are those of Engine.Execute after preparation: ctx's error,
+// Result.Err or Result.PassedThrough, or error items.
 func (p *Prepared) Execute(ctx context.Context, items []node.Item) (Result, error) {
 	return p.ExecuteProgress(ctx, items, nil)
 }
@@ -72,6 +74,9 @@ func (p *Prepared) ExecuteProgress(ctx context.Context, items []node.Item, progr
 	}
 	var ne *NodeError
 	switch {
+	case err != nil && ctx.Err() != nil:
+		// An item that failed as ctx ended may have failed of it.
+		return res, ctx.Err()
 	case errors.As(err, &ne) && engineContinues(p.settings):
 		return Result{Items: PassThrough(items, p.settings), PassedThrough: ne}, nil
 	case errors.As(err, &ne):

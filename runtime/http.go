@@ -507,6 +507,11 @@ func (s *scopeState) abortError(err error, deadline time.Duration) error {
 // sc is the calling worker's scope, or nil for a scope of this request
 // alone; it is used only for requests under its parent context.
 func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest, sc *requestScope) (*response, error) {
+	// Waiting for a slot is not inactivity: take it before the timers start.
+	if err := e.acquireInFlight(ctx); err != nil {
+		return nil, err
+	}
+	defer e.releaseInFlight()
 	if sc == nil || sc.parent != ctx {
 		sc = &requestScope{parent: ctx}
 		defer sc.close()

@@ -154,7 +154,7 @@ func (e *Engine) Prepare(ctx context.Context, run Run) (*Prepared, error) {
 		}
 		p.version = run.TypeVersion
 	}
-	p.log = e.Logger.With().Str("node", p.nodeName).Logger()
+	p.log = e.log.With().Str("node", p.nodeName).Logger()
 	pc := params.Context{Version: p.version, NodeName: desc.Name, Layouts: run.Node.layouts}
 	p.parameters = params.Normalize(desc.Properties, run.Parameters, pc)
 	if issues := p.issues(pc); issues != nil {

@@ -261,16 +261,13 @@ func checkSettings(raw json.RawMessage) error {
 	return nil
 }
 
-// lookup is expr.NodeLookup over the request's "nodes".
-type lookup map[string]nodeData
-
-func (l lookup) Node(name string) (expr.NodeData, bool) {
-	d, ok := l[name]
-	if !ok {
-		return expr.NodeData{}, false
+// lookup is the request's "nodes" as an expr.NodeLookup.
+func lookup(nodes map[string]nodeData) expr.MapNodes {
+	m := make(expr.MapNodes, len(nodes))
+	for name, d := range nodes {
+		m[name] = expr.NodeOutput{Items: d.Items, Parameters: d.Parameters, NotExecuted: d.Executed != nil && !*d.Executed}
 	}
-	executed := d.Executed == nil || *d.Executed
-	return expr.NodeData{Executed: executed, Items: d.Items, Parameters: d.Parameters}, true
+	return m
 }
 
 // resolvePath makes a path in the request relative to the request file.
