@@ -206,6 +206,7 @@ func checkRedirect(pol requestPolicy, req *http.Request, via []*http.Request) er
 	if pol.guard != nil {
 		if mapped := pol.guard.mapURL(req.URL); mapped != nil {
 			req.URL, req.Host = mapped, mapped.Host
+			restoreSensitiveHeaders(req, via)
 		}
 		if err := pol.guard.checkHost(req.URL.Hostname()); err != nil {
 			return err

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"fmt"
+	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -152,32 +153,43 @@ type urlMap struct {
 // error, so no request is sent under an invalid mapping.
 func (e *Engine) urlMapping() (*urlMap, error) {
 	m := &e.urls
-	m.once.Do(func() {
-		for i, mp := range e.MapURLs {
-			r, err := compileMapping(mp, i)
-			if err != nil {
-				m.err = err
-				return
-			}
-			m.rules = append(m.rules, r)
-		}
-		for i, r := range m.rules {
-			for j, o := range m.rules {
-				if i < j && r.from == o.from {
-					m.err = &URLMappingError{Index: j, Field: "From", Value: e.MapURLs[j].From,
-						Reason: fmt.Sprintf("mapped already by Engine.MapURLs[%d]", i)}
-					return
-				}
-				if _, ok := o.from.under(r.to.url()); ok {
-					m.err = &URLMappingError{Index: i, Field: "To", Value: e.MapURLs[i].To,
-						Reason: fmt.Sprintf("lies under the From of Engine.MapURLs[%d] (%s); mappings do not chain", j, e.MapURLs[j].From)}
-					return
-				}
-			}
-		}
-		sort.SliceStable(m.rules, func(i, j int) bool { return len(m.rules[i].from.path) > len(m.rules[j].from.path) })
-	})
+	m.once.Do(func() { m.rules, m.err = compileMappings(e.MapURLs) })
 	return m, m.err
+}
+
+// CheckURLMappings reports the first invalid mapping of ms, as Prepare
+// would for Engine.MapURLs: a URL that is not an absolute http(s) prefix,
+// a From given twice, or a To under a From (mappings do not chain). The
+// error is a *URLMappingError.
+func CheckURLMappings(ms []URLMapping) error {
+	_, err := compileMappings(ms)
+	return err
+}
+
+// compileMappings checks ms and orders them longest From first.
+func compileMappings(ms []URLMapping) ([]urlRule, error) {
+	rules := make([]urlRule, 0, len(ms))
+	for i, mp := range ms {
+		r, err := compileMapping(mp, i)
+		if err != nil {
+			return nil, err
+		}
+		rules = append(rules, r)
+	}
+	for i, r := range rules {
+		for j, o := range rules {
+			if i < j && r.from == o.from {
+				return nil, &URLMappingError{Index: j, Field: "From", Value: ms[j].From,
+					Reason: fmt.Sprintf("is mapped already, to %s", ms[i].To)}
+			}
+			if _, ok := o.from.under(r.to.url()); ok {
+				return nil, &URLMappingError{Index: i, Field: "To", Value: ms[i].To,
+					Reason: fmt.Sprintf("lies under the From %s, which is mapped itself; mappings do not chain", ms[j].From)}
+			}
+		}
+	}
+	sort.SliceStable(rules, func(i, j int) bool { return len(rules[i].from.path) > len(rules[j].from.path) })
+	return rules, nil
 }
 
 // url is the prefix as a URL, for matching it against other prefixes.
@@ -261,4 +273,29 @@ func (e *Engine) standsForAllowed(c *preparedCredential, base any, full string) 
 		}
 	}
 	return false
+}
+
+// restoreSensitiveHeaders gives a redirect hop that a mapping brought
+// back to the first request's origin the headers http.Client dropped
+// because the Location, before mapping, named another host
+// (Authorization, Cookie, ...): Go decides that before CheckRedirect
+// runs. As in Go, they come back only while every hop so far stayed at
+// that origin.
+func restoreSensitiveHeaders(req *http.Request, via []*http.Request) {
+	for _, v := range via {
+		if !sameHost(v.URL, via[0].URL) {
+			return
+		}
+	}
+	if !sameHost(req.URL, via[0].URL) {
+		return
+	}
+	for k, vs := range via[0].Header {
+		switch http.CanonicalHeaderKey(k) {
+		case "Authorization", "Www-Authenticate", "Cookie", "Cookie2", "Proxy-Authorization", "Proxy-Authenticate":
+			if _, ok := req.Header[k]; !ok {
+				req.Header[k] = vs
+			}
+		}
+	}
 }

@@ -64,11 +64,11 @@ func TestEngineRefusesInvalidMapURLs(t *testing.T) {
 	}{
 		{"a relative From", []runtime.URLMapping{{From: "/v1", To: "http://localhost"}}, `Engine.MapURLs[0] From "/v1": not an absolute http or https URL`},
 		{"the same From twice", []runtime.URLMapping{{From: "https://a.example.com/", To: "http://localhost:1"}, {From: "HTTPS://A.example.com:443", To: "http://localhost:2"}},
-			`Engine.MapURLs[1] From "HTTPS://A.example.com:443": mapped already by Engine.MapURLs[0]`},
+			`Engine.MapURLs[1] From "HTTPS://A.example.com:443": is mapped already, to http://localhost:1`},
 		{"a chain", []runtime.URLMapping{{From: "https://a.example.com", To: "https://b.example.com/x"}, {From: "https://b.example.com", To: "http://localhost"}},
-			`Engine.MapURLs[0] To "https://b.example.com/x": lies under the From of Engine.MapURLs[1] (https://b.example.com); mappings do not chain`},
+			`Engine.MapURLs[0] To "https://b.example.com/x": lies under the From https://b.example.com, which is mapped itself; mappings do not chain`},
 		{"a To under its own From", []runtime.URLMapping{{From: "https://a.example.com", To: "https://a.example.com/sandbox"}},
-			`Engine.MapURLs[0] To "https://a.example.com/sandbox": lies under the From of Engine.MapURLs[0]`},
+			`Engine.MapURLs[0] To "https://a.example.com/sandbox": lies under the From https://a.example.com, which`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -83,6 +83,7 @@ func TestEngineRefusesInvalidMapURLs(t *testing.T) {
 			var me *runtime.URLMappingError
 			assert.True(t, errors.As(err, &me))
 			assert.Empty(t, srv.requests(), "nothing is sent")
+			assert.Equal(t, me, runtime.CheckURLMappings(c.maps), "CheckURLMappings finds the same")
 		})
 	}
 }
@@ -254,19 +255,24 @@ func TestMapURLCredentialBindingJudgesTheOriginalURL(t *testing.T) {
 
 func TestMapURLRedirects(t *testing.T) {
 	t.Parallel()
-	auth := `{"headers":{"X-Token":"={{$credentials.token}}"}}`
 	cases := []struct {
 		name     string
+		auth     string // the credential's authenticate properties; its header is X-Token or Authorization
 		location string // "@URL@" the server, "@OTHER@" another server
 		sentTo   string // where /final arrived: "server" or "other"
 		token    bool   // whether /final carried the credential
 	}{
-		{"a redirect to the fixed host is mapped and keeps the credential", "https://api.example.com/final", "server", true},
-		{"a relative redirect stays on the mapped server", "/final", "server", true},
-		{"a redirect to another host drops the credential", "@OTHER@/final", "other", false},
+		{"a redirect to the fixed host is mapped and keeps the credential", `{"headers":{"X-Token":"={{$credentials.token}}"}}`,
+			"https://api.example.com/final", "server", true},
+		{"an Authorization header, which Go drops for another host name, is kept too", `{"headers":{"Authorization":"=Bearer {{$credentials.token}}"}}`,
+			"https://api.example.com/final", "server", true},
+		{"a relative redirect stays on the mapped server", `{"headers":{"X-Token":"={{$credentials.token}}"}}`, "/final", "server", true},
+		{"a redirect to another host drops the credential", `{"headers":{"X-Token":"={{$credentials.token}}"}}`, "@OTHER@/final", "other", false},
+		{"a redirect to another host drops Authorization", `{"headers":{"Authorization":"=Bearer {{$credentials.token}}"}}`, "@OTHER@/final", "other", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			auth := c.auth
 			t.Parallel()
 			other := newRecorder(t, nil)
 			srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, _ captured) {
@@ -289,7 +295,8 @@ func TestMapURLRedirects(t *testing.T) {
 			require.NotEmpty(t, final)
 			last := final[len(final)-1]
 			assert.Equal(t, "/final", last.Path)
-			assert.Equal(t, c.token, last.Header.Get("X-Token") == secretToken)
+			got := last.Header.Get("X-Token") + strings.TrimPrefix(last.Header.Get("Authorization"), "Bearer ")
+			assert.Equal(t, c.token, got == secretToken, "credential sent: %q", got)
 		})
 	}
 }
