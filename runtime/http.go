@@ -204,7 +204,11 @@ func checkRedirect(pol requestPolicy, req *http.Request, via []*http.Request) er
 		origin = pol.origin
 	}
 	if pol.guard != nil {
-		if mapped := pol.guard.mapURL(req.URL); mapped != nil {
+		mapped, err := pol.guard.mapURL(req.URL)
+		if err != nil {
+			return err
+		}
+		if mapped != nil {
 			req.URL, req.Host = mapped, mapped.Host
 			restoreSensitiveHeaders(req, via)
 		}
@@ -543,7 +547,11 @@ func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest, sc *requestScop
 		return nil, err
 	}
 	origin := req.URL
-	if mapped := e.mapURL(origin); mapped != nil {
+	mapped, err := e.mapURL(origin)
+	if err != nil {
+		return nil, err
+	}
+	if mapped != nil {
 		req.URL, req.Host = mapped, mapped.Host
 	}
 	if err := e.checkHost(req.URL.Hostname()); err != nil {

@@ -87,7 +87,7 @@ func parsePrefix(raw, field string, index int) (urlPrefix, error) {
 	switch {
 	case err != nil:
 		return fail("not a URL: " + strings.TrimPrefix(err.Error(), fmt.Sprintf("parse %q: ", raw)))
-	case u.Scheme != "http" && u.Scheme != "https", u.Opaque != "", u.Host == "":
+	case u.Scheme != "http" && u.Scheme != "https", u.Opaque != "", u.Hostname() == "":
 		return fail("not an absolute http or https URL (want e.g. https://api.example.com/v1)")
 	case u.User != nil:
 		return fail("holds user info; give credentials through the node's credential")
@@ -198,14 +198,16 @@ func (p *urlPrefix) url() *url.URL {
 }
 
 // mapURL returns where a request to u goes, or nil when no mapping
-// covers u. u is not changed.
-func (e *Engine) mapURL(u *url.URL) *url.URL {
+// covers u. u is not changed. An invalid Engine.MapURLs, which Prepare
+// refuses, fails every request rather than letting it reach the
+// unmapped host.
+func (e *Engine) mapURL(u *url.URL) (*url.URL, error) {
 	if len(e.MapURLs) == 0 {
-		return nil
+		return nil, nil
 	}
 	m, err := e.urlMapping()
 	if err != nil {
-		return nil // Prepare has refused the run already
+		return nil, err
 	}
 	for i := range m.rules {
 		r := &m.rules[i]
@@ -220,9 +222,9 @@ func (e *Engine) mapURL(u *url.URL) *url.URL {
 			out.RawPath = "/"
 		}
 		out.Path, _ = url.PathUnescape(out.RawPath) // both halves were escaped paths already
-		return &out
+		return &out, nil
 	}
-	return nil
+	return nil, nil
 }
 
 // mappedString is the mapped form of the absolute URL raw, or "" when no
@@ -235,7 +237,7 @@ func (e *Engine) mappedString(raw string) string {
 	if err != nil {
 		return ""
 	}
-	if mapped := e.mapURL(u); mapped != nil {
+	if mapped, _ := e.mapURL(u); mapped != nil {
 		return mapped.String()
 	}
 	return ""

@@ -37,6 +37,7 @@ func TestParseURLMapping(t *testing.T) {
 		{in: "https://a.example.com?x=1=http://localhost", wantErr: `From "https://a.example.com?x": holds a query or fragment`},
 		{in: "https://a.example.com=http://localhost/#top", wantErr: `To "http://localhost/#top": holds a query or fragment`},
 		{in: "https://a.example.com=http://local host", wantErr: `To "http://local host": not a URL`},
+		{in: "https://a.example.com=http://:8080", wantErr: `To "http://:8080": not an absolute http or https URL`},
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
