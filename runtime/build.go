@@ -642,7 +642,7 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 		return nil, &NodeError{Name: NameNodeOperationError, Message: "Invalid URL", Description: err.Error(), ItemIndex: ic.index}
 	}
 	if c := ic.p.cred; c != nil {
-		if err := c.checkHost(r.baseURL, full); err != nil {
+		if err := c.checkHost(r.baseURL, full); err != nil && !ic.p.engine.standsForAllowed(c, r.baseURL, full) {
 			return nil, domainNodeError(err, ic.index)
 		}
 		hr.cred = c

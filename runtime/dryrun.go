@@ -18,6 +18,10 @@ type DryRequest struct {
 	Body any `json:"body,omitempty"`
 	// Error is why the request could not be built.
 	Error *node.ErrorInfo `json:"error,omitempty"`
+
+	// MappedURL is where the request would go instead of URL, when
+	// Engine.MapURLs maps it; empty otherwise.
+	MappedURL string `json:"mappedUrl,omitempty"`
 }
 
 // DryRun builds the request of each item without sending anything. Items
@@ -63,6 +67,9 @@ func (p *Prepared) dryRun(ctx context.Context, src ItemSource, input expr.Input,
 		} else {
 			dr.Method = hr.method
 			dr.URL = r.String(hr.url)
+			if mapped := p.engine.mappedString(hr.url); mapped != "" {
+				dr.MappedURL = r.String(mapped)
+			}
 			dr.Headers = make(map[string]string, len(hr.headers))
 			for _, h := range hr.headers {
 				dr.Headers[h.name] = r.String(h.value)

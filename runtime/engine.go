@@ -75,6 +75,10 @@ type Engine struct {
 	// metadata.google.internal), which are refused by default, checked on
 	// the address actually dialled.
 	AllowLinkLocal bool
+	// MapURLs sends requests for one URL prefix to another (a sandbox, a
+	// mock server): see URLMapping. Credentials stay bound to the hosts
+	// of the URLs before mapping; Prepare refuses an invalid mapping.
+	MapURLs []URLMapping
 	// Retry retries transient failures of single requests. The zero value
 	// is DefaultRetryPolicy; set Retry.Disabled to turn retries off.
 	Retry RetryPolicy
@@ -94,6 +98,7 @@ type Engine struct {
 	creds      credentialStates
 	inFlight   chan struct{}  // MaxInFlight's slots; nil when unbounded
 	log        zerolog.Logger // Logger, or Slog's bridge
+	urls       urlMap
 }
 
 const (

@@ -42,7 +42,10 @@ type requestPolicy struct {
 	noRedirects       bool
 	credentialHeaders []string
 	cred              *preparedCredential
-	guard             *Engine // checks each hop's host against link-local addresses
+	guard             *Engine // maps each hop's URL and checks its host against link-local addresses
+	// origin is the first request's URL before Engine.MapURLs mapped it:
+	// a restricted credential's domains are judged on the original hosts.
+	origin *url.URL
 }
 
 // transport returns the round tripper for a request's Request Options.
@@ -66,9 +69,9 @@ func (e *Engine) transport(hr *httpRequest) http.RoundTripper {
 // with user info, goes through an http.Client after all, started from the
 // response already received, so Go's redirect rules and checkRedirect's
 // apply as before.
-func (e *Engine) do(hr *httpRequest, req *http.Request) (*http.Response, error) {
+func (e *Engine) do(hr *httpRequest, req *http.Request, origin *url.URL) (*http.Response, error) {
 	rt := e.transport(hr)
-	policy := requestPolicy{noRedirects: hr.noRedirects, credentialHeaders: hr.credentialHeaders, cred: hr.cred, guard: e}
+	policy := requestPolicy{noRedirects: hr.noRedirects, credentialHeaders: hr.credentialHeaders, cred: hr.cred, guard: e, origin: origin}
 	if req.URL.User != nil {
 		return redirecting(rt, nil, policy).Do(req)
 	}
@@ -193,7 +196,22 @@ func checkRedirect(pol requestPolicy, req *http.Request, via []*http.Request) er
 	if len(via) > maxRedirects {
 		return fmt.Errorf("Maximum number of redirects exceeded (%d), last at %s", maxRedirects, redactURL(req.URL))
 	}
+	// A Location under a mapped From is mapped as a request to it would
+	// be; the hop is judged as the server named it (hop) for the
+	// credential's domains, and where it goes (req.URL) for the rest.
+	hop, origin := req.URL, via[0].URL
+	if pol.origin != nil {
+		origin = pol.origin
+	}
 	if pol.guard != nil {
+		mapped, err := pol.guard.mapURL(req.URL)
+		if err != nil {
+			return err
+		}
+		if mapped != nil {
+			req.URL, req.Host = mapped, mapped.Host
+			restoreSensitiveHeaders(req, via)
+		}
 		if err := pol.guard.checkHost(req.URL.Hostname()); err != nil {
 			return err
 		}
@@ -205,9 +223,9 @@ func checkRedirect(pol requestPolicy, req *http.Request, via []*http.Request) er
 			req.Header.Del(h)
 		}
 		if c := pol.cred; c != nil {
-			host := strings.TrimSuffix(strings.ToLower(req.URL.Hostname()), ".")
-			if c.domains.restricted && host != strings.TrimSuffix(strings.ToLower(via[0].URL.Hostname()), ".") && !hostAllowed(host, c.domains.list) {
-				return &domainError{host: host, allowed: strings.TrimPrefix(via[0].URL.Hostname()+", "+c.domains.list, ", ")}
+			host := strings.TrimSuffix(strings.ToLower(hop.Hostname()), ".")
+			if c.domains.restricted && host != strings.TrimSuffix(strings.ToLower(origin.Hostname()), ".") && !hostAllowed(host, c.domains.list) {
+				return &domainError{host: host, allowed: strings.TrimPrefix(origin.Hostname()+", "+c.domains.list, ", ")}
 			}
 			dropQuery(req.URL, c.auth.Query)
 		}
@@ -533,6 +551,14 @@ func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest, sc *requestScop
 	if err != nil {
 		return nil, err
 	}
+	origin := req.URL
+	mapped, err := e.mapURL(origin)
+	if err != nil {
+		return nil, err
+	}
+	if mapped != nil {
+		req.URL, req.Host = mapped, mapped.Host
+	}
 	if err := e.checkHost(req.URL.Hostname()); err != nil {
 		return nil, err
 	}
@@ -554,7 +580,7 @@ func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest, sc *requestScop
 		values[len(hr.headers)] = userAgent
 		req.Header["User-Agent"] = values[len(hr.headers):]
 	}
-	resp, err := e.do(hr, req)
+	resp, err := e.do(hr, req, origin)
 	if err != nil {
 		if s.timedOut.Load() || s.pastDeadline.Load() {
 			return nil, s.abortError(err, deadline)
@@ -779,8 +805,11 @@ func (p *Prepared) send(ctx context.Context, hr *httpRequest, sc *requestScope) 
 		if time.Since(start)+wait > budget {
 			return nil, p.redactNodeError(ne)
 		}
-		p.log.Debug().Str("method", hr.method).Str("url", p.redactString(hr.url)).Int("attempt", attempt).
-			Str("httpCode", ne.HTTPCode).Dur("wait", wait).Msg("retrying request")
+		ev := p.log.Debug().Str("method", hr.method).Str("url", p.redactString(hr.url))
+		if mapped := p.engine.mappedString(hr.url); mapped != "" {
+			ev = ev.Str("mappedUrl", p.redactString(mapped))
+		}
+		ev.Int("attempt", attempt).Str("httpCode", ne.HTTPCode).Dur("wait", wait).Msg("retrying request")
 		if err := e.sleep(ctx, wait); err != nil {
 			return nil, err
 		}
@@ -790,7 +819,11 @@ func (p *Prepared) send(ctx context.Context, hr *httpRequest, sc *requestScope) 
 // logRequest logs one HTTP exchange at debug level: method, URL (secrets
 // masked), status or error, and how long it took.
 func (p *Prepared) logRequest(hr *httpRequest, resp *response, err error, attempt int, took time.Duration) {
-	ev := p.log.Debug().Str("method", hr.method).Str("url", p.redactString(hr.url)).Int("attempt", attempt)
+	ev := p.log.Debug().Str("method", hr.method).Str("url", p.redactString(hr.url))
+	if mapped := p.engine.mappedString(hr.url); mapped != "" {
+		ev = ev.Str("mappedUrl", p.redactString(mapped))
+	}
+	ev = ev.Int("attempt", attempt)
 	if err != nil {
 		ev = ev.Str("error", p.redactString(err.Error()))
 	} else {

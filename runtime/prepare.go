@@ -131,6 +131,9 @@ func (e *Engine) Prepare(ctx context.Context, run Run) (*Prepared, error) {
 	if run.Node == nil || run.Node.Description == nil {
 		return nil, errors.New("runtime: run has no node type")
 	}
+	if _, err := e.urlMapping(); err != nil {
+		return nil, fmt.Errorf("runtime: %w", err)
+	}
 	desc := run.Node.Description
 	p := &Prepared{
 		engine:   e,

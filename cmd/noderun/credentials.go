@@ -29,11 +29,17 @@ func runCredentials(ctx context.Context, a *app, args []string) int {
 	typeName := fs.String("type", "", "the credential type; empty means the node's first")
 	fs.StringVar(&f.credentialsFile, "credentials", "", "credentials JSON file {\"<type>\": {fields}}; NODERUN_CREDENTIALS_<TYPE> variables also work")
 	fs.BoolVar(&f.sim, "sim", false, "test against the embedded Chatwoot simulator")
+	f.mapURLs.register(fs)
+	fs.BoolVar(&f.allowLinkLocal, "allow-link-local", false, "let the test request reach link-local and cloud metadata addresses")
 	f.logs.register(fs)
 	if code, ok := parseFlags(fs, args[1:]); !ok {
 		return code
 	}
 	if err := f.logs.validate(); err != nil {
+		fmt.Fprintf(a.stderr, "noderun credentials test: %s\n", oneLine(err.Error()))
+		return exitInput
+	}
+	if err := f.mapURLs.validate(); err != nil {
 		fmt.Fprintf(a.stderr, "noderun credentials test: %s\n", oneLine(err.Error()))
 		return exitInput
 	}

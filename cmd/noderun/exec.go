@@ -44,6 +44,7 @@ type execFlags struct {
 	maxOutputBytes   int64
 	requestDeadline  time.Duration
 	allowLinkLocal   bool
+	mapURLs          mapURLFlag
 	exprTimeout      time.Duration
 	allowEnv         bool
 	lenient          bool
@@ -71,6 +72,7 @@ func runExec(ctx context.Context, a *app, args []string) int {
 	fs.Int64Var(&f.maxOutputBytes, "max-output-bytes-per-input", 0, "response bytes one input item's output may come from, over all pages (0: 64 MiB, -1: no limit)")
 	fs.DurationVar(&f.requestDeadline, "request-deadline", 0, "overall limit of one request attempt, however steadily the server sends (0: 10m or the request's timeout if longer, -1s: none)")
 	fs.BoolVar(&f.allowLinkLocal, "allow-link-local", false, "let requests reach link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, metadata.google.internal ...)")
+	f.mapURLs.register(fs)
 	fs.DurationVar(&f.exprTimeout, "expression-timeout", 0, "time limit of one expression evaluation (0: 1s)")
 	fs.BoolVar(&f.allowEnv, "allow-env", false, "let expressions read the environment through $env")
 	fs.BoolVar(&f.lenient, "lenient-expressions", false, "evaluate expression runtime errors to undefined, as n8n does, instead of failing the item")
@@ -118,6 +120,9 @@ func (f *execFlags) validate() error {
 	}
 	if err := f.logs.validate(); err != nil {
 		return &inputError{msg: err.Error()}
+	}
+	if err := f.mapURLs.validate(); err != nil {
+		return err
 	}
 	return f.inputs.validate()
 }
@@ -332,6 +337,7 @@ func (x *execution) engineFor(redactor *credentials.Redactor) *runtime.Engine {
 		MaxOutputBytesPerInput: x.flags.maxOutputBytes,
 		RequestDeadline:        x.flags.requestDeadline,
 		AllowLinkLocal:         x.flags.allowLinkLocal,
+		MapURLs:                x.flags.mapURLs.list,
 		Expressions: expr.Options{
 			Timeout:  x.flags.exprTimeout,
 			AllowEnv: x.flags.allowEnv,
