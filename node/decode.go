@@ -533,6 +533,7 @@ func (d *Description) decode(st *decoding, v jsontree.Value) error {
 				var err error
 				d.Properties, err = decodeProperties(dc.st, x)
 				dc.nested(err)
+				locateMissing(d.Properties, "properties")
 			}
 		case "codex":
 			d.Codex = raw(x)
@@ -646,8 +647,15 @@ func (p *Property) decode(st *decoding, v jsontree.Value) error {
 			p.ValidateType = dc.str(x)
 		case "extractValue":
 			p.ExtractValue = raw(x)
+			if x.Type() == jsontree.TypeObject {
+				p.Extract = &ExtractValue{}
+				dc.nested(p.Extract.decode(st, x))
+			}
 		case "modes":
 			p.Modes = raw(x)
+			var err error
+			p.LocatorModes, err = decodeLocatorModes(st, x)
+			dc.nested(err)
 		case "ignoreValidationDuringExecution":
 			p.IgnoreValidationDuringExecution = dc.boolean(x)
 		case "options":
@@ -896,6 +904,7 @@ func (dc *decoder) routing(v jsontree.Value) *Routing {
 }
 
 func (r *Routing) decode(st *decoding, v jsontree.Value) error {
+	r.Missing = missingFunctions(v)
 	return fields(st, v, func(dc *decoder, x jsontree.Value) {
 		if dc.err != nil || x.Type() == jsontree.TypeNull {
 			return
@@ -989,7 +998,7 @@ func (s *Send) decode(st *decoding, v jsontree.Value) error {
 		case "paginate":
 			s.Paginate = dc.value(x)
 		case "preSend":
-			s.PreSend = dc.strings(x)
+			s.PreSend = dc.hookNames(x)
 		case "onlyIfSet":
 			s.OnlyIfSet = dc.boolean(x)
 		}
@@ -1009,11 +1018,16 @@ func (out *Output) decode(st *decoding, v jsontree.Value) error {
 				dc.fail("must be an array, not %s", typeName(x))
 				return
 			}
-			out.PostReceive = make([]PostReceive, x.Len())
+			out.PostReceive = make([]PostReceive, 0, x.Len())
 			for i, a := 0, x.First(); a.Exists(); i, a = i+1, a.Next() {
-				if dc.err == nil {
-					dc.nested(withinIndex(out.PostReceive[i].decode(st, a), i))
+				if a.Type() == jsontree.TypeNull {
+					continue // a function the JSON lacks: Routing.Missing names it
 				}
+				var action PostReceive
+				if dc.err == nil {
+					dc.nested(withinIndex(action.decode(st, a), i))
+				}
+				out.PostReceive = append(out.PostReceive, action)
 			}
 		}
 	})

@@ -11,6 +11,13 @@ type Routing struct {
 	Send       *Send       `json:"send,omitempty"`
 	Output     *Output     `json:"output,omitempty"`
 	Operations *Operations `json:"operations,omitempty"`
+	// Missing lists the function slots (preSend, postReceive, pagination)
+	// that hold null in the JSON description: n8n had a function there,
+	// which a JSON export cannot carry. The description loads; a run that
+	// uses this routing fails, naming them. Paths are relative to the
+	// routing object until the description is decoded whole, then they
+	// start at the description ("properties[3].options[1].routing.send.preSend[0]").
+	Missing []string `json:"-"`
 }
 
 // Request is a partial HTTP request (n8n's IHttpRequestOptions as used in

@@ -24,6 +24,9 @@ import (
 // so executing it does no per-item re-work beyond evaluating expressions.
 // A Prepared is safe for concurrent use.
 type Prepared struct {
+	// missing names the function slots, null in a JSON description, of
+	// the routing this run uses (node.Routing.Missing).
+	missing  []string
 	engine   *Engine
 	nodeType *NodeType
 	nodeName string
@@ -90,6 +93,9 @@ type step struct {
 	path string
 	// isProperty is false for an option: $value is then undefined.
 	isProperty bool
+	// extract applies the property's extractValue to $value (resource
+	// locators and extractValue regexes); nil uses the value as it is.
+	extract *params.Extractor
 	// parentPath locates the fixedCollection entry that is $parent.
 	parentPath string
 	index      int
@@ -160,6 +166,9 @@ func (e *Engine) Prepare(ctx context.Context, run Run) (*Prepared, error) {
 	}
 	for i := range desc.Properties {
 		p.compile(&desc.Properties[i], "", pc, nil)
+	}
+	if len(p.missing) > 0 {
+		return nil, missingFunctionError(p.missing)
 	}
 	p.staticBody = p.bodyIsStatic()
 	return p, nil
@@ -241,6 +250,7 @@ func (p *Prepared) compile(prop *node.Property, basePath string, pc params.Conte
 	path := basePath + prop.Name
 	if prop.Routing != nil {
 		p.addStep(prop.Routing, path, true, parent)
+		p.steps[len(p.steps)-1].extract = params.NewExtractor(prop)
 	}
 	switch prop.Type {
 	case node.TypeOptions:
@@ -294,6 +304,7 @@ func (p *Prepared) compile(prop *node.Property, basePath string, pc params.Conte
 }
 
 func (p *Prepared) addStep(r *node.Routing, path string, isProperty bool, parent *parentRef) {
+	p.missing = append(p.missing, r.Missing...)
 	s := step{path: path, isProperty: isProperty}
 	if parent != nil {
 		s.hasParent, s.parentPath, s.index = true, parent.path, parent.index
@@ -425,6 +436,9 @@ func (p *Prepared) collectIssues(props []node.Property, values map[string]any, b
 	seen := map[string]bool{}
 	for i := range props {
 		prop := &props[i]
+		if prop.Type == node.TypeCollection {
+			p.collectionLocatorIssues(prop, values, basePath, pc, out)
+		}
 		if !params.Visible(prop, values, p.parameters, pc) {
 			continue
 		}
@@ -434,7 +448,15 @@ func (p *Prepared) collectIssues(props []node.Property, values map[string]any, b
 			seen[prop.Name] = true
 			out.Issues = append(out.Issues, fmt.Sprintf("Parameter %q is required.", prop.DisplayName))
 			out.Parameters = append(out.Parameters, path)
-			continue
+			if prop.Type != node.TypeResourceLocator {
+				continue
+			}
+		}
+		if prop.Type == node.TypeResourceLocator {
+			for _, msg := range params.LocatorIssues(prop, value) {
+				out.Issues = append(out.Issues, msg)
+				out.Parameters = append(out.Parameters, path)
+			}
 		}
 		if prop.Type == node.TypeOptions && decidesRequest(prop) && present && !seen[prop.Name] {
 			if s, isStr := value.(string); isStr && strings.HasPrefix(s, "=") {
@@ -454,6 +476,25 @@ func (p *Prepared) collectIssues(props []node.Property, values map[string]any, b
 				}
 			}
 			p.collectIssues(present, sub, path+".", pc, out)
+		}
+	}
+}
+
+// collectionLocatorIssues ports a quirk of n8n's getParameterIssues: it
+// checks a collection's options at the collection's own level, not inside
+// it, whether the collection is shown or not. A locator option named like
+// a parameter beside the collection validates that parameter once more,
+// and n8n lists the message twice (recorded in testdata/locators, case
+// 10: n8n's Workflow "get" beside the executions' filters.workflowId).
+func (p *Prepared) collectionLocatorIssues(prop *node.Property, values map[string]any, basePath string, pc params.Context, out *IssuesError) {
+	for i := range prop.Children {
+		c := &prop.Children[i]
+		if c.Type != node.TypeResourceLocator || !params.Visible(c, values, p.parameters, pc) {
+			continue
+		}
+		for _, msg := range params.LocatorIssues(c, values[c.Name]) {
+			out.Issues = append(out.Issues, msg)
+			out.Parameters = append(out.Parameters, basePath+c.Name)
 		}
 	}
 }
@@ -488,6 +529,8 @@ func isMissingRequired(prop *node.Property, value any, present bool) bool {
 	case node.TypeMultiOptions:
 		arr, ok := value.([]any)
 		return ok && len(arr) == 0
+	case node.TypeResourceLocator, node.TypeWorkflowSelector:
+		return !params.ValidLocator(value)
 	}
 	return false
 }

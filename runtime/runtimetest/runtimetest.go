@@ -144,7 +144,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.overlap = true
 	}
 	s.inFlight++
-	rec := Request{Method: r.Method, Path: r.URL.Path, Query: map[string]any{}, Headers: map[string]string{}}
+	rec := Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: map[string]any{}, Headers: map[string]string{}}
 	for k, vs := range r.URL.Query() {
 		if len(vs) == 1 {
 			rec.Query[k] = vs[0]
@@ -234,6 +234,9 @@ type Options struct {
 	// so that canned responses meet requests in item order, and without
 	// noderun's transport retries, which n8n does not have.
 	Engine *runtime.Engine
+	// NodeName names the node in the workflow (the oracle's is "Node");
+	// empty means the description's display name.
+	NodeName string
 }
 
 // RunCase runs a case against a fresh recording server and returns what
@@ -267,6 +270,7 @@ func RunCaseOn(t testing.TB, srv *Server, nt *runtime.NodeType, c *Case, opts Op
 	}
 	run := runtime.Run{
 		Node:        nt,
+		NodeName:    opts.NodeName,
 		Parameters:  parameters,
 		Credentials: credentials.Map{credName: creds},
 		Items:       c.Items,

@@ -1,0 +1,88 @@
+package node
+
+import (
+	"strconv"
+
+	"github.com/noderun/noderun/node/jsontree"
+)
+
+// missingFunctions lists, relative to a routing object, the function
+// slots that hold null: where n8n's in-memory description had a function
+// (preSend, postReceive, pagination), an exported JSON description holds
+// null.
+func missingFunctions(v jsontree.Value) []string {
+	if v.Type() != jsontree.TypeObject {
+		return nil
+	}
+	var out []string
+	nulls := func(list jsontree.Value, path string) {
+		if list.Type() != jsontree.TypeArray {
+			return
+		}
+		for i, x := 0, list.First(); x.Exists(); i, x = i+1, x.Next() {
+			if x.Type() == jsontree.TypeNull {
+				out = append(out, path+"["+strconv.Itoa(i)+"]")
+			}
+		}
+	}
+	if send := v.Get("send"); send.Type() == jsontree.TypeObject {
+		nulls(send.Get("preSend"), "send.preSend")
+	}
+	if output := v.Get("output"); output.Type() == jsontree.TypeObject {
+		nulls(output.Get("postReceive"), "output.postReceive")
+	}
+	if ops := v.Get("operations"); ops.Type() == jsontree.TypeObject {
+		if pg := ops.Get("pagination"); pg.Exists() && pg.Type() == jsontree.TypeNull {
+			out = append(out, "operations.pagination")
+		}
+	}
+	return out
+}
+
+// hookNames decodes preSend: hook names, with null entries (functions the
+// JSON lacks, see missingFunctions) left out.
+func (dc *decoder) hookNames(v jsontree.Value) []string {
+	if v.Type() == jsontree.TypeNull {
+		return nil
+	}
+	if v.Type() != jsontree.TypeArray {
+		dc.fail("must be an array of strings, not %s", typeName(v))
+		return nil
+	}
+	out := make([]string, 0, v.Len())
+	for i, x := 0, v.First(); x.Exists(); i, x = i+1, x.Next() {
+		if x.Type() == jsontree.TypeNull {
+			continue
+		}
+		s, err := dc.st.strValue(x)
+		dc.nested(withinIndex(err, i))
+		out = append(out, s)
+	}
+	return out
+}
+
+// locateMissing prefixes every routing's Missing paths with where the
+// routing sits in the description, so that an error names the place.
+func locateMissing(props []Property, base string) {
+	for i := range props {
+		p := &props[i]
+		at := base + "[" + strconv.Itoa(i) + "]"
+		prefixMissing(p.Routing, at+".routing.")
+		for j := range p.Choices {
+			prefixMissing(p.Choices[j].Routing, at+".options["+strconv.Itoa(j)+"].routing.")
+		}
+		locateMissing(p.Children, at+".options")
+		for j := range p.Groups {
+			locateMissing(p.Groups[j].Values, at+".options["+strconv.Itoa(j)+"].values")
+		}
+	}
+}
+
+func prefixMissing(r *Routing, prefix string) {
+	if r == nil {
+		return
+	}
+	for i, m := range r.Missing {
+		r.Missing[i] = prefix + m
+	}
+}
