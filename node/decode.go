@@ -1059,6 +1059,7 @@ func (a *PostReceive) decode(st *decoding, v jsontree.Value) error {
 			a.Enabled = dc.value(x)
 		case "properties":
 			a.Properties = dc.anyMap(x)
+			a.propertyOrder = objectKeys(x)
 		}
 	})
 }
@@ -1108,7 +1109,8 @@ func (c *CredentialType) decode(st *decoding, v jsontree.Value) error {
 				dc.nested(err)
 			}
 		case "authenticate":
-			if x.Type() != jsontree.TypeNull && dc.err == nil {
+			c.AuthenticateMissing = x.Type() == jsontree.TypeNull || x.Type() == jsontree.TypeObject && x.Len() == 0
+			if !c.AuthenticateMissing && dc.err == nil {
 				c.Authenticate = &Authenticate{}
 				dc.nested(c.Authenticate.decode(st, x))
 			}

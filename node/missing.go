@@ -86,3 +86,15 @@ func prefixMissing(r *Routing, prefix string) {
 		r.Missing[i] = prefix + m
 	}
 }
+
+// objectKeys lists an object's keys in source order; nil for a non-object.
+func objectKeys(v jsontree.Value) []string {
+	if v.Type() != jsontree.TypeObject {
+		return nil
+	}
+	keys := make([]string, 0, v.Len())
+	for x := v.First(); x.Exists(); x = x.Next() {
+		keys = append(keys, string(x.Key()))
+	}
+	return keys
+}

@@ -2,6 +2,7 @@ package node
 
 import (
 	"encoding/json"
+	"sort"
 )
 
 // Routing is what a property, a collection child or an options choice adds
@@ -108,6 +109,24 @@ type PostReceive struct {
 	Properties map[string]any `json:"properties,omitempty"`
 	// Hook is the registered function's name; set only for function actions.
 	Hook string `json:"-"`
+
+	// propertyOrder keeps Properties' keys in their source order:
+	// setKeyValue evaluates them in that order, which an error shows.
+	propertyOrder []string
+}
+
+// PropertyKeys returns the keys of Properties in their source order
+// (sorted for values built in Go).
+func (a *PostReceive) PropertyKeys() []string {
+	if len(a.propertyOrder) == len(a.Properties) {
+		return a.propertyOrder
+	}
+	keys := make([]string, 0, len(a.Properties))
+	for k := range a.Properties {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // UnmarshalJSON accepts an action object or a hook name.

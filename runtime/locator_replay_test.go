@@ -14,6 +14,7 @@ import (
 
 	"github.com/noderun/noderun/node"
 	"github.com/noderun/noderun/runtime"
+	"github.com/noderun/noderun/runtime/expr"
 	"github.com/noderun/noderun/runtime/runtimetest"
 )
 
@@ -121,7 +122,10 @@ func TestLocatorParity(t *testing.T) {
 			if partial {
 				dropMissing(nt.Description.Properties, drop)
 			}
-			engine := &runtime.Engine{MaxConcurrency: 1, Retry: runtime.RetryPolicy{Disabled: true}}
+			// Lenient: n8n swallows expression runtime errors (E5), which
+			// case 22 shows; noderun reports them by default.
+			engine := &runtime.Engine{MaxConcurrency: 1, Retry: runtime.RetryPolicy{Disabled: true},
+				Expressions: expr.Options{Lenient: true}}
 			t.Cleanup(engine.CloseIdleConnections)
 			got := runtimetest.RunCaseOn(t, srv2, nt, c, runtimetest.Options{
 				CredentialType: lc.CredentialType, Engine: engine, NodeName: "Node"})
@@ -166,4 +170,42 @@ func normalOutput(o []runtimetest.OutputItem) []runtimetest.OutputItem {
 		out = []runtimetest.OutputItem{}
 	}
 	return out
+}
+
+// TestSetKeyValueOrder: without n8n's leniency, the setKeyValue of case 22
+// fails on the first key, in declaration order, that cannot be evaluated:
+// always "db" (Go map order named a different key each run).
+func TestSetKeyValueOrder(t *testing.T) {
+	casePath := filepath.Join(locatorDir, "cases", "22-metabase-databases-getall--setkeyvalue-no-details.json")
+	for range 8 {
+		first, err := runtimetest.ReadCase(casePath, "")
+		require.NoError(t, err)
+		srv := runtimetest.NewServer(t, first.Responses)
+		c, err := runtimetest.ReadCase(casePath, srv.URL)
+		require.NoError(t, err)
+		c.Items = []node.Item{{JSON: map[string]any{}}}
+		nt := loadExported(t, "metabase", nil, srv.URL)
+		engine := &runtime.Engine{MaxConcurrency: 1, Retry: runtime.RetryPolicy{Disabled: true}}
+		t.Cleanup(engine.CloseIdleConnections)
+		got := runtimetest.RunCaseOn(t, srv, nt, c, runtimetest.Options{CredentialType: "metabaseApi", NodeName: "Node", Engine: engine})
+		require.NotNil(t, got.Error)
+		require.Equal(t, "TypeError: Cannot read properties of undefined (reading 'db')", got.Error.Message)
+	}
+}
+
+// TestMissingAuthenticate: a credential whose authenticate n8n held as a
+// function (exported as {}) loads; a run with it fails before any request.
+func TestMissingAuthenticate(t *testing.T) {
+	srv := runtimetest.NewServer(t, nil)
+	nt := loadExported(t, "okta", nil, srv.URL)
+	ct, err := node.DecodeCredentialType([]byte(`{"name":"oktaApi","properties":[{"name":"url","type":"string","default":""}],"authenticate":{}}`))
+	require.NoError(t, err)
+	nt.CredentialTypes["oktaApi"] = ct
+	c, err := runtimetest.ReadCase(filepath.Join(locatorDir, "cases", "01-okta-user-delete--id.json"), srv.URL)
+	require.NoError(t, err)
+	c.Items = []node.Item{{JSON: map[string]any{}}}
+	got := runtimetest.RunCaseOn(t, srv, nt, c, runtimetest.Options{CredentialType: "oktaApi", NodeName: "Node"})
+	require.NotNil(t, got.Error)
+	assert.Equal(t, `credential type "oktaApi": authenticate is a function n8n had that this JSON description lacks`, got.Error.Message)
+	assert.Empty(t, got.Requests)
 }

@@ -243,10 +243,16 @@ func (ic *itemContext) postReceive(ctx context.Context, a node.PostReceive, item
 			*s = *scope
 			s.ResponseItem, s.HasResponseItem = it.JSON, true
 			m := make(map[string]any, len(props))
-			for k, raw := range props {
-				v, err := ic.resolve(ctx, raw, s)
+			// In declaration order, as n8n does: the first failing key
+			// is the one an error names. An undefined value leaves its
+			// key out, as n8n's output (JSON) does.
+			for _, k := range a.PropertyKeys() {
+				v, err := ic.resolve(ctx, props[k], s)
 				if err != nil {
 					return fail(err)
+				}
+				if expr.IsUndefined(v) {
+					continue
 				}
 				m[k] = plainJSON(v)
 			}

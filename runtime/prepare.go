@@ -719,6 +719,11 @@ func (p *Prepared) prepareCredential(ctx context.Context, store credentials.Stor
 		return &NodeError{Name: NameNodeOperationError, ItemIndex: -1, Message: "The credential could not be prepared",
 			Description: credentials.NewRedactor(credentials.Secrets(typ, stored, credentials.Auth{})...).String(err.Error()), Cause: err}
 	}
+	if typ.AuthenticateMissing {
+		return &NodeError{Name: NameNodeOperationError, ItemIndex: -1,
+			Message: fmt.Sprintf("credential type %q: authenticate is a function n8n had that this JSON description lacks", ref.Name),
+			Description: "Load the credential from its package, or give it a generic authenticate block."}
+	}
 	auth, err := credentials.Authenticate(ctx, typ.Authenticate, data, eval)
 	if err != nil {
 		return &NodeError{Name: NameNodeOperationError, ItemIndex: -1, Message: "The credential's authentication could not be resolved",

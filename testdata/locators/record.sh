@@ -16,7 +16,7 @@ for f in "$here"/cases/*.json; do
 done
 # The descriptions as n8n holds them; editor-only object iconUrls are left out (another branch
 # decodes them), credentials listed as an array.
-for n in okta n8n currents gong; do
+for n in okta n8n currents gong metabase; do
   (cd "$peer" && node oracle-base.js --describe "n8n-nodes-base.$n") | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
