@@ -721,7 +721,7 @@ func (p *Prepared) prepareCredential(ctx context.Context, store credentials.Stor
 	}
 	if typ.AuthenticateMissing {
 		return &NodeError{Name: NameNodeOperationError, ItemIndex: -1,
-			Message: fmt.Sprintf("credential type %q: authenticate is a function n8n had that this JSON description lacks", ref.Name),
+			Message:     fmt.Sprintf("credential type %q: authenticate is a function n8n had that this JSON description lacks", ref.Name),
 			Description: "Load the credential from its package, or give it a generic authenticate block."}
 	}
 	auth, err := credentials.Authenticate(ctx, typ.Authenticate, data, eval)
