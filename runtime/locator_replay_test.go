@@ -88,6 +88,10 @@ func dropMissing(props []node.Property, paths []string) {
 var requestsOnly = map[string][]string{
 	"17-gong-call-get--url": {"properties[2].options[0].routing.output.postReceive[0]"},
 	"20-gong-user-get--id":  {"properties[9].options[0].routing.output.postReceive[0]"},
+	"24-gong-call-getall--collection-locator": {"properties[2].options[1].routing.output.postReceive[0]",
+		"properties[6].routing.output.postReceive[0]"},
+	"25-gong-call-getall--collection-locator-invalid": {"properties[2].options[1].routing.output.postReceive[0]",
+		"properties[6].routing.output.postReceive[0]"},
 }
 
 // TestLocatorParity replays resource-locator cases recorded from n8n

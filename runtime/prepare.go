@@ -452,7 +452,11 @@ func (p *Prepared) collectIssues(props []node.Property, values map[string]any, b
 				continue
 			}
 		}
-		if prop.Type == node.TypeResourceLocator {
+		// Only at the top level: n8n checks a collection's options at the
+		// collection's level (collectionLocatorIssues), so a locator inside
+		// a collection is never validated and its value is sent (recorded:
+		// testdata/locators case 25).
+		if prop.Type == node.TypeResourceLocator && basePath == "" {
 			for _, msg := range params.LocatorIssues(prop, value) {
 				out.Issues = append(out.Issues, msg)
 				out.Parameters = append(out.Parameters, path)
