@@ -527,6 +527,9 @@ func (d *Description) decode(st *decoding, v jsontree.Value) error {
 				if dc.err == nil {
 					dc.nested(d.RequestOperations.decode(st, x))
 				}
+				if d.RequestOperations.MissingPagination != "" {
+					d.RequestOperations.MissingPagination = "requestOperations.pagination"
+				}
 			}
 		case "properties":
 			if dc.err == nil {
@@ -1067,6 +1070,9 @@ func (a *PostReceive) decode(st *decoding, v jsontree.Value) error {
 func (ops *Operations) decode(st *decoding, v jsontree.Value) error {
 	if err := object(v); err != nil {
 		return err
+	}
+	if x := v.Get("pagination"); v.Len() == 0 || x.Exists() && x.Type() == jsontree.TypeNull {
+		ops.MissingPagination = "pagination"
 	}
 	if x := v.Get("pagination"); x.Exists() && x.Type() != jsontree.TypeNull {
 		ops.Pagination = &Pagination{}

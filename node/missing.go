@@ -8,8 +8,7 @@ import (
 
 // missingFunctions lists, relative to a routing object, the function
 // slots that hold null: where n8n's in-memory description had a function
-// (preSend, postReceive, pagination), an exported JSON description holds
-// null.
+// (preSend, postReceive), an exported JSON description holds null.
 func missingFunctions(v jsontree.Value) []string {
 	if v.Type() != jsontree.TypeObject {
 		return nil
@@ -31,11 +30,8 @@ func missingFunctions(v jsontree.Value) []string {
 	if output := v.Get("output"); output.Type() == jsontree.TypeObject {
 		nulls(output.Get("postReceive"), "output.postReceive")
 	}
-	if ops := v.Get("operations"); ops.Type() == jsontree.TypeObject {
-		if pg := ops.Get("pagination"); pg.Exists() && pg.Type() == jsontree.TypeNull {
-			out = append(out, "operations.pagination")
-		}
-	}
+	// A null pagination is Operations.MissingPagination: only a request
+	// that paginates needs it.
 	return out
 }
 
@@ -81,6 +77,9 @@ func locateMissing(props []Property, base string) {
 func prefixMissing(r *Routing, prefix string) {
 	if r == nil {
 		return
+	}
+	if r.Operations != nil && r.Operations.MissingPagination != "" {
+		r.Operations.MissingPagination = prefix + "operations." + r.Operations.MissingPagination
 	}
 	for i, m := range r.Missing {
 		r.Missing[i] = prefix + m

@@ -23,13 +23,22 @@ func TestNullFunctionSlotsLoad(t *testing.T) {
 	assert.Equal(t, []string{
 		"properties[0].options[0].routing.send.preSend[0]",
 		"properties[0].options[0].routing.output.postReceive[1]",
-		"properties[0].options[0].routing.operations.pagination",
-	}, r.Missing)
+	}, r.Missing, "a missing pagination is needed only by a request that paginates")
+	assert.Equal(t, "properties[0].options[0].routing.operations.pagination", r.Operations.MissingPagination)
 	assert.Equal(t, []string{"hook"}, r.Send.PreSend)
 	require.Len(t, r.Output.PostReceive, 1)
 	assert.Equal(t, "rootProperty", r.Output.PostReceive[0].Type)
 	assert.Nil(t, r.Operations.Pagination)
 	assert.Equal(t, []string{"properties[1].options[0].routing.send.preSend[0]"}, d.Properties[1].Children[0].Routing.Missing)
+
+	// JSON drops a function-valued key: "operations": {} held a pagination.
+	d, err = DecodeDescription([]byte(`{"name":"x","displayName":"X","version":1,"requestDefaults":{},
+	 "requestOperations":{"pagination":null},
+	 "properties":[{"name":"returnAll","type":"boolean","default":false,
+	   "routing":{"send":{"paginate":"={{ $value }}"},"operations":{}}}]}`))
+	require.NoError(t, err)
+	assert.Equal(t, "properties[0].routing.operations.pagination", d.Properties[0].Routing.Operations.MissingPagination)
+	assert.Equal(t, "requestOperations.pagination", d.RequestOperations.MissingPagination)
 }
 
 func TestLocatorModesDecode(t *testing.T) {

@@ -146,6 +146,11 @@ func (a PostReceive) MarshalJSON() ([]byte, error) {
 // Operations holds request-level behaviour such as pagination (D5).
 type Operations struct {
 	Pagination *Pagination `json:"pagination,omitempty"`
+	// MissingPagination names the pagination function n8n had here and a
+	// JSON description lacks (pagination null, or operations {} where
+	// JSON dropped the function). A request that paginates with it fails,
+	// naming the place; one that does not paginate runs.
+	MissingPagination string `json:"-"`
 }
 
 // Pagination types (O8, O9).

@@ -460,8 +460,12 @@ func (ic *itemContext) apply(ctx context.Context, r *requestData, s *step) error
 		if r.operations != nil {
 			ops = *r.operations
 		}
-		if s.operations.Pagination != nil {
-			ops.Pagination = s.operations.Pagination
+		switch {
+		case s.operations.Pagination != nil:
+			ops.Pagination, ops.MissingPagination = s.operations.Pagination, ""
+		case s.operations.MissingPagination != "":
+			// n8n's Object.assign puts this function over an earlier one.
+			ops.Pagination, ops.MissingPagination = nil, s.operations.MissingPagination
 		}
 		r.operations = &ops
 	}

@@ -213,3 +213,20 @@ func TestMissingAuthenticate(t *testing.T) {
 	assert.Equal(t, `credential type "oktaApi": authenticate is a function n8n had that this JSON description lacks`, got.Error.Message)
 	assert.Empty(t, got.Requests)
 }
+
+// TestMissingPagination: Gong's "Return All" holds a pagination function
+// (exported as "operations": {}). Without Return All the route runs (case
+// 24); with it, the item fails before any request, naming the slot.
+func TestMissingPagination(t *testing.T) {
+	srv := runtimetest.NewServer(t, nil)
+	nt := loadExported(t, "gong", nil, srv.URL)
+	dropMissing(nt.Description.Properties, requestsOnly["24-gong-call-getall--collection-locator"])
+	c, err := runtimetest.ReadCase(filepath.Join(locatorDir, "cases", "24-gong-call-getall--collection-locator.json"), srv.URL)
+	require.NoError(t, err)
+	c.Items = []node.Item{{JSON: map[string]any{}}}
+	c.Parameters["returnAll"] = true
+	got := runtimetest.RunCaseOn(t, srv, nt, c, runtimetest.Options{CredentialType: "gongApi", NodeName: "Node"})
+	require.NotNil(t, got.Error)
+	assert.Equal(t, "properties[5].routing.operations.pagination is a function n8n had that this JSON description lacks", got.Error.Message)
+	assert.Empty(t, got.Requests)
+}

@@ -32,6 +32,11 @@ func (ic *itemContext) perform(ctx context.Context, r *requestData) ([]node.Item
 	}
 	var items []node.Item
 	var err error
+	if pg := r.operations; r.paginate && pg != nil && pg.Pagination == nil && pg.MissingPagination != "" {
+		e := missingFunctionError([]string{pg.MissingPagination})
+		e.ItemIndex = ic.index
+		return nil, e
+	}
 	if pg := r.operations; r.paginate && pg != nil && pg.Pagination != nil {
 		items, err = ic.paginate(ctx, r, pg.Pagination)
 	} else {
