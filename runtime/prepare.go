@@ -429,6 +429,7 @@ func (p *Prepared) issues(pc params.Context) *IssuesError {
 	if len(out.Issues) == 0 {
 		return nil
 	}
+	groupIssues(&out)
 	return &out
 }
 
@@ -482,6 +483,33 @@ func (p *Prepared) collectIssues(props []node.Property, values map[string]any, b
 			p.collectIssues(present, sub, path+".", pc, out)
 		}
 	}
+}
+
+// groupIssues orders the issues as n8n lists them: n8n keys them by
+// parameter name, so every message of one name follows the first one of
+// that name (a collection's option is checked under its own name).
+func groupIssues(out *IssuesError) {
+	name := func(path string) string { return path[strings.LastIndexByte(path, '.')+1:] }
+	var order []string
+	byName := map[string][]int{}
+	for i, path := range out.Parameters {
+		n := name(path)
+		if _, seen := byName[n]; !seen {
+			order = append(order, n)
+		}
+		byName[n] = append(byName[n], i)
+	}
+	if len(order) == len(out.Parameters) {
+		return
+	}
+	issues := make([]string, 0, len(out.Issues))
+	paths := make([]string, 0, len(out.Parameters))
+	for _, n := range order {
+		for _, i := range byName[n] {
+			issues, paths = append(issues, out.Issues[i]), append(paths, out.Parameters[i])
+		}
+	}
+	out.Issues, out.Parameters = issues, paths
 }
 
 // collectionLocatorIssues ports a quirk of n8n's getParameterIssues: it
