@@ -1,7 +1,10 @@
 package node
 
 import (
+	"encoding/json"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/noderun/noderun/node/jsontree"
 )
@@ -96,4 +99,60 @@ func objectKeys(v jsontree.Value) []string {
 		keys = append(keys, string(x.Key()))
 	}
 	return keys
+}
+
+// MarshalJSON writes a routing with its missing function slots back as
+// null, where the JSON description had them, so that a description
+// survives a round trip.
+func (r Routing) MarshalJSON() ([]byte, error) {
+	type plain Routing
+	b, err := json.Marshal(plain(r))
+	if err != nil || len(r.Missing) == 0 {
+		return b, err
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return nil, err
+	}
+	slots := map[string][]int{} // "send.preSend" → indexes, ascending
+	for _, m := range r.Missing {
+		rel := m[strings.LastIndex(m, "routing.")+len("routing."):]
+		open := strings.LastIndexByte(rel, '[')
+		i, err := strconv.Atoi(strings.TrimSuffix(rel[open+1:], "]"))
+		if open < 0 || err != nil {
+			continue
+		}
+		slots[rel[:open]] = append(slots[rel[:open]], i)
+	}
+	for _, slot := range []struct{ outer, inner string }{{"send", "preSend"}, {"output", "postReceive"}} {
+		idx := slots[slot.outer+"."+slot.inner]
+		if len(idx) == 0 {
+			continue
+		}
+		sort.Ints(idx)
+		outer := map[string]json.RawMessage{}
+		if raw, ok := obj[slot.outer]; ok {
+			if err := json.Unmarshal(raw, &outer); err != nil {
+				return nil, err
+			}
+		}
+		var list []json.RawMessage
+		if raw, ok := outer[slot.inner]; ok {
+			if err := json.Unmarshal(raw, &list); err != nil {
+				return nil, err
+			}
+		}
+		for _, i := range idx {
+			i = min(i, len(list))
+			list = append(list[:i], append([]json.RawMessage{json.RawMessage("null")}, list[i:]...)...)
+		}
+		var err error
+		if outer[slot.inner], err = json.Marshal(list); err != nil {
+			return nil, err
+		}
+		if obj[slot.outer], err = json.Marshal(outer); err != nil {
+			return nil, err
+		}
+	}
+	return json.Marshal(obj)
 }
