@@ -10,6 +10,10 @@ type CredentialType struct {
 	Properties       []Property `json:"properties"`
 	// Authenticate is applied to every request the node sends (C2).
 	Authenticate *Authenticate `json:"authenticate,omitempty"`
+	// AuthenticateMissing is set when the JSON holds authenticate as null
+	// or {}: n8n had a function there, which its JSON export turns into
+	// that. The type loads; a run that uses it fails, saying so.
+	AuthenticateMissing bool `json:"-"`
 	// Test is the request that proves the credential works (C4).
 	Test           *CredentialTest `json:"test,omitempty"`
 	SupportedNodes []string        `json:"supportedNodes,omitempty"`

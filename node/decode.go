@@ -527,12 +527,16 @@ func (d *Description) decode(st *decoding, v jsontree.Value) error {
 				if dc.err == nil {
 					dc.nested(d.RequestOperations.decode(st, x))
 				}
+				if d.RequestOperations.MissingPagination != "" {
+					d.RequestOperations.MissingPagination = "requestOperations.pagination"
+				}
 			}
 		case "properties":
 			if dc.err == nil {
 				var err error
 				d.Properties, err = decodeProperties(dc.st, x)
 				dc.nested(err)
+				locateMissing(d.Properties, "properties")
 			}
 		case "codex":
 			d.Codex = raw(x)
@@ -646,8 +650,15 @@ func (p *Property) decode(st *decoding, v jsontree.Value) error {
 			p.ValidateType = dc.str(x)
 		case "extractValue":
 			p.ExtractValue = raw(x)
+			if x.Type() == jsontree.TypeObject {
+				p.Extract = &ExtractValue{}
+				dc.nested(p.Extract.decode(st, x))
+			}
 		case "modes":
 			p.Modes = raw(x)
+			var err error
+			p.LocatorModes, err = decodeLocatorModes(st, x)
+			dc.nested(err)
 		case "ignoreValidationDuringExecution":
 			p.IgnoreValidationDuringExecution = dc.boolean(x)
 		case "options":
@@ -896,6 +907,7 @@ func (dc *decoder) routing(v jsontree.Value) *Routing {
 }
 
 func (r *Routing) decode(st *decoding, v jsontree.Value) error {
+	r.Missing = missingFunctions(v)
 	return fields(st, v, func(dc *decoder, x jsontree.Value) {
 		if dc.err != nil || x.Type() == jsontree.TypeNull {
 			return
@@ -1012,7 +1024,7 @@ func (s *Send) decode(st *decoding, v jsontree.Value) error {
 		case "paginate":
 			s.Paginate = dc.value(x)
 		case "preSend":
-			s.PreSend = dc.strings(x)
+			s.PreSend = dc.hookNames(x)
 		case "onlyIfSet":
 			s.OnlyIfSet = dc.boolean(x)
 		}
@@ -1032,11 +1044,16 @@ func (out *Output) decode(st *decoding, v jsontree.Value) error {
 				dc.fail("must be an array, not %s", typeName(x))
 				return
 			}
-			out.PostReceive = make([]PostReceive, x.Len())
+			out.PostReceive = make([]PostReceive, 0, x.Len())
 			for i, a := 0, x.First(); a.Exists(); i, a = i+1, a.Next() {
-				if dc.err == nil {
-					dc.nested(withinIndex(out.PostReceive[i].decode(st, a), i))
+				if a.Type() == jsontree.TypeNull {
+					continue // a function the JSON lacks: Routing.Missing names it
 				}
+				var action PostReceive
+				if dc.err == nil {
+					dc.nested(withinIndex(action.decode(st, a), i))
+				}
+				out.PostReceive = append(out.PostReceive, action)
 			}
 		}
 	})
@@ -1068,6 +1085,7 @@ func (a *PostReceive) decode(st *decoding, v jsontree.Value) error {
 			a.Enabled = dc.value(x)
 		case "properties":
 			a.Properties = dc.anyMap(x)
+			a.propertyOrder = objectKeys(x)
 		}
 	})
 }
@@ -1075,6 +1093,9 @@ func (a *PostReceive) decode(st *decoding, v jsontree.Value) error {
 func (ops *Operations) decode(st *decoding, v jsontree.Value) error {
 	if err := object(v); err != nil {
 		return err
+	}
+	if x := v.Get("pagination"); v.Len() == 0 || x.Exists() && x.Type() == jsontree.TypeNull {
+		ops.MissingPagination = "pagination"
 	}
 	if x := v.Get("pagination"); x.Exists() && x.Type() != jsontree.TypeNull {
 		ops.Pagination = &Pagination{}
@@ -1117,7 +1138,8 @@ func (c *CredentialType) decode(st *decoding, v jsontree.Value) error {
 				dc.nested(err)
 			}
 		case "authenticate":
-			if x.Type() != jsontree.TypeNull && dc.err == nil {
+			c.AuthenticateMissing = x.Type() == jsontree.TypeNull || x.Type() == jsontree.TypeObject && x.Len() == 0
+			if !c.AuthenticateMissing && dc.err == nil {
 				c.Authenticate = &Authenticate{}
 				dc.nested(c.Authenticate.decode(st, x))
 			}

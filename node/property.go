@@ -76,6 +76,12 @@ type Property struct {
 	Modes                           json.RawMessage `json:"modes,omitempty"`
 	IgnoreValidationDuringExecution bool            `json:"ignoreValidationDuringExecution,omitempty"`
 
+	// LocatorModes are Modes decoded for run time (a resourceLocator's
+	// extraction and validation rules); Extract is ExtractValue decoded,
+	// for other property types. Both are derived from the raw fields.
+	LocatorModes []LocatorMode `json:"-"`
+	Extract      *ExtractValue `json:"-"`
+
 	Choices  []Choice   `json:"-"`
 	Children []Property `json:"-"`
 	Groups   []Group    `json:"-"`

@@ -2,6 +2,7 @@ package node
 
 import (
 	"encoding/json"
+	"sort"
 )
 
 // Routing is what a property, a collection child or an options choice adds
@@ -11,6 +12,13 @@ type Routing struct {
 	Send       *Send       `json:"send,omitempty"`
 	Output     *Output     `json:"output,omitempty"`
 	Operations *Operations `json:"operations,omitempty"`
+	// Missing lists the function slots (preSend, postReceive, pagination)
+	// that hold null in the JSON description: n8n had a function there,
+	// which a JSON export cannot carry. The description loads; a run that
+	// uses this routing fails, naming them. Paths are relative to the
+	// routing object until the description is decoded whole, then they
+	// start at the description ("properties[3].options[1].routing.send.preSend[0]").
+	Missing []string `json:"-"`
 }
 
 // Request is a partial HTTP request (n8n's IHttpRequestOptions as used in
@@ -123,6 +131,24 @@ type PostReceive struct {
 	Properties map[string]any `json:"properties,omitempty"`
 	// Hook is the registered function's name; set only for function actions.
 	Hook string `json:"-"`
+
+	// propertyOrder keeps Properties' keys in their source order:
+	// setKeyValue evaluates them in that order, which an error shows.
+	propertyOrder []string
+}
+
+// PropertyKeys returns the keys of Properties in their source order
+// (sorted for values built in Go).
+func (a *PostReceive) PropertyKeys() []string {
+	if len(a.propertyOrder) == len(a.Properties) {
+		return a.propertyOrder
+	}
+	keys := make([]string, 0, len(a.Properties))
+	for k := range a.Properties {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // UnmarshalJSON accepts an action object or a hook name.
@@ -142,6 +168,11 @@ func (a PostReceive) MarshalJSON() ([]byte, error) {
 // Operations holds request-level behaviour such as pagination (D5).
 type Operations struct {
 	Pagination *Pagination `json:"pagination,omitempty"`
+	// MissingPagination names the pagination function n8n had here and a
+	// JSON description lacks (pagination null, or operations {} where
+	// JSON dropped the function). A request that paginates with it fails,
+	// naming the place; one that does not paginate runs.
+	MissingPagination string `json:"-"`
 }
 
 // Pagination types (O8, O9).

@@ -114,7 +114,20 @@ func (ic *itemContext) Len() int { return 1 }
 func (ic *itemContext) Item(int) node.Item { return ic.item }
 
 // Parameter implements expr.Parameters: $parameter["name"] for this item.
+// A resource locator gives its value (n8n's WorkflowDataProxy), resolved
+// when it is an expression; routing reads the whole locator through
+// nodeParameter and extracts its value itself.
 func (ic *itemContext) Parameter(ctx context.Context, name string) (any, bool, error) {
+	if v, ok := params.ParameterValue(ic.p.compiledParameters[name]); ok {
+		resolved, err := ic.resolve(ctx, v, &ic.base)
+		return resolved, true, err
+	}
+	return ic.parameter(ctx, name)
+}
+
+// parameter is the parameter's normalised value resolved for this item,
+// cached: getNodeParameter without extractValue.
+func (ic *itemContext) parameter(ctx context.Context, name string) (any, bool, error) {
 	raw, ok := ic.p.compiledParameters[name]
 	if !ok {
 		return nil, false, nil
@@ -148,7 +161,7 @@ func (ic *itemContext) Parameter(ctx context.Context, name string) (any, bool, e
 // lodash path, resolved for this item.
 func (ic *itemContext) nodeParameter(ctx context.Context, path string) (any, error) {
 	if !strings.ContainsAny(path, ".[") {
-		v, ok, err := ic.Parameter(ctx, path)
+		v, ok, err := ic.parameter(ctx, path)
 		if !ok {
 			return expr.Undefined, err
 		}
@@ -264,7 +277,7 @@ func (ic *itemContext) build(ctx context.Context) (*requestData, error) {
 	r := ic.newRequestData()
 	// R16: every visible top-level expression is evaluated, routing or not.
 	for _, name := range p.topLevel {
-		if _, _, err := ic.Parameter(ctx, name); err != nil {
+		if _, _, err := ic.parameter(ctx, name); err != nil {
 			return nil, operationError(err, ic.index, name)
 		}
 	}
@@ -384,6 +397,9 @@ func (ic *itemContext) apply(ctx context.Context, r *requestData, s *step) error
 	var value any = expr.Undefined
 	if s.isProperty {
 		v, err := ic.nodeParameter(ctx, s.path)
+		if err == nil && s.extract != nil {
+			v, err = s.extract.Extract(s.path, v)
+		}
 		if err != nil {
 			return operationError(err, ic.index, s.path)
 		}
@@ -457,8 +473,12 @@ func (ic *itemContext) apply(ctx context.Context, r *requestData, s *step) error
 		if r.operations != nil {
 			ops = *r.operations
 		}
-		if s.operations.Pagination != nil {
-			ops.Pagination = s.operations.Pagination
+		switch {
+		case s.operations.Pagination != nil:
+			ops.Pagination, ops.MissingPagination = s.operations.Pagination, ""
+		case s.operations.MissingPagination != "":
+			// n8n's Object.assign puts this function over an earlier one.
+			ops.Pagination, ops.MissingPagination = nil, s.operations.MissingPagination
 		}
 		r.operations = &ops
 	}

@@ -32,6 +32,11 @@ func (ic *itemContext) perform(ctx context.Context, r *requestData) ([]node.Item
 	}
 	var items []node.Item
 	var err error
+	if pg := r.operations; r.paginate && pg != nil && pg.Pagination == nil && pg.MissingPagination != "" {
+		e := missingFunctionError([]string{pg.MissingPagination})
+		e.ItemIndex = ic.index
+		return nil, e
+	}
 	if pg := r.operations; r.paginate && pg != nil && pg.Pagination != nil {
 		items, err = ic.paginate(ctx, r, pg.Pagination)
 	} else {
@@ -266,10 +271,16 @@ func (ic *itemContext) postReceive(ctx context.Context, a node.PostReceive, item
 			*s = *scope
 			s.ResponseItem, s.HasResponseItem = it.JSON, true
 			m := make(map[string]any, len(props))
-			for k, raw := range props {
-				v, err := ic.resolve(ctx, raw, s)
+			// In declaration order, as n8n does: the first failing key
+			// is the one an error names. An undefined value leaves its
+			// key out, as n8n's output (JSON) does.
+			for _, k := range a.PropertyKeys() {
+				v, err := ic.resolve(ctx, props[k], s)
 				if err != nil {
 					return fail(err)
+				}
+				if expr.IsUndefined(v) {
+					continue
 				}
 				m[k] = plainJSON(v)
 			}

@@ -25,6 +25,9 @@ import (
 // so executing it does no per-item re-work beyond evaluating expressions.
 // A Prepared is safe for concurrent use.
 type Prepared struct {
+	// missing names the function slots, null in a JSON description, of
+	// the routing this run uses (node.Routing.Missing).
+	missing  []string
 	engine   *Engine
 	nodeType *NodeType
 	nodeName string
@@ -100,6 +103,9 @@ type step struct {
 	path string
 	// isProperty is false for an option: $value is then undefined.
 	isProperty bool
+	// extract applies the property's extractValue to $value (resource
+	// locators and extractValue regexes); nil uses the value as it is.
+	extract *params.Extractor
 	// parentPath locates the fixedCollection entry that is $parent.
 	parentPath string
 	index      int
@@ -181,6 +187,9 @@ func (e *Engine) Prepare(ctx context.Context, run Run) (*Prepared, error) {
 	for i := range desc.Properties {
 		p.compile(&desc.Properties[i], "", pc, nil)
 	}
+	if len(p.missing) > 0 {
+		return nil, missingFunctionError(p.missing)
+	}
 	p.staticBody = p.bodyIsStatic()
 	return p, nil
 }
@@ -261,6 +270,7 @@ func (p *Prepared) compile(prop *node.Property, basePath string, pc params.Conte
 	path := basePath + prop.Name
 	if prop.Routing != nil {
 		p.addStep(prop.Routing, path, true, parent)
+		p.steps[len(p.steps)-1].extract = params.NewExtractor(prop)
 	}
 	switch prop.Type {
 	case node.TypeOptions:
@@ -314,6 +324,7 @@ func (p *Prepared) compile(prop *node.Property, basePath string, pc params.Conte
 }
 
 func (p *Prepared) addStep(r *node.Routing, path string, isProperty bool, parent *parentRef) {
+	p.missing = append(p.missing, r.Missing...)
 	s := step{path: path, isProperty: isProperty}
 	if parent != nil {
 		s.hasParent, s.parentPath, s.index = true, parent.path, parent.index
@@ -454,6 +465,7 @@ func (p *Prepared) issues(pc params.Context) *IssuesError {
 	if len(out.Issues) == 0 {
 		return nil
 	}
+	groupIssues(&out)
 	return &out
 }
 
@@ -481,6 +493,9 @@ func (p *Prepared) collectIssues(props []node.Property, values map[string]any, b
 	seen := map[string]bool{}
 	for i := range props {
 		prop := &props[i]
+		if prop.Type == node.TypeCollection {
+			p.collectionLocatorIssues(prop, values, basePath, pc, out)
+		}
 		if !params.Visible(prop, values, p.parameters, pc) {
 			continue
 		}
@@ -490,7 +505,19 @@ func (p *Prepared) collectIssues(props []node.Property, values map[string]any, b
 			seen[prop.Name] = true
 			out.Issues = append(out.Issues, fmt.Sprintf("Parameter %q is required.", prop.DisplayName))
 			out.Parameters = append(out.Parameters, path)
-			continue
+			if prop.Type != node.TypeResourceLocator {
+				continue
+			}
+		}
+		// Only at the top level: n8n checks a collection's options at the
+		// collection's level (collectionLocatorIssues), so a locator inside
+		// a collection is never validated and its value is sent (recorded:
+		// testdata/locators case 25).
+		if prop.Type == node.TypeResourceLocator && basePath == "" {
+			for _, msg := range params.LocatorIssues(prop, value) {
+				out.Issues = append(out.Issues, msg)
+				out.Parameters = append(out.Parameters, path)
+			}
 		}
 		if prop.Type == node.TypeOptions && decidesRequest(prop) && present && !seen[prop.Name] {
 			if s, isStr := value.(string); isStr && strings.HasPrefix(s, "=") {
@@ -514,6 +541,52 @@ func (p *Prepared) collectIssues(props []node.Property, values map[string]any, b
 		}
 	}
 	return unknownSelector
+}
+
+// groupIssues orders the issues as n8n lists them: n8n keys them by
+// parameter name, so every message of one name follows the first one of
+// that name (a collection's option is checked under its own name).
+func groupIssues(out *IssuesError) {
+	name := func(path string) string { return path[strings.LastIndexByte(path, '.')+1:] }
+	var order []string
+	byName := map[string][]int{}
+	for i, path := range out.Parameters {
+		n := name(path)
+		if _, seen := byName[n]; !seen {
+			order = append(order, n)
+		}
+		byName[n] = append(byName[n], i)
+	}
+	if len(order) == len(out.Parameters) {
+		return
+	}
+	issues := make([]string, 0, len(out.Issues))
+	paths := make([]string, 0, len(out.Parameters))
+	for _, n := range order {
+		for _, i := range byName[n] {
+			issues, paths = append(issues, out.Issues[i]), append(paths, out.Parameters[i])
+		}
+	}
+	out.Issues, out.Parameters = issues, paths
+}
+
+// collectionLocatorIssues ports a quirk of n8n's getParameterIssues: it
+// checks a collection's options at the collection's own level, not inside
+// it, whether the collection is shown or not. A locator option named like
+// a parameter beside the collection validates that parameter once more,
+// and n8n lists the message twice (recorded in testdata/locators, case
+// 10: n8n's Workflow "get" beside the executions' filters.workflowId).
+func (p *Prepared) collectionLocatorIssues(prop *node.Property, values map[string]any, basePath string, pc params.Context, out *IssuesError) {
+	for i := range prop.Children {
+		c := &prop.Children[i]
+		if c.Type != node.TypeResourceLocator || !params.Visible(c, values, p.parameters, pc) {
+			continue
+		}
+		for _, msg := range params.LocatorIssues(c, values[c.Name]) {
+			out.Issues = append(out.Issues, msg)
+			out.Parameters = append(out.Parameters, basePath+c.Name)
+		}
+	}
 }
 
 // decidesRequest reports whether an options property's value selects how
@@ -547,6 +620,8 @@ func isMissingRequired(prop *node.Property, value any, present bool) bool {
 	case node.TypeMultiOptions:
 		arr, ok := value.([]any)
 		return ok && len(arr) == 0
+	case node.TypeResourceLocator, node.TypeWorkflowSelector:
+		return !params.ValidLocator(value)
 	}
 	return false
 }
@@ -762,6 +837,11 @@ func (p *Prepared) prepareCredential(ctx context.Context, store credentials.Stor
 	if err != nil {
 		return &NodeError{Name: NameNodeOperationError, ItemIndex: -1, Message: "The credential could not be prepared",
 			Description: credentials.NewRedactor(credentials.Secrets(typ, stored, credentials.Auth{})...).String(err.Error()), Cause: err}
+	}
+	if typ.AuthenticateMissing {
+		return &NodeError{Name: NameNodeOperationError, ItemIndex: -1,
+			Message:     fmt.Sprintf("credential type %q: authenticate is a function n8n had that this JSON description lacks", ref.Name),
+			Description: "Load the credential from its package, or give it a generic authenticate block."}
 	}
 	auth, err := credentials.Authenticate(ctx, typ.Authenticate, data, eval)
 	if err != nil {

@@ -533,6 +533,13 @@ type references struct {
 }
 
 func (c *checker) routing(p *path, r *node.Routing, refs references) {
+	missing := r.Missing
+	if r.Operations != nil && r.Operations.MissingPagination != "" {
+		missing = append(missing[:len(missing):len(missing)], r.Operations.MissingPagination)
+	}
+	for _, m := range missing {
+		c.warnf(p, "%s is a function n8n had that this JSON description lacks: a run whose route needs it fails", m)
+	}
 	if r.Request != nil {
 		rp := p.key("request")
 		c.request(&rp, r.Request, refs)
@@ -891,6 +898,10 @@ func (c *checker) credentialType(ct *node.CredentialType) {
 				c.errorf(&ip, "%s entry is empty; name a %s", list.key, map[string]string{"extends": "credential type", "supportedNodes": "node type"}[list.key])
 			}
 		}
+	}
+	if ct.AuthenticateMissing {
+		ap := p.key("authenticate")
+		c.warnf(&ap, "authenticate is a function n8n had that this JSON description lacks: a run with this credential fails")
 	}
 	if a := ct.Authenticate; a != nil {
 		ap := p.key("authenticate")

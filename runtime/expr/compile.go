@@ -228,6 +228,15 @@ func (r *rewriter) walk(n ast.Node, parent ast.Node, field string) {
 	case *ast.Identifier:
 		r.identifier(t, parent, field)
 		return
+	case *ast.Optional:
+		// x.name?.(): the callee is wrapped in Optional; n8n dispatches
+		// such a call to the extension as it does x.name().
+		if d, ok := t.Expression.(*ast.DotExpression); ok {
+			if _, call := parent.(*ast.CallExpression); call && field == "Callee" {
+				r.walk(d, &ast.CallExpression{}, "Callee")
+				return
+			}
+		}
 	case *ast.DotExpression:
 		name := t.Identifier.Name.String()
 		if unsafeProperties[name] {
@@ -417,9 +426,40 @@ func (r *rewriter) extensionSite(d *ast.DotExpression) {
 	start := q
 	if q > 0 && r.src[q-1] == '?' {
 		start = q + 1 // keep "?." and index after it: x?.[sym]
+	} else if name == "isEmpty" || name == "isNotEmpty" {
+		// n8n's dispatcher answers these on null and undefined too, where
+		// a member access would throw: the receiver is boxed first.
+		if from, ok := r.receiverStart(d, q); ok {
+			r.sites = append(r.sites, site{start: from, end: idEnd,
+				emit: func(r *rewriter) string {
+					return reservedPrefix + "box(" + r.emitRange(from, q) + ")[" + reservedPrefix + "S." + name + "]"
+				}})
+			return
+		}
 	}
 	r.sites = append(r.sites, site{start: start, end: idEnd,
 		emit: func(*rewriter) string { return "[" + reservedPrefix + "S." + name + "]" }})
+}
+
+// receiverStart finds where the receiver of x.name starts in the source,
+// the dot being at q: goja's range for x leaves out x's own parentheses,
+// so an unmatched ")" before the dot takes in the "(" before x.
+func (r *rewriter) receiverStart(d *ast.DotExpression, q int) (int, bool) {
+	from := int(d.Left.Idx0()) - 1
+	if from < 0 || from > q || q > len(r.src) {
+		return 0, false
+	}
+	open := strings.Count(r.src[from:q], "(") - strings.Count(r.src[from:q], ")")
+	for ; open < 0; open++ {
+		from--
+		for from >= 0 && strings.ContainsRune(" \t\r\n", rune(r.src[from])) {
+			from--
+		}
+		if from < 0 || r.src[from] != '(' {
+			return 0, false
+		}
+	}
+	return from, true
 }
 
 // literalValue returns the value of a literal expression.

@@ -629,10 +629,17 @@ var looseLayouts = []string{
 	"January 2, 2006 15:04:05", "Jan 2, 2006 15:04:05", "January 2, 2006 15:04", "Jan 2, 2006 15:04",
 	"2006/01/02", "2006/1/2", "01/02/2006", "1/2/2006", "2006/01/02 15:04:05", "01/02/2006 15:04:05",
 	"Mon Jan 02 2006", "Mon Jan 02 2006 15:04:05", "2006-01-02 15:04:05", "2006-01-02 15:04",
+	// V8's legacy forms: "1-Feb-2024", and Date.prototype.toString()'s
+	// output once its "(Zone Name)" comment is dropped.
+	"2-Jan-2006", "2-January-2006", "2-Jan-2006 15:04:05", "Mon Jan 02 2006 15:04:05 GMT-0700",
+	"Mon Jan 02 2006 15:04:05 GMT", "Jan 02 2006 15:04:05 GMT-0700",
 }
 
 // parseLoose reads the texts JavaScript's Date.parse accepts beyond ISO.
 func parseLoose(s string) (float64, bool) {
+	if i := strings.LastIndexByte(s, '('); i > 0 && strings.HasSuffix(s, ")") {
+		s = strings.TrimSpace(s[:i]) // a comment, as Date.parse ignores it
+	}
 	for _, l := range looseLayouts {
 		if t, err := time.Parse(l, s); err == nil {
 			return float64(t.UnixMilli()), true

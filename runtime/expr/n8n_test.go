@@ -46,6 +46,10 @@ type fixture struct {
 type tagged struct {
 	Type  string          `json:"type"`
 	Value json.RawMessage `json:"value"`
+	// JSON is the result's JSON.stringify in n8n, for types noderun hands
+	// out as plain data (Interval, Map, Set, Error): a JSON text, or for
+	// an Interval the parsed object.
+	JSON json.RawMessage `json:"json"`
 }
 
 type fixtureCase struct {
@@ -338,6 +342,15 @@ func checkValue(t *testing.T, want *tagged, got any) {
 		var iso string
 		require.NoError(t, json.Unmarshal(want.Value, &iso))
 		assert.Equal(t, iso, d.ISO)
+	case "Interval", "Map", "Set", "Error":
+		// n8n returns these objects; as data (node output) they are their
+		// JSON, which is what noderun returns.
+		wantJSON := want.JSON
+		var text string
+		if json.Unmarshal(want.JSON, &text) == nil {
+			wantJSON = json.RawMessage(text)
+		}
+		assert.JSONEq(t, string(wantJSON), jsonStringify(got))
 	default:
 		t.Fatalf("unknown recorded type %q", want.Type)
 	}

@@ -427,26 +427,41 @@
   // ---- Interval -----------------------------------------------------------
   class Interval {
     constructor() { throw new TypeError('Interval is not a constructor; use Interval.fromDateTimes()'); }
-    static fromDateTimes(start, end) {
+    // Own properties as Luxon's (s, e, invalid, isLuxonInterval): n8n
+    // hands an Interval result out as that object, and its JSON is theirs
+    // (Luxon's Interval has no toJSON). An invalid one has no s and e.
+    static _make(s, e, invalid) {
       const i = Object.create(Interval.prototype);
-      i.s = start; i.e = end;
-      i._inv = (!start || !end || !start.isValid || !end.isValid) ? 'missing or invalid start or end' : (end.ts < start.ts ? 'end before start' : null);
+      i.s = s; i.e = e; i.invalid = invalid; i.isLuxonInterval = true;
       return i;
+    }
+    static invalid(reason, explanation) { return Interval._make(undefined, undefined, { reason, explanation: explanation === undefined ? null : explanation }); }
+    static fromDateTimes(start, end) {
+      // Luxon's friendlyDateTime: a DateTime, a JS Date, millis or an object.
+      const friendly = (v) => (isDateTime(v) ? v : (v instanceof Date ? DateTime.fromJSDate(v)
+        : (typeof v === 'number' ? DateTime.fromMillis(v) : (v && typeof v === 'object' ? DateTime.fromObject(v) : undefined))));
+      const s = friendly(start), e = friendly(end);
+      if (!s || !s.isValid) return Interval.invalid('missing or invalid start');
+      if (!e || !e.isValid) return Interval.invalid('missing or invalid end');
+      if (e.ts < s.ts) return Interval.invalid('end before start', 'The end of an interval must be after its start, but you had start=' + s.toISO() + ' and end=' + e.toISO());
+      return Interval._make(s, e, null);
     }
     static after(start, d) { return Interval.fromDateTimes(start, start.plus(d)); }
     static before(end, d) { return Interval.fromDateTimes(end.minus(d), end); }
+    get _inv() { return this.invalid ? this.invalid.reason : null; }
     get start() { return this._inv ? null : this.s; }
     get end() { return this._inv ? null : this.e; }
-    get isValid() { return this._inv === null; }
+    get isValid() { return this.invalid === null; }
+    get invalidReason() { return this.invalid ? this.invalid.reason : null; }
+    get invalidExplanation() { return this.invalid ? this.invalid.explanation : null; }
     toDuration(unit) { return this.isValid ? this.e.diff(this.s, unit) : Duration.invalid(this._inv); }
     length(unit) { return this.isValid ? this.toDuration(unit || 'milliseconds').as(unit || 'milliseconds') : NaN; }
     contains(dt) { return this.isValid && this.s.ts <= dt.valueOf() && this.e.ts > dt.valueOf(); }
     isBefore(dt) { return this.isValid && this.e.ts <= dt.valueOf(); }
     isAfter(dt) { return this.isValid && this.s.ts > dt.valueOf(); }
-    overlaps(o) { return this.e.ts > o.s.ts && this.s.ts < o.e.ts; }
+    overlaps(o) { return this.isValid && o.isValid && this.e.ts > o.s.ts && this.s.ts < o.e.ts; }
     toISO() { return this.isValid ? this.s.toISO() + '/' + this.e.toISO() : null; }
     toString() { return this.isValid ? '[' + this.s.toISO() + ' – ' + this.e.toISO() + ')' : 'Invalid Interval'; }
-    toJSON() { return this.toISO(); }
   }
 
   // ---- extension helpers --------------------------------------------------
@@ -608,7 +623,11 @@
       return m[1] === '' ? '/' : m[1];
     },
     parseJson(v) {
-      try { return JSON.parse(v); } catch (e) { throw extErr('Parsing failed'); }
+      try { return JSON.parse(v); } catch (e) {
+        // n8n's hint for the common mistake of single-quoted JSON.
+        if (v.includes("'")) throw extErr("Parsing failed. Check you're using double quotes");
+        throw extErr('Parsing failed');
+      }
     },
     base64Encode: (v) => N.base64(v),
     base64Decode: (v) => N.unbase64(v),
@@ -781,7 +800,8 @@
       const dt = toDT(v);
       if (part === 'yearDayNumber') return dt.ordinal;
       if (part === 'week') part = 'weekNumber';
-      return dt.get(unitForDate(part));
+      const r = dt.get(unitForDate(part));
+      return r === undefined ? null : r; // an unknown part is null in n8n
     },
     format: (v, [fmt]) => toDT(v).toFormat(fmt),
     isBetween(v, args) {
@@ -925,6 +945,10 @@
   }
   G.__n8nx_S = S;
   G.__n8nx_san = sanitize;
+  // box stands in for null and undefined before .isEmpty() and
+  // .isNotEmpty(), which n8n answers for them (an empty object is empty).
+  const EMPTY = Object.freeze({});
+  G.__n8nx_box = (v) => (v === null || v === undefined ? EMPTY : v);
   G.__n8nx_str = str;
   G.__n8nx_lib = {
     ExpressionError, ExpressionExtensionError, DateTime, Duration, Interval, extend, S,

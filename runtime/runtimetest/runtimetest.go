@@ -144,7 +144,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.overlap = true
 	}
 	s.inFlight++
-	rec := Request{Method: r.Method, Path: r.URL.Path, Query: map[string]any{}, Headers: map[string]string{}}
+	rec := Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: map[string]any{}, Headers: map[string]string{}}
 	for k, vs := range r.URL.Query() {
 		if len(vs) == 1 {
 			rec.Query[k] = vs[0]
@@ -237,6 +237,9 @@ type Options struct {
 	// InputCheck is the runs' runtime.Run.InputCheck: n8n's own behaviour
 	// is runtime.CheckNone.
 	InputCheck runtime.InputCheck
+	// NodeName names the node in the workflow (the oracle's is "Node");
+	// empty means the description's display name.
+	NodeName string
 }
 
 // RunCase runs a case against a fresh recording server and returns what
@@ -270,6 +273,7 @@ func RunCaseOn(t testing.TB, srv *Server, nt *runtime.NodeType, c *Case, opts Op
 	}
 	run := runtime.Run{
 		Node:        nt,
+		NodeName:    opts.NodeName,
 		Parameters:  parameters,
 		Credentials: credentials.Map{credName: creds},
 		Items:       c.Items,
