@@ -345,7 +345,7 @@ func (x *execution) decode(data []byte, allowItems bool) (*execRequest, error) {
 	if x.sim != nil {
 		data = x.sim.substitute(data)
 	}
-	req, err := decodeRequest(data, allowItems)
+	req, err := decodeRequestItems(data, allowItems)
 	// Until the node type says which fields are secret, mask every
 	// secret-looking credential value of the request, so that no input
 	// error repeats one (a token pasted into the wrong key).
@@ -749,16 +749,6 @@ func writeJSONLine(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// itemLine is an output item in JSONL; Output 1 marks the error output.
-type itemLine struct {
-	node.Item
-	Output int `json:"output,omitempty"`
-}
-
-func writeItemLine(w io.Writer, it node.Item, output int) error {
-	return writeJSONLine(w, itemLine{Item: it, Output: output})
-}
-
 // countOutputErrors counts the error items of one input item's output.
 func countOutputErrors(o runtime.Output) int {
 	n := len(o.ErrorItems)
@@ -837,6 +827,9 @@ func (x *execution) interruptedBeforeInput(ctx context.Context) int {
 // writeOut writes the exec output object: indented, or on one line with
 // --compact.
 func (x *execution) writeOut(v any) error {
+	if r, ok := v.(execResult); ok {
+		return writeExecResult(x.stdout, r, x.flags.compact)
+	}
 	if x.flags.compact {
 		return writeJSONLine(x.stdout, v)
 	}
