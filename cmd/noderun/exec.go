@@ -17,6 +17,7 @@ import (
 
 	"github.com/noderun/noderun/credentials"
 	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/node/jsontree"
 	"github.com/noderun/noderun/runtime"
 	"github.com/noderun/noderun/runtime/expr"
 )
@@ -655,6 +656,9 @@ type jsonlSource struct {
 	index int
 	// fill, when set, rewrites each item's JSON (the --sim placeholders).
 	fill func(any) any
+	// raw and tree are decodeItem's, reused from line to line.
+	raw  json.RawMessage
+	tree jsontree.Parser
 }
 
 // jsonlSource returns the item source of --jsonl: with --sim, the
@@ -669,10 +673,8 @@ func (x *execution) jsonlSource(dec *json.Decoder) *jsonlSource {
 }
 
 func (s *jsonlSource) Next() (node.Item, error) {
-	// One decode straight into the item: the input is most of the
-	// stream's parsing work.
-	var it node.Item
-	if err := s.dec.Decode(&it); err != nil {
+	it, err := s.decodeItem()
+	if err != nil {
 		if err == io.EOF {
 			if s.index == 0 {
 				s.index++
@@ -685,7 +687,7 @@ func (s *jsonlSource) Next() (node.Item, error) {
 	if s.limit != nil {
 		s.limit.mark(s.dec.InputOffset())
 	}
-	err := checkItemJSON(it, fmt.Sprintf("item %d", s.index))
+	err = checkItemJSON(it, fmt.Sprintf("item %d", s.index))
 	if err == nil && s.fill != nil {
 		it.JSON = s.fill(it.JSON)
 	}

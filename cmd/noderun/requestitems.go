@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"unicode/utf8"
 
 	"github.com/noderun/noderun/node"
@@ -54,18 +55,11 @@ func decodeItemsFast(data []byte) (*execRequest, bool) {
 	}
 	items := make([]node.Item, 0, list.Len())
 	for it := list.First(); it.Exists(); it = it.Next() {
-		if it.Type() != jsontree.TypeObject || it.Len() != 1 {
+		x, ok := itemValue(it)
+		if !ok {
 			return nil, false
 		}
-		v := it.First()
-		if string(v.Key()) != "json" || v.Type() != jsontree.TypeObject {
-			return nil, false
-		}
-		j, err := node.JSONValue(v)
-		if err != nil {
-			return nil, false
-		}
-		items = append(items, node.Item{JSON: j})
+		items = append(items, x)
 	}
 	rest := make([]byte, 0, len(data)-(end-start)+2)
 	rest = append(append(append(rest, data[:start]...), "[]"...), data[end:]...)
@@ -75,4 +69,50 @@ func decodeItemsFast(data []byte) (*execRequest, bool) {
 	}
 	req.Items = items
 	return req, true
+}
+
+// decodeItem reads the next --jsonl item. The decoder only cuts the value
+// out of the stream; an item of the one key "json" holding an object is
+// converted from a strict parse (see decodeRequestItems), and any other
+// goes through encoding/json into node.Item as before, which also words
+// its errors.
+func (s *jsonlSource) decodeItem() (node.Item, error) {
+	if err := s.dec.Decode(&s.raw); err != nil {
+		return node.Item{}, err
+	}
+	if it, ok := simpleItem(&s.tree, s.raw); ok {
+		return it, nil
+	}
+	var it node.Item
+	err := json.Unmarshal(s.raw, &it)
+	return it, err
+}
+
+// simpleItem converts {"json": {...}} from a strict parse, when data is
+// that and valid UTF-8 with numbers a float64 holds.
+func simpleItem(p *jsontree.Parser, data []byte) (node.Item, bool) {
+	if !utf8.Valid(data) {
+		return node.Item{}, false
+	}
+	v, err := p.Parse(data)
+	if err != nil {
+		return node.Item{}, false
+	}
+	return itemValue(v)
+}
+
+// itemValue converts a parsed {"json": {...}}, ok false for anything else.
+func itemValue(v jsontree.Value) (node.Item, bool) {
+	if v.Type() != jsontree.TypeObject || v.Len() != 1 {
+		return node.Item{}, false
+	}
+	j := v.First()
+	if string(j.Key()) != "json" || j.Type() != jsontree.TypeObject {
+		return node.Item{}, false
+	}
+	x, err := node.JSONValue(j)
+	if err != nil {
+		return node.Item{}, false
+	}
+	return node.Item{JSON: x}, true
 }

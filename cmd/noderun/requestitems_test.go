@@ -1,12 +1,16 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/node/jsontree"
 )
 
 // TestDecodeRequestItemsAsDecodeRequest holds the fast decoding of items
@@ -92,4 +96,40 @@ func BenchmarkDecodeRequest5000(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestDecodeItemAsDecoder holds --jsonl items read the fast way to what
+// encoding/json's Decoder made of them, errors included.
+func TestDecodeItemAsDecoder(t *testing.T) {
+	lines := []string{
+		`{"json": {"a": 1, "b": [true, null, "x\u00e9\ud83d\ude00"], "c": {"d": -0.5e3}}}`,
+		`{"json": {}}`, `{"json": {"a": 1, "a": 2}}`, `{"json": {"a": "\ud800 x"}}`,
+		`{"json": {"a": 1}, "pairedItem": {"item": 3}}`, `{"json": {}, "binary": {"d": {"data": "aGk=", "mimeType": "text/plain"}}}`,
+		`{"JSON": {"a": 1}}`, `{"json": [1]}`, `{"json": "x"}`, `{}`, `null`, `1`, `[{"json": {}}]`,
+		`{"json": {"a": 1e400}}`, "{\"json\": {\"a\": \"\xff\"}}", `{"json": {}, "pairedItem": {"item": "x"}}`,
+		`{"json": {"a": 1,}}`, `{"json": {"a": ` + strings.Repeat("[", 1500) + strings.Repeat("]", 1500) + `}}`,
+	}
+	for _, line := range lines {
+		in := line + "\n" + line + "\n"
+		var want [2]node.Item
+		var wantErr [2]error
+		dec := json.NewDecoder(strings.NewReader(in))
+		for i := range want {
+			wantErr[i] = dec.Decode(&want[i])
+		}
+		src := &jsonlSource{dec: json.NewDecoder(strings.NewReader(in))}
+		for i := range want {
+			got, err := src.decodeItem()
+			if wantErr[i] != nil {
+				require.Error(t, err, line)
+				assert.Equal(t, describeJSONError(nil, wantErr[i]), describeJSONError(nil, err), line)
+				break
+			}
+			require.NoError(t, err, line)
+			assert.Equal(t, want[i], got, line)
+		}
+	}
+	var p jsontree.Parser
+	_, fast := simpleItem(&p, []byte(lines[0]))
+	assert.True(t, fast, "a plain item takes the fast way")
 }
