@@ -795,12 +795,15 @@ func execs(args []string) error {
 			cpu[i] = append(cpu[i], r.CPUSeconds/float64(*n)*1e6)
 		}
 	}
-	bare := &result{perRound: rates[0]}
+	bare, lib := &result{perRound: rates[0]}, &result{perRound: rates[1]}
 	fmt.Printf("%d rounds of %d items, concurrency %d\n", *runs, *n, *concurrency)
 	for i, t := range tools {
 		line := fmt.Sprintf("%-44s %8.0f items/s  %6.1f µs CPU/item", t.name, median(rates[i]), median(cpu[i]))
 		if i > 0 {
-			line += "  ratio to bare: " + pairedRatio(&result{perRound: rates[i]}, bare)
+			line += "\n    ratio to bare: " + pairedRatio(&result{perRound: rates[i]}, bare)
+		}
+		if i > 1 {
+			line += "\n    ratio to lib:  " + pairedRatio(&result{perRound: rates[i]}, lib)
 		}
 		fmt.Println(line)
 	}

@@ -181,3 +181,33 @@ func TestUnencodableValueWritesNothing(t *testing.T) {
 		assert.Empty(t, got.String())
 	}
 }
+
+// BenchmarkWriteExecResult5000 writes the output of the 5,000-item bench
+// run (the echo server's reply per item), as encoding/json did and as
+// writeExecResult does.
+func BenchmarkWriteExecResult5000(b *testing.B) {
+	items := make([]node.Item, 5000)
+	for i := range items {
+		items[i] = node.Item{JSON: map[string]any{"id": 1.0, "echo": true}, PairedItem: node.Paired(i)}
+	}
+	r := execResult{Items: items, ErrorItems: []node.Item{}}
+	for _, bc := range []struct {
+		name  string
+		write func(*bytes.Buffer) error
+	}{
+		{"encoding-json", func(w *bytes.Buffer) error { return writeJSON(w, r) }},
+		{"appender", func(w *bytes.Buffer) error { return writeExecResult(w, r, false) }},
+		{"encoding-json-compact", func(w *bytes.Buffer) error { return writeJSONLine(w, r) }},
+		{"appender-compact", func(w *bytes.Buffer) error { return writeExecResult(w, r, true) }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			var w bytes.Buffer
+			for b.Loop() {
+				w.Reset()
+				if err := bc.write(&w); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
