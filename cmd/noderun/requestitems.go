@@ -21,13 +21,19 @@ import (
 // through decodeRequest. Anything else, and every error, is decoded again
 // the usual way, so that messages and their positions stay the same.
 func decodeRequestItems(data []byte, allowItems bool) (*execRequest, error) {
-	if allowItems {
+	if allowItems && len(data) <= fastItemsMaxBytes {
 		if req, ok := decodeItemsFast(data); ok {
 			return req, nil
 		}
 	}
 	return decodeRequest(data, allowItems)
 }
+
+// fastItemsMaxBytes bounds the requests decoded the fast way: its tree
+// takes 28 bytes per JSON value while the items are converted, up to five
+// times the text of small values, on top of the items themselves. Larger
+// requests, which --jsonl serves better anyway, are decoded as before.
+const fastItemsMaxBytes = 64 << 20
 
 // decodeItemsFast is the fast way; ok is false when it does not apply or
 // something is wrong with the request.
