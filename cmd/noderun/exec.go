@@ -268,9 +268,6 @@ func (x *execution) run(ctx context.Context) int {
 		// sends (the Basic Authorization header).
 		x.addSecrets(prepared.Redactor())
 	}
-	if a := x.app; a.started != nil {
-		a.started()
-	}
 	if err != nil {
 		var ne *runtime.NodeError
 		if errors.As(err, &ne) {

@@ -64,8 +64,6 @@ type app struct {
 	// terminal is whether stderr is a terminal.
 	terminal bool
 	registry *nodes.Registry
-	// started, when set, is called once the run is prepared.
-	started func()
 	// onFlags, when set, is given every flag set a command defines
 	// (completion reads the flags this way).
 	onFlags func(*flag.FlagSet)
