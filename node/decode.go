@@ -448,6 +448,12 @@ func value(st *decoding, v jsontree.Value, bad *[]byte) any {
 	return nil
 }
 
+// JSONValue converts a value of a parsed tree to Go as ParseJSON does
+// (objects as map[string]any, numbers as float64): for a caller that
+// parsed a larger document once and converts parts of it. A number no
+// float64 holds is an error.
+func JSONValue(v jsontree.Value) (any, error) { return anyValue(nil, v) }
+
 // anyValue is value, failing on a number no float64 holds.
 func anyValue(st *decoding, v jsontree.Value) (any, error) {
 	var bad []byte

@@ -6,6 +6,7 @@
 //	nrbench compare [-n 1000,10000] [-runs 5] [-n8n-runs 1] [-peer DIR] [-noderun PATH]
 //	nrbench builds [-n 10000] [-runs 9] NRBENCH...   (the library of several builds, alternating)
 //	nrbench cold [-runs 41] NODERUN...               (dry-run cold starts of several builds, alternating)
+//	nrbench execs [-n 5000] [-runs 11] NODERUN...    (exec, JSON and --jsonl, of several builds beside lib and bare, alternating)
 //	nrbench serve | bare | lib   (the pieces compare starts as child processes)
 //
 // bench/run.sh builds everything and runs compare.
@@ -79,7 +80,7 @@ type result struct {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: nrbench compare|builds|cold|serve|bare|lib [flags]")
+		fmt.Fprintln(os.Stderr, "usage: nrbench compare|builds|cold|execs|serve|bare|lib [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -96,8 +97,10 @@ func main() {
 		err = builds(os.Args[2:])
 	case "cold":
 		err = cold(os.Args[2:])
+	case "execs":
+		err = execs(os.Args[2:])
 	default:
-		err = fmt.Errorf("unknown command %q: use compare, builds, cold, serve, bare or lib", os.Args[1])
+		err = fmt.Errorf("unknown command %q: use compare, builds, cold, execs, serve, bare or lib", os.Args[1])
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "nrbench:", err)
@@ -689,4 +692,120 @@ func printTable(table [][]result) {
 		}
 		fmt.Println()
 	}
+}
+
+// execJSON sends n items in one JSON request to `noderun exec` (the
+// default, indented output, or --compact's); the rate is the whole
+// process's, start-up and output included.
+func execJSON(bin, url string, n, concurrency int, extra ...string) (result, error) {
+	args := append([]string{"exec", "--max-concurrency", strconv.Itoa(concurrency), "--progress", "never"}, extra...)
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), fmt.Sprintf(`NODERUN_CREDENTIALS_CHATWOOTAPI={"url":%q,"accessToken":%q}`, url, token))
+	items := make([]map[string]any, n)
+	for i := range items {
+		items[i] = map[string]any{"json": baseItems[i%len(baseItems)]}
+	}
+	req, err := json.Marshal(map[string]any{"node": "chatwoot", "parameters": parameters, "items": items})
+	if err != nil {
+		return result{}, err
+	}
+	cmd.Stdin = bytes.NewReader(req)
+	var out, stderr bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return result{}, fmt.Errorf("noderun exec: %v: %s", err, stderr.Bytes())
+	}
+	elapsed := time.Since(start).Seconds()
+	var o struct {
+		Items      []json.RawMessage `json:"items"`
+		ErrorItems []json.RawMessage `json:"errorItems"`
+		Error      json.RawMessage   `json:"error"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &o); err != nil {
+		return result{}, fmt.Errorf("noderun exec output: %w", err)
+	}
+	if len(o.ErrorItems) > 0 || (len(o.Error) > 0 && string(o.Error) != "null") {
+		return result{}, fmt.Errorf("noderun exec failed: %s %s", o.Error, firstRaw(o.ErrorItems))
+	}
+	r := result{Tool: "noderun exec", Items: n, Seconds: elapsed, OutputItems: len(o.Items), Concurrency: concurrency}
+	r.ItemsPerSec = float64(n) / r.Seconds
+	fillUsage(&r, cmd.ProcessState)
+	return r, nil
+}
+
+func firstRaw(rs []json.RawMessage) string {
+	if len(rs) == 0 {
+		return ""
+	}
+	return string(rs[0])
+}
+
+// execs compares `noderun exec` of several builds, with a JSON request
+// and with --jsonl, beside this binary's library run and bare loop: every
+// round runs each once, in alternating order, and the medians of items/s,
+// CPU per item and the same-round ratio to the bare loop are printed.
+func execs(args []string) error {
+	fs := flag.NewFlagSet("execs", flag.ExitOnError)
+	n := fs.Int("n", 5000, "items per run")
+	runs := fs.Int("runs", 11, "rounds")
+	concurrency := fs.Int("c", 64, "concurrency")
+	compact := fs.Bool("compact", false, "also run each build's JSON request with --compact")
+	_ = fs.Parse(args)
+	bins := fs.Args()
+	if len(bins) == 0 {
+		return errors.New("execs: name the noderun binaries to compare")
+	}
+	self, url, stop, err := startServer()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	count, c := strconv.Itoa(*n), strconv.Itoa(*concurrency)
+	type tool struct {
+		name string
+		run  func() (result, error)
+	}
+	tools := []tool{
+		{"bare", func() (result, error) { return child(self, "bare", "-url", url, "-n", count, "-c", c) }},
+		{"lib", func() (result, error) { return child(self, "lib", "-url", url, "-n", count, "-c", c) }},
+	}
+	for _, b := range bins {
+		tools = append(tools,
+			tool{b + " exec (JSON)", func() (result, error) { return execJSON(b, url, *n, *concurrency) }},
+			tool{b + " exec --jsonl", func() (result, error) { return execJSONL(b, url, *n, *concurrency) }})
+		if *compact {
+			tools = append(tools, tool{b + " exec --compact", func() (result, error) { return execJSON(b, url, *n, *concurrency, "--compact") }})
+		}
+	}
+	rates := make([][]float64, len(tools))
+	cpu := make([][]float64, len(tools))
+	for round := range *runs {
+		for k := range tools {
+			i := inRoundOrder(round, k, len(tools))
+			r, err := tools[i].run()
+			if err == nil && r.OutputItems != r.Items {
+				err = fmt.Errorf("%d items in, %d out", r.Items, r.OutputItems)
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", tools[i].name, err)
+			}
+			rates[i] = append(rates[i], r.ItemsPerSec)
+			cpu[i] = append(cpu[i], r.CPUSeconds/float64(*n)*1e6)
+		}
+	}
+	bare, lib := &result{perRound: rates[0]}, &result{perRound: rates[1]}
+	fmt.Printf("%d rounds of %d items, concurrency %d\n", *runs, *n, *concurrency)
+	for i, t := range tools {
+		line := fmt.Sprintf("%-44s %8.0f items/s  %6.1f µs CPU/item", t.name, median(rates[i]), median(cpu[i]))
+		if i > 0 {
+			line += "\n    ratio to bare: " + pairedRatio(&result{perRound: rates[i]}, bare)
+		}
+		if i > 1 {
+			line += "\n    ratio to lib:  " + pairedRatio(&result{perRound: rates[i]}, lib)
+		}
+		fmt.Println(line)
+	}
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/noderun/noderun/credentials"
 	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/node/jsontree"
 	"github.com/noderun/noderun/runtime"
 	"github.com/noderun/noderun/runtime/expr"
 )
@@ -272,9 +273,6 @@ func (x *execution) run(ctx context.Context) int {
 		// sends (the Basic Authorization header).
 		x.addSecrets(prepared.Redactor())
 	}
-	if a := x.app; a.started != nil {
-		a.started()
-	}
 	if err != nil {
 		var ne *runtime.NodeError
 		if errors.As(err, &ne) {
@@ -351,7 +349,7 @@ func (x *execution) decode(data []byte, allowItems bool) (*execRequest, error) {
 	if x.sim != nil {
 		data = x.sim.substitute(data)
 	}
-	req, err := decodeRequest(data, allowItems)
+	req, err := decodeRequestItems(data, allowItems)
 	// Until the node type says which fields are secret, mask every
 	// secret-looking credential value of the request, so that no input
 	// error repeats one (a token pasted into the wrong key).
@@ -661,6 +659,9 @@ type jsonlSource struct {
 	index int
 	// fill, when set, rewrites each item's JSON (the --sim placeholders).
 	fill func(any) any
+	// raw and tree are decodeItem's, reused from line to line.
+	raw  json.RawMessage
+	tree jsontree.Parser
 }
 
 // jsonlSource returns the item source of --jsonl: with --sim, the
@@ -675,10 +676,8 @@ func (x *execution) jsonlSource(dec *json.Decoder) *jsonlSource {
 }
 
 func (s *jsonlSource) Next() (node.Item, error) {
-	// One decode straight into the item: the input is most of the
-	// stream's parsing work.
-	var it node.Item
-	if err := s.dec.Decode(&it); err != nil {
+	it, err := s.decodeItem()
+	if err != nil {
 		if err == io.EOF {
 			if s.index == 0 {
 				s.index++
@@ -691,7 +690,7 @@ func (s *jsonlSource) Next() (node.Item, error) {
 	if s.limit != nil {
 		s.limit.mark(s.dec.InputOffset())
 	}
-	err := checkItemJSON(it, fmt.Sprintf("item %d", s.index))
+	err = checkItemJSON(it, fmt.Sprintf("item %d", s.index))
 	if err == nil && s.fill != nil {
 		it.JSON = s.fill(it.JSON)
 	}
@@ -753,16 +752,6 @@ func writeJSONLine(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
-}
-
-// itemLine is an output item in JSONL; Output 1 marks the error output.
-type itemLine struct {
-	node.Item
-	Output int `json:"output,omitempty"`
-}
-
-func writeItemLine(w io.Writer, it node.Item, output int) error {
-	return writeJSONLine(w, itemLine{Item: it, Output: output})
 }
 
 // countOutputErrors counts the error items of one input item's output.
@@ -843,6 +832,9 @@ func (x *execution) interruptedBeforeInput(ctx context.Context) int {
 // writeOut writes the exec output object: indented, or on one line with
 // --compact.
 func (x *execution) writeOut(v any) error {
+	if r, ok := v.(execResult); ok {
+		return writeExecResult(x.stdout, r, x.flags.compact)
+	}
 	if x.flags.compact {
 		return writeJSONLine(x.stdout, v)
 	}

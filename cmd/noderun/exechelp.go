@@ -41,7 +41,8 @@ Environment:
                                NODERUN_CREDENTIALS_CHATWOOTAPI='{"url": "...", "accessToken": "..."}'
   HTTP_PROXY, HTTPS_PROXY, NO_PROXY
                                the proxy for requests whose node sets none
-  GOGC                         when set, replaces the garbage collector setting of start-up
+  GOGC, GOMEMLIMIT             when either is set, replaces noderun's collector setting
+                               (the heap grows 16 MiB past the live heap between collections)
   Expressions read variables through $env only with --allow-env.
 
 Secrets (credential values and their encoded forms) are masked as **hidden** in every log

@@ -11,7 +11,6 @@ import (
 	"log"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"sort"
 	"sync"
 	"syscall"
@@ -47,14 +46,11 @@ func main() {
 	// server sent): it goes through the same masking as every other line
 	// on stderr. Only the command changes this process-wide setting.
 	log.SetOutput(a.secrets)
-	if os.Getenv("GOGC") == "" {
-		// Start-up decodes the node description and prepares the run:
-		// a few MB that all stay live, which the collector would otherwise
-		// trace several times before the first request (about 4 ms of a
-		// 20 ms dry run). Items are then processed at the default setting.
-		restore := debug.SetGCPercent(400)
-		a.started = func() { debug.SetGCPercent(restore) }
-	}
+	// Start-up decodes the node description and prepares the run, a few
+	// MB that all stay live, and a run's live heap stays small: the
+	// collector gets a fixed headroom instead of tracing the same
+	// megabytes again and again (see gctune.go).
+	tuneGC()
 	os.Exit(a.run(ctx, os.Args[1:]))
 }
 
@@ -68,8 +64,6 @@ type app struct {
 	// terminal is whether stderr is a terminal.
 	terminal bool
 	registry *nodes.Registry
-	// started, when set, is called once the run is prepared.
-	started func()
 	// onFlags, when set, is given every flag set a command defines
 	// (completion reads the flags this way).
 	onFlags func(*flag.FlagSet)

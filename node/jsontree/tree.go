@@ -611,6 +611,17 @@ func (v Value) Int64() (int64, bool) {
 }
 
 // text is the source text of anything but an escaped string.
+// Span is where v's text lies in the parsed document, data[start:end],
+// for a caller that edits the document around a value. ok is false for a
+// string (its offsets may be into unescaped text) and for no value.
+func (v Value) Span() (start, end int, ok bool) {
+	if t := v.Type(); t == TypeNone || t == TypeString {
+		return 0, 0, false
+	}
+	nd := v.node()
+	return int(nd.start), int(nd.end), true
+}
+
 func (v Value) text() []byte {
 	nd := v.node()
 	return v.p.src[nd.start:nd.end:nd.end]

@@ -214,3 +214,22 @@ func BenchmarkParseChatwoot(b *testing.B) {
 		}
 	}
 }
+
+func TestSpan(t *testing.T) {
+	data := []byte(`{"a": [1, {"b": null}], "s": "x\ty", "n": -1.5e3, "t": true}`)
+	var p Parser
+	root, err := p.Parse(data)
+	require.NoError(t, err)
+	for key, want := range map[string]string{"a": `[1, {"b": null}]`, "n": `-1.5e3`, "t": `true`} {
+		start, end, ok := root.Get(key).Span()
+		require.True(t, ok, key)
+		assert.Equal(t, want, string(data[start:end]), key)
+	}
+	start, end, ok := root.Span()
+	require.True(t, ok)
+	assert.Equal(t, string(data), string(data[start:end]))
+	_, _, ok = root.Get("s").Span()
+	assert.False(t, ok, "a string's offsets may be into unescaped text")
+	_, _, ok = root.Get("missing").Span()
+	assert.False(t, ok)
+}
