@@ -127,6 +127,16 @@ func (a *Activities) RunChunk(ctx context.Context, c Chunk) (ChunkResult, error)
 		return res, inputFailure(ErrTypeInput, err.Error())
 	}
 	store := newRunStore(a.Credentials, c.Request.Credentials)
+	for _, ref := range c.Request.Credentials {
+		// A credential this worker lacks is the request's or the
+		// deployment's mistake, not the service's: say which.
+		if a.Credentials == nil {
+			return res, inputFailure(ErrTypeInput, fmt.Sprintf("the request names credentials (%q) but this worker holds none", ref.Type))
+		}
+		if _, err := a.Credentials.Credential(ctx, ref); err != nil {
+			return res, inputFailure(ErrTypeInput, err.Error())
+		}
+	}
 	if err := refuseSecretsInInput(ctx, nt, store, c); err != nil {
 		return res, inputFailure(ErrTypeInput, err.Error())
 	}
