@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
@@ -45,7 +46,7 @@ func BenchmarkThroughput(b *testing.B) {
 			req := f.conversations(n)
 			nt, err := chatwoot.CreateConversationType()
 			require.NoError(b, err)
-			engine := &runtime.Engine{}
+			engine := &runtime.Engine{Expressions: patientExpressions}
 			defer engine.CloseIdleConnections()
 			b.ResetTimer()
 			cpu := cpuTime()
@@ -68,11 +69,14 @@ func BenchmarkThroughput(b *testing.B) {
 				for i := range workers {
 					c := server.NewClientWithOptions(client.Options{Identity: fmt.Sprintf("bench-%d", i)})
 					w := worker.New(c, queue, worker.Options{})
-					durable.Register(w, &durable.Activities{Credentials: durable.Stores{"prod": chatwoot.Credentials(hs.URL, "")}})
+					engine := &runtime.Engine{Retry: runtime.RetryPolicy{Disabled: true}, Expressions: patientExpressions}
+					defer engine.CloseIdleConnections()
+					durable.Register(w, &durable.Activities{Engine: engine, Credentials: durable.Stores{"prod": chatwoot.Credentials(hs.URL, "")}})
 					require.NoError(b, w.Start())
 					defer w.Stop()
 				}
 				req := f.conversations(n)
+				var last client.WorkflowRun
 				b.ResetTimer()
 				cpu := cpuTime()
 				for range b.N {
@@ -82,8 +86,13 @@ func BenchmarkThroughput(b *testing.B) {
 					require.NoError(b, err)
 					require.Nil(b, res.Error)
 					require.Len(b, res.Items, n)
+					last = run
 				}
 				b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "items/s")
+				wait, work, span := phases(b, f.c, last)
+				b.ReportMetric(wait.Seconds()*1000, "chunk-wait-ms")
+				b.ReportMetric(work.Seconds()*1000, "chunk-run-ms")
+				b.ReportMetric(span.Seconds()*1000, "workflow-ms")
 				b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(n*b.N), "cpu-µs/item")
 			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(n*b.N), "cpu-µs/item")
 			})
@@ -100,4 +109,40 @@ func cpuTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// phases reads where a run's time went from its history: the mean time a
+// chunk waited between being scheduled and starting, the mean time one
+// ran, and the workflow's start to close.
+func phases(b *testing.B, c client.Client, run client.WorkflowRun) (wait, work, span time.Duration) {
+	scheduled := map[int64]time.Time{}
+	started := map[int64]time.Time{}
+	var first, end time.Time
+	chunks := 0
+	it := c.GetWorkflowHistory(context.Background(), run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
+		require.NoError(b, err)
+		at := ev.GetEventTime().AsTime()
+		if first.IsZero() {
+			first = at
+		}
+		end = at
+		switch {
+		case ev.GetActivityTaskScheduledEventAttributes() != nil:
+			scheduled[ev.GetEventId()] = at
+		case ev.GetActivityTaskStartedEventAttributes() != nil:
+			a := ev.GetActivityTaskStartedEventAttributes()
+			started[a.GetScheduledEventId()] = at
+			wait += at.Sub(scheduled[a.GetScheduledEventId()])
+		case ev.GetActivityTaskCompletedEventAttributes() != nil:
+			a := ev.GetActivityTaskCompletedEventAttributes()
+			work += at.Sub(started[a.GetScheduledEventId()])
+			chunks++
+		}
+	}
+	if chunks == 0 {
+		return 0, 0, end.Sub(first)
+	}
+	return wait / time.Duration(chunks), work / time.Duration(chunks), end.Sub(first)
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/noderun/noderun/nodes/chatwoot"
 	"github.com/noderun/noderun/nodes/chatwoot/chatwootsim"
 	"github.com/noderun/noderun/runtime"
+	"github.com/noderun/noderun/runtime/expr"
 	"github.com/noderun/noderun/temporal/durable"
 )
 
@@ -35,6 +36,10 @@ const (
 	envChildNS     = "NODERUN_DURABLE_CHILD_NS"
 	envChildSim    = "NODERUN_DURABLE_CHILD_SIM"
 )
+
+// patientExpressions lifts the 1 s expression time limit: on a machine
+// shared by many builds an evaluation can wait that long for a core.
+var patientExpressions = expr.Options{Timeout: time.Minute}
 
 // server is one in-process Temporal server for every test; each test
 // uses its own task queue.
@@ -59,7 +64,7 @@ func childWorker(queue string) int {
 	}
 	w := worker.New(c, queue, worker.Options{})
 	durable.Register(w, &durable.Activities{
-		Engine:      &runtime.Engine{Retry: runtime.RetryPolicy{Disabled: true}, MaxConcurrency: 8},
+		Engine:      &runtime.Engine{Retry: runtime.RetryPolicy{Disabled: true}, MaxConcurrency: 8, Expressions: patientExpressions},
 		Credentials: durable.Stores{"prod": chatwoot.Credentials(os.Getenv(envChildSim), "")},
 	})
 	if err := w.Run(worker.InterruptCh()); err != nil {
@@ -180,7 +185,7 @@ func (f *fixture) worker(t *testing.T, identity string, token string, opts worke
 	t.Helper()
 	c := server.NewClientWithOptions(client.Options{Identity: identity})
 	w := worker.New(c, f.queue, opts)
-	engine := &runtime.Engine{Retry: runtime.RetryPolicy{Disabled: true}}
+	engine := &runtime.Engine{Retry: runtime.RetryPolicy{Disabled: true}, Expressions: patientExpressions}
 	t.Cleanup(engine.CloseIdleConnections)
 	durable.Register(w, &durable.Activities{Engine: engine,
 		Credentials: durable.Stores{"prod": chatwoot.Credentials(f.url, token)}})

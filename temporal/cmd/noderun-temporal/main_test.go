@@ -36,7 +36,7 @@ func TestWorkerAndRun(t *testing.T) {
 	var workerErr bytes.Buffer
 	workerDone := make(chan int)
 	go func() {
-		workerDone <- run(ctx, append([]string{"worker", "--credentials", "prod=" + credFile}, common...), nil, &bytes.Buffer{}, &workerErr)
+		workerDone <- run(ctx, append([]string{"worker", "--credentials", "prod=" + credFile, "--expression-timeout", "1m"}, common...), nil, &bytes.Buffer{}, &workerErr)
 	}()
 	defer func() {
 		cancel()

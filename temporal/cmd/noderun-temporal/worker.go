@@ -16,6 +16,7 @@ import (
 	"github.com/noderun/noderun/node"
 	"github.com/noderun/noderun/nodes"
 	"github.com/noderun/noderun/runtime"
+	"github.com/noderun/noderun/runtime/expr"
 	"github.com/noderun/noderun/temporal/durable"
 )
 
@@ -35,12 +36,18 @@ func runWorker(ctx context.Context, args []string, stderr io.Writer) int {
 	fs.Var(&credTypes, "credential-type", "a credential type file the --descriptor nodes use; repeatable")
 	maxConcurrency := fs.Int("max-concurrency", 0, "requests in flight at most per chunk (0: 64)")
 	maxChunks := fs.Int("max-chunks", 0, "chunks this worker runs at once (0: the SDK's default)")
+	exprTimeout := fs.Duration("expression-timeout", 0, "time limit of one expression evaluation (0: 1s)")
+	allowEnv := fs.Bool("allow-env", false, "let expressions read the worker's environment through $env")
 	if code, ok := parse(fs, args, stderr); !ok {
 		return code
 	}
 	logger, err := c.logger(stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "noderun-temporal worker: %v\n", err)
+		return exitInput
+	}
+	if *maxConcurrency < 0 || *maxChunks < 0 || *exprTimeout < 0 {
+		fmt.Fprintln(stderr, "noderun-temporal worker: --max-concurrency, --max-chunks and --expression-timeout must not be negative")
 		return exitInput
 	}
 	registry, err := buildRegistry(descriptors, credTypes)
@@ -61,7 +68,8 @@ func runWorker(ctx context.Context, args []string, stderr io.Writer) int {
 		return exitFailed
 	}
 	defer cl.Close()
-	engine := &runtime.Engine{Logger: logger, MaxConcurrency: *maxConcurrency, Retry: runtime.RetryPolicy{Disabled: true}}
+	engine := &runtime.Engine{Logger: logger, MaxConcurrency: *maxConcurrency, Retry: runtime.RetryPolicy{Disabled: true},
+		Expressions: expr.Options{Timeout: *exprTimeout, AllowEnv: *allowEnv, Env: environ(*allowEnv)}}
 	defer engine.CloseIdleConnections()
 	w := worker.New(cl, c.queue, worker.Options{MaxConcurrentActivityExecutionSize: *maxChunks})
 	durable.Register(w, &durable.Activities{Nodes: registry, Engine: engine, Credentials: stores})
@@ -194,4 +202,16 @@ func credentialTypes(r *nodes.Registry) []string {
 		}
 	}
 	return out
+}
+
+func environ(allow bool) map[string]string {
+	if !allow {
+		return nil
+	}
+	m := map[string]string{}
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		m[k] = v
+	}
+	return m
 }
