@@ -4,13 +4,13 @@ package durable_test
 
 import (
 	"context"
-	"syscall"
-	"time"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	enumspb "go.temporal.io/api/enums/v1"
@@ -94,7 +94,7 @@ func BenchmarkThroughput(b *testing.B) {
 				b.ReportMetric(work.Seconds()*1000, "chunk-run-ms")
 				b.ReportMetric(span.Seconds()*1000, "workflow-ms")
 				b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(n*b.N), "cpu-µs/item")
-			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(n*b.N), "cpu-µs/item")
+				b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(n*b.N), "cpu-µs/item")
 			})
 		}
 	}
