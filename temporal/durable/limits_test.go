@@ -1,0 +1,41 @@
+package durable_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+
+	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/temporal/durable"
+)
+
+// The server refuses a workflow input over its 2 MiB blob limit; Start
+// refuses it first, with a message that says what to do.
+func TestRequestOverBlobLimit(t *testing.T) {
+	f := newFixture(t)
+	big := strings.Repeat("x", 100<<10)
+	req := f.conversations(22) // 22 × 100 KiB: 2.2 MiB
+	for i := range req.Items {
+		req.Items[i] = node.Item{JSON: map[string]any{"order": float64(i), "note": big}}
+	}
+	ctx := context.Background()
+	_, err := durable.Start(ctx, f.c, client.StartWorkflowOptions{TaskQueue: f.queue}, req)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "2 MiB")
+	assert.Contains(t, err.Error(), "split the items")
+
+	// Past the check, the server itself says no.
+	_, err = f.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{TaskQueue: f.queue}, durable.WorkflowRunNode, req)
+	require.Error(t, err, "the server refuses a 2.2 MiB input")
+	t.Logf("the server: %v", err)
+
+	// Under the limit both accept it.
+	req.Items = req.Items[:15] // 1.5 MiB
+	run, err := durable.Start(ctx, f.c, client.StartWorkflowOptions{TaskQueue: f.queue}, req)
+	require.NoError(t, err)
+	require.NoError(t, f.c.TerminateWorkflow(ctx, run.GetID(), run.GetRunID(), "only the start was tested"))
+}
