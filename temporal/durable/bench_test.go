@@ -77,6 +77,7 @@ func BenchmarkThroughput(b *testing.B) {
 				}
 				req := f.conversations(n)
 				var last client.WorkflowRun
+				var outBytes int
 				b.ResetTimer()
 				cpu := cpuTime()
 				for range b.N {
@@ -86,13 +87,14 @@ func BenchmarkThroughput(b *testing.B) {
 					require.NoError(b, err)
 					require.Nil(b, res.Error)
 					require.Len(b, res.Items, n)
-					last = run
+					last, outBytes = run, res.OutputBytes
 				}
 				b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "items/s")
 				wait, work, span := phases(b, f.c, last)
 				b.ReportMetric(wait.Seconds()*1000, "chunk-wait-ms")
 				b.ReportMetric(work.Seconds()*1000, "chunk-run-ms")
 				b.ReportMetric(span.Seconds()*1000, "workflow-ms")
+				b.ReportMetric(float64(outBytes)/1e6, "output-MB")
 				b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(n*b.N), "cpu-µs/item")
 				b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(n*b.N), "cpu-µs/item")
 			})
