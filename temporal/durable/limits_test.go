@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
 
 	"github.com/noderun/noderun/node"
 	"github.com/noderun/noderun/temporal/durable"
@@ -38,4 +39,28 @@ func TestRequestOverBlobLimit(t *testing.T) {
 	run, err := durable.Start(ctx, f.c, client.StartWorkflowOptions{TaskQueue: f.queue}, req)
 	require.NoError(t, err)
 	require.NoError(t, f.c.TerminateWorkflow(ctx, run.GetID(), run.GetRunID(), "only the start was tested"))
+}
+
+// A chunk whose output reaches Options.OutputBytes stops taking items
+// and the workflow runs the rest as a new chunk: the output stays in
+// order and every item is sent once. A chunk overshoots its budget by at
+// most the items already in flight (64 here).
+func TestOutputBudgetSplitsChunks(t *testing.T) {
+	const n = 400
+	f := newFixture(t)
+	f.worker(t, "w", "", worker.Options{})
+	req := f.conversations(n)
+	req.Options.OutputBytes = 4 << 10 // about a dozen conversations
+	req.Options.InlineBytes = 8 << 10 // and the output read back from the history
+	req.Options.MaxInFlight = 2
+	res := f.collect(t, f.start(t, req))
+	require.Nil(t, res.Error)
+	requireInOrder(t, res.Items, n)
+	assert.GreaterOrEqual(t, res.Chunks, 4, "the one 400-item chunk was cut by its output budget")
+	assert.NotEmpty(t, res.Segments)
+	sent, _ := f.rec.counts()
+	for i := 0; i < n; i++ {
+		require.Equal(t, 1, sent[i], "item %d sent once", i)
+	}
+	t.Logf("%d chunks for %d items, %d output bytes", res.Chunks, n, res.OutputBytes)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -92,12 +93,11 @@ func RunNode(ctx workflow.Context, req Request) (Result, error) {
 		return Result{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInput, nil)
 	}
 	ao := workflow.ActivityOptions{
-		TaskQueue:              opts.TaskQueue,
-		StartToCloseTimeout:    opts.StartToCloseTimeout,
-		HeartbeatTimeout:       opts.HeartbeatTimeout,
-		RetryPolicy:            retryPolicy(req.Settings, opts),
-		WaitForCancellation:    true,
-		ScheduleToStartTimeout: 0,
+		TaskQueue:           opts.TaskQueue,
+		StartToCloseTimeout: opts.StartToCloseTimeout,
+		HeartbeatTimeout:    opts.HeartbeatTimeout,
+		RetryPolicy:         retryPolicy(req.Settings, opts),
+		WaitForCancellation: true,
 	}
 	ctx = workflow.WithActivityOptions(ctx, ao)
 
@@ -135,6 +135,12 @@ func RunNode(ctx workflow.Context, req Request) (Result, error) {
 				start := cs.chunk.Start
 				if partial != nil && partial.Start == start {
 					r = *partial
+					if len(r.Pending) > 0 {
+						// Retries ran out with items still failing: the
+						// node fails at the first of them.
+						at := slices.Min(r.Pending)
+						r.Items, r.ErrorItems, r.Next, r.Pending = before(r.Items, at), before(r.ErrorItems, at), at, nil
+					}
 				} else {
 					r = ChunkResult{Start: start, Next: start}
 				}
@@ -171,7 +177,7 @@ func RunNode(ctx workflow.Context, req Request) (Result, error) {
 		cancelled = true
 	})
 	for {
-		if workflow.GetInfo(ctx).GetCurrentHistorySize() > historyBudget && failed == nil {
+		if len(queue) > 0 && failed == nil && workflow.GetInfo(ctx).GetCurrentHistorySize() > historyBudget {
 			msg := fmt.Sprintf("the run's output outgrew one workflow history (%d MiB of the server's 50 MiB limit): split the items over several runs", historyBudget>>20)
 			failed = &node.ErrorInfo{Name: ErrTypeInput, Message: msg}
 			failedAt = nextUnscheduled(queue, len(items))
