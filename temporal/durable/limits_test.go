@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/nodes/chatwoot"
 	"github.com/noderun/noderun/temporal/durable"
 )
 
@@ -63,4 +64,37 @@ func TestOutputBudgetSplitsChunks(t *testing.T) {
 		require.Equal(t, 1, sent[i], "item %d sent once", i)
 	}
 	t.Logf("%d chunks for %d items, %d output bytes", res.Chunks, n, res.OutputBytes)
+}
+
+// A node that fails as a whole (here its credential's URL is unusable)
+// stops the run with n8n's error, or, with continueOnFail, passes the
+// whole input through, each item paired to itself (n8n's F7), across
+// every chunk.
+func TestNodeFailingAsAWhole(t *testing.T) {
+	const n = 30
+	f := newFixture(t)
+	c := server.NewClientWithOptions(client.Options{Identity: "w"})
+	w := worker.New(c, f.queue, worker.Options{})
+	durable.Register(w, &durable.Activities{Credentials: durable.Stores{"prod": chatwoot.Credentials("chatwoot.example", "")}})
+	require.NoError(t, w.Start())
+	t.Cleanup(w.Stop)
+
+	req := f.conversations(n)
+	req.Options.ChunkItems = 10
+	res := f.collect(t, f.start(t, req))
+	require.NotNil(t, res.Error)
+	assert.Contains(t, res.Error.Message+res.Error.Description, "has no scheme")
+	assert.Empty(t, res.Items)
+
+	req.Settings = node.Settings{ContinueOnFail: true}
+	res = f.collect(t, f.start(t, req))
+	require.Nil(t, res.Error)
+	require.NotNil(t, res.PassedThrough)
+	require.Len(t, res.Items, n)
+	for i, it := range res.Items {
+		assert.Equal(t, i, it.PairedItem.Item)
+		assert.Equal(t, float64(i), it.JSON.(map[string]any)["order"], "item %d is its input", i)
+	}
+	sent, _ := f.rec.counts()
+	assert.Empty(t, sent, "no request was sent")
 }
