@@ -119,7 +119,9 @@ func TestWorkerKilledMidRun(t *testing.T) {
 	t.Logf("killed after %d requests; %d items sent twice; %d sent in the last %v before the kill; %d items resumed without resending",
 		sentByChild, duplicates, inWindow, window, res.Resumed)
 	assert.LessOrEqual(t, duplicates, inWindow, "duplicates are bounded by one heartbeat window")
-	assert.Positive(t, res.Resumed, "the retried chunks resumed after their last heartbeat")
+	// How many items the retried chunks skipped depends on where in a
+	// chunk the kill fell (a chunk killed before its first heartbeat
+	// skips none); TestServerErrorsRetriedPerRetryOnFail shows the resume.
 	_, ids := attempts(t, f.c, run)
 	assert.Positive(t, ids["survivor"], "the survivor ran the rest: %v", ids)
 }
