@@ -78,14 +78,14 @@ func TestWorkerKilledMidRun(t *testing.T) {
 	defer func() { _ = child.Process.Kill(); _, _ = child.Process.Wait() }()
 
 	req := f.conversations(n)
-	const heartbeat = time.Second
+	const heartbeat = 2 * time.Second
 	req.Options.HeartbeatTimeout = heartbeat
 	req.Options.MaxInFlight = 2
 	run := f.start(t, req)
 	deadline := time.Now().Add(time.Minute)
 	// Long enough before the kill that the heartbeat window is a part of
 	// what the child sent, not all of it.
-	for f.rec.total() < n*4/10 {
+	for f.rec.total() < n/2 {
 		require.True(t, time.Now().Before(deadline), "the child worker sent %d requests in a minute", f.rec.total())
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -116,9 +116,21 @@ func TestWorkerKilledMidRun(t *testing.T) {
 		require.GreaterOrEqual(t, ok[i], 1, "item %d was created", i)
 		duplicates += sent[i] - 1
 	}
-	t.Logf("killed after %d requests; %d items sent twice; %d sent in the last %v before the kill; %d items resumed without resending",
-		sentByChild, duplicates, inWindow, window, res.Resumed)
-	assert.LessOrEqual(t, duplicates, inWindow, "duplicates are bounded by one heartbeat window")
+	// A chunk retried for another reason than the kill (a heartbeat late
+	// by a whole timeout on a starved machine) may resend up to its size.
+	retries := 0
+	hist := f.c.GetWorkflowHistory(context.Background(), run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for hist.HasNext() {
+		ev, err := hist.Next()
+		require.NoError(t, err)
+		if a := ev.GetActivityTaskStartedEventAttributes(); a != nil {
+			retries += int(a.GetAttempt()) - 1
+		}
+	}
+	extra := max(0, retries-req.Options.MaxInFlight) * 500
+	t.Logf("killed after %d requests; %d items sent twice; %d sent in the last %v before the kill; %d items resumed without resending; %d retries",
+		sentByChild, duplicates, inWindow, window, res.Resumed, retries)
+	assert.LessOrEqual(t, duplicates, inWindow+extra, "duplicates are bounded by one heartbeat window")
 	// How many items the retried chunks skipped depends on where in a
 	// chunk the kill fell (a chunk killed before its first heartbeat
 	// skips none); TestServerErrorsRetriedPerRetryOnFail shows the resume.
