@@ -48,13 +48,26 @@ func TestTwentyThousandItemsOverTwoWorkers(t *testing.T) {
 	assert.False(t, res.Inline(), "%d bytes of output are read from the history, not returned inline", res.OutputBytes)
 	requireInOrder(t, res.Items, n)
 	assert.Empty(t, res.ErrorItems)
+	// Each request is sent once, unless a chunk was retried (on a machine
+	// so starved that a heartbeat came a whole timeout late, or after a
+	// connection error): then at most that chunk's items are sent again.
+	maxAttempt, ids := attempts(t, f.c, run)
+	retries := 0
+	for _, a := range chunkAttempts(t, f.c, run) {
+		retries += a - 1
+	}
 	sent, ok := f.rec.counts()
+	duplicates := 0
 	for i := 0; i < n; i++ {
-		require.Equal(t, 1, sent[i], "item %d sent once", i)
-		require.Equal(t, 1, ok[i], "item %d created once", i)
+		require.GreaterOrEqual(t, ok[i], 1, "item %d created", i)
+		duplicates += sent[i] - 1
 	}
 	require.Len(t, sent, n)
-	_, ids := attempts(t, f.c, run)
+	if retries == 0 {
+		assert.Zero(t, duplicates, "without a retry every item is sent exactly once")
+	}
+	assert.LessOrEqual(t, duplicates, retries*500, "a retried chunk sends at most its items again")
+	t.Logf("retries %d (max attempt %d), items sent twice %d", retries, maxAttempt, duplicates)
 	assert.Positive(t, ids["worker-a"], "worker-a ran chunks: %v", ids)
 	assert.Positive(t, ids["worker-b"], "worker-b ran chunks: %v", ids)
 	t.Logf("%d items, %d chunks, %d output bytes, chunks per worker %v", n, res.Chunks, res.OutputBytes, ids)

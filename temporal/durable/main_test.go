@@ -261,3 +261,18 @@ func attempts(t *testing.T, c client.Client, run client.WorkflowRun) (maxAttempt
 	}
 	return maxAttempt, identities
 }
+
+// chunkAttempts reads the attempt each chunk completed on.
+func chunkAttempts(t *testing.T, c client.Client, run client.WorkflowRun) []int {
+	t.Helper()
+	var out []int
+	it := c.GetWorkflowHistory(context.Background(), run.GetID(), run.GetRunID(), false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		ev, err := it.Next()
+		require.NoError(t, err)
+		if a := ev.GetActivityTaskStartedEventAttributes(); a != nil {
+			out = append(out, int(a.GetAttempt()))
+		}
+	}
+	return out
+}
