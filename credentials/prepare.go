@@ -24,8 +24,9 @@ func (e *FieldError) Error() string {
 func (e *FieldError) Unwrap() error { return e.Err }
 
 // Prepare returns the credential data the node sees as $credentials (C1):
-// the stored fields, each property's default where nothing is stored, and
-// every expression inside resolved. The stored map is not modified.
+// the stored fields, each property's default where nothing is stored (and
+// where the type pins an OAuth field as hidden), and every expression
+// inside resolved. The stored map is not modified.
 func Prepare(ctx context.Context, t *node.CredentialType, stored map[string]any, eval Evaluator) (map[string]any, error) {
 	data := make(map[string]any, len(stored)+len(t.Properties))
 	for k, v := range stored {
@@ -33,7 +34,7 @@ func Prepare(ctx context.Context, t *node.CredentialType, stored map[string]any,
 	}
 	for i := range t.Properties {
 		p := &t.Properties[i]
-		if v, ok := data[p.Name]; !ok || v == nil {
+		if v, ok := data[p.Name]; !ok || v == nil || p.Type == node.TypeHidden && oauthPinned[p.Name] {
 			data[p.Name] = p.Default
 		}
 	}

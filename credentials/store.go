@@ -17,6 +17,19 @@ type Store interface {
 	Credential(ctx context.Context, typeName string) (map[string]any, error)
 }
 
+// Updater is implemented by a Store that can persist credential data the
+// runtime renewed: an OAuth2 token fetched or refreshed, or a session
+// token preAuthentication obtained, as n8n writes them back to its
+// database. The runtime finds it by type assertion on the Store. data is
+// the credential's stored data with the renewed fields replaced (the
+// oauthTokenData object, or preAuthentication's output), ready to store
+// as it is; the runtime does not use it after the call. Implementations
+// must be safe for concurrent use. Without an Updater the renewed values
+// live only in the Engine's memory.
+type Updater interface {
+	UpdateCredential(ctx context.Context, typeName string, data map[string]any) error
+}
+
 // Map is a Store over credential data held in memory, keyed by type name.
 type Map map[string]map[string]any
 

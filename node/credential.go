@@ -14,6 +14,10 @@ type CredentialType struct {
 	Test           *CredentialTest `json:"test,omitempty"`
 	SupportedNodes []string        `json:"supportedNodes,omitempty"`
 	IconURL        string          `json:"iconUrl,omitempty"`
+	// PreAuthenticate is the type's preAuthentication code, which a
+	// description's JSON cannot hold: a package loader or a Go embedder
+	// sets it. It runs only when the type also has an expirable property.
+	PreAuthenticate PreAuthenticateFunc `json:"-"`
 }
 
 // Authenticate is a generic authentication block: each group's keys and

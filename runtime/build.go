@@ -41,6 +41,11 @@ type itemContext struct {
 	// scope is the request scope of the worker processing the item, if
 	// it has one.
 	scope *requestScope
+	// out counts the item's output against the engine's limits.
+	out outputBudget
+	// sess is the credential session the next request is authenticated
+	// with, for an OAuth2 or preAuthentication credential.
+	sess *credSession
 }
 
 // resolvedParameter is one cached $parameter value.
@@ -97,7 +102,7 @@ func (p *Prepared) releaseItemContext(ic *itemContext) {
 	clear(creds)
 	ic.http = httpRequest{headers: headers[:0], credentialHeaders: creds[:0]}
 	ic.request.reset()
-	ic.p, ic.item, ic.scope = nil, node.Item{}, nil
+	ic.p, ic.item, ic.scope, ic.out, ic.sess = nil, node.Item{}, nil, outputBudget{}, nil
 	p.contexts.Put(ic)
 }
 
@@ -205,9 +210,12 @@ type requestParts struct {
 	skipTLS              bool
 	disableRedirects     bool
 	ignoreHTTPErrors     bool
-	timeout              time.Duration
-	proxy                *url.URL
-	basic                *node.BasicAuth
+	// ignoreExcept lists the statuses still treated as errors: n8n's
+	// {ignore, except} form, whose except list decides alone.
+	ignoreExcept []int
+	timeout      time.Duration
+	proxy        *url.URL
+	basic        *node.BasicAuth
 
 	paginate    bool
 	paginateSet bool
@@ -271,6 +279,11 @@ func (ic *itemContext) build(ctx context.Context) (*requestData, error) {
 	// which apply sets for each step: one copy of the base per item.
 	ic.step = ic.base
 	for i := range p.steps {
+		// A description may route tens of thousands of properties:
+		// such a build stops soon after the run is cancelled.
+		if i&1023 == 1023 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if err := ic.apply(ctx, r, &p.steps[i]); err != nil {
 			return nil, err
 		}
@@ -355,7 +368,7 @@ func (r *requestData) set(key string, v any) {
 	case "disableFollowRedirect":
 		r.disableRedirects = truthy(v)
 	case "ignoreHttpStatusErrors":
-		r.ignoreHTTPErrors = truthy(v)
+		r.ignoreHTTPErrors, r.ignoreExcept = ignoreRule(v)
 	case "auth":
 		if m, ok := v.(map[string]any); ok {
 			r.basic = &node.BasicAuth{Username: jsString(m["username"]), Password: jsString(m["password"])}
@@ -521,7 +534,7 @@ func (ic *itemContext) requestOptions(ctx context.Context, r *requestData) error
 				Description: fmt.Sprintf("Request Options timeout must be a positive number of milliseconds, not %s", jsString(t)),
 				ItemIndex:   ic.index, Parameter: RequestOptionsName + ".timeout"}
 		}
-		r.timeout = time.Duration(ms * float64(time.Millisecond))
+		r.timeout = time.Duration(min(ms, maxTimeoutMs) * float64(time.Millisecond))
 	}
 	return nil
 }
@@ -558,12 +571,16 @@ type httpRequest struct {
 	// credentialHeaders are the header names the credential set: they are
 	// never forwarded to another host on a redirect.
 	credentialHeaders []string
-	timeout           time.Duration
-	proxy             *url.URL
-	skipTLS           bool
-	noRedirects       bool
-	rawBody           bool // encoding arraybuffer: keep the response bytes
-	ignoreHTTPErrors  bool
+	// cred is the credential applied to the request, for the redirect
+	// check: what it put in the query and body must not leave the origin.
+	cred             *preparedCredential
+	timeout          time.Duration
+	proxy            *url.URL
+	skipTLS          bool
+	noRedirects      bool
+	rawBody          bool // encoding arraybuffer: keep the response bytes
+	ignoreHTTPErrors bool
+	ignoreExcept     []int
 }
 
 type headerField struct{ name, value string }
@@ -591,34 +608,44 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 	// it after (the header slices are copied into the http.Request).
 	hr := &ic.http
 	*hr = httpRequest{method: method, timeout: r.timeout, proxy: r.proxy, skipTLS: r.skipTLS,
-		noRedirects: r.disableRedirects, rawBody: r.encoding == "arraybuffer", ignoreHTTPErrors: r.ignoreHTTPErrors,
+		noRedirects: r.disableRedirects, rawBody: r.encoding == "arraybuffer", ignoreHTTPErrors: r.ignoreHTTPErrors, ignoreExcept: r.ignoreExcept,
 		headers: hr.headers[:0], credentialHeaders: hr.credentialHeaders[:0]}
 	basic := r.basic
 	if c := ic.p.cred; c != nil {
-		for _, h := range c.auth.Headers {
+		auth := &c.auth
+		if ic.sess != nil {
+			auth = &ic.sess.auth
+		}
+		for _, h := range auth.Headers {
 			r.headers.Set(h.Name, h.Value)
 			hr.credentialHeaders = append(hr.credentialHeaders, h.Name)
 		}
-		for _, q := range c.auth.Query {
+		for _, q := range auth.Query {
 			r.qs.Set(q.Name, q.Value)
 		}
-		if len(c.auth.Body) > 0 && !(methodSet && method == "GET") {
+		if len(auth.Body) > 0 && !(methodSet && method == "GET") {
 			o, ok := body.(*object)
 			if !ok {
-				o = newObject(len(c.auth.Body))
+				o = newObject(len(auth.Body))
 			}
-			for _, b := range c.auth.Body {
+			for _, b := range auth.Body {
 				o.Set(b.Name, b.Value)
 			}
 			body = o
 		}
-		if c.auth.Basic != nil {
-			basic = c.auth.Basic
+		if auth.Basic != nil {
+			basic = auth.Basic
 		}
 	}
 	full, err := joinURL(r.baseURL, r.url)
 	if err != nil {
 		return nil, &NodeError{Name: NameNodeOperationError, Message: "Invalid URL", Description: err.Error(), ItemIndex: ic.index}
+	}
+	if c := ic.p.cred; c != nil {
+		if err := c.checkHost(r.baseURL, full); err != nil {
+			return nil, domainNodeError(err, ic.index)
+		}
+		hr.cred = c
 	}
 	if r.qs.Len() > 0 {
 		if q := encodeQuery(r.qs, r.arrayFormat); q != "" {

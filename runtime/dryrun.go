@@ -89,5 +89,8 @@ func (ic *itemContext) dryBuild(ctx context.Context) (*httpRequest, error) {
 	if err != nil {
 		return nil, err
 	}
+	if ic.sess, err = ic.p.drySession(ctx); err != nil {
+		return nil, err
+	}
 	return ic.finish(r)
 }

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"runtime"
 	"sync"
@@ -24,6 +25,11 @@ type Engine struct {
 	// Logger receives structured logs. The zero Logger discards them.
 	// Secrets are redacted from everything the engine logs.
 	Logger zerolog.Logger
+	// Slog, when set, receives the engine's logs instead of Logger: each
+	// event becomes a slog record (level, message, fields as attributes)
+	// for Slog's handler, at the levels the handler enables. Secrets are
+	// redacted as for Logger.
+	Slog *slog.Logger
 	// Transport sends every request when set (tests, custom stacks); the
 	// Request Options proxy and Ignore SSL Issues then apply only if it
 	// is an *http.Transport, which is cloned per setting. Nil means
@@ -31,6 +37,12 @@ type Engine struct {
 	Transport http.RoundTripper
 	// MaxConcurrency bounds the requests in flight in one run. Zero means 64.
 	MaxConcurrency int
+	// MaxInFlight, when positive, bounds the requests in flight across all
+	// runs of this Engine together (OAuth2 token and preAuthentication
+	// requests included), for a server or a host that must not be sent
+	// more at once; a request waits for a free slot, or for its context to
+	// end. Zero means no bound beyond each run's MaxConcurrency.
+	MaxInFlight int
 	// Expressions configures the expression engine (time and size limits,
 	// $env access, timezone, n8n-lenient errors).
 	Expressions expr.Options
@@ -43,6 +55,26 @@ type Engine struct {
 	// MaxPages bounds the pages one item's pagination may fetch, a guard
 	// n8n lacks (O9). Zero means 1000.
 	MaxPages int
+	// MaxItemsPerInput bounds the output items one input item's responses
+	// may make, over all its pages; pagination stops as soon as it is
+	// passed, and the item fails. Zero means 100,000; negative means no
+	// limit.
+	MaxItemsPerInput int
+	// MaxOutputBytesPerInput bounds the response bytes one input item's
+	// output is made from, summed over its pages, likewise. Zero means
+	// 64 MiB; negative means no limit.
+	MaxOutputBytesPerInput int64
+	// RequestDeadline bounds one attempt of a request as a whole, however
+	// steadily the server sends: the Request Options timeout only limits
+	// inactivity. Zero means 10 minutes, or the request's timeout when
+	// that is longer; negative means no deadline.
+	RequestDeadline time.Duration
+	// AllowLinkLocal lets requests reach link-local addresses
+	// (169.254.0.0/16, fe80::/10) and the cloud metadata services
+	// (169.254.169.254, fd00:ec2::254, 100.100.100.200,
+	// metadata.google.internal), which are refused by default, checked on
+	// the address actually dialled.
+	AllowLinkLocal bool
 	// Retry retries transient failures of single requests. The zero value
 	// is DefaultRetryPolicy; set Retry.Disabled to turn retries off.
 	Retry RetryPolicy
@@ -59,6 +91,9 @@ type Engine struct {
 	exprs      *expr.Engine
 	transports sync.Map // transportKey -> http.RoundTripper
 	limiters   sync.Map // credential identity -> *rate.Limiter
+	creds      credentialStates
+	inFlight   chan struct{}  // MaxInFlight's slots; nil when unbounded
+	log        zerolog.Logger // Logger, or Slog's bridge
 }
 
 const (
@@ -76,6 +111,13 @@ func (e *Engine) init() {
 			opts.MaxRuntimes = runtime.GOMAXPROCS(0) * 2
 		}
 		e.exprs = expr.New(opts)
+		e.log = e.Logger
+		if e.Slog != nil {
+			e.log = slogBridge(e.Slog.Handler())
+		}
+		if e.MaxInFlight > 0 {
+			e.inFlight = make(chan struct{}, e.MaxInFlight)
+		}
 	})
 }
 
@@ -168,6 +210,12 @@ type Run struct {
 	// Workflow and Execution are $workflow and $execution.
 	Workflow  expr.Workflow
 	Execution expr.Execution
+	// TypeVersion is the node's typeVersion, one the description lists;
+	// zero means its latest.
+	TypeVersion float64
+	// InputCheck is how strictly the parameters and credentials are
+	// checked before any request; the zero value is CheckStrict.
+	InputCheck InputCheck
 }
 
 // Result is what a run produced.
@@ -190,14 +238,34 @@ type Result struct {
 	PassedThrough *NodeError
 }
 
-// Execute prepares and runs a node over run.Items. The returned error is
-// for runs that cannot start at all: an invalid run or parameters with
-// issues (*IssuesError). A node that ran and failed is reported in
-// Result.Err.
+// Execute prepares and runs a node over run.Items. Exactly one of these
+// describes the outcome:
+//
+//   - The run cannot start: the error is returned with a zero Result. It
+//     is a *IssuesError for parameters, credential fields or a
+//     typeVersion with issues, and a plain error for a Run without a node
+//     type.
+//   - ctx ended before the run finished: ctx's error is returned, and
+//     Result.Items holds the output of the items delivered before.
+//   - The node failed, before any item (a credential missing or unusable;
+//     ItemIndex -1) or at an item whose failure stops it: Result.Err is
+//     the *NodeError, Result.Items the output of the items before it, and
+//     the error is nil. When the settings let n8n's engine continue (F7),
+//     Result.PassedThrough holds the failure instead, and Result.Items
+//     the input items.
+//   - Otherwise the run finished and the error is nil. Items that failed
+//     while the settings continue the node are error items: in
+//     Result.Items with their Error set (continueOnFail, onError
+//     continueRegularOutput), or in Result.ErrorItems (onError
+//     continueErrorOutput).
 func (e *Engine) Execute(ctx context.Context, run Run) (Result, error) {
 	p, err := e.Prepare(ctx, run)
 	if err != nil {
 		if ne, ok := err.(*NodeError); ok {
+			if ctx.Err() != nil {
+				// The credential store or a token fetch saw ctx end.
+				return Result{}, ctx.Err()
+			}
 			if engineContinues(run.Settings) {
 				return Result{Items: PassThrough(run.Items, run.Settings), PassedThrough: ne}, nil
 			}

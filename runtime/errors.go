@@ -248,7 +248,10 @@ func classifyNetworkError(err error, timeoutMs int) (code, text string) {
 		text = uerr.Err.Error()
 	}
 	var dnsErr *net.DNSError
+	var past deadlineError
 	switch {
+	case errors.As(err, &past):
+		return codeAborted, past.Error() // worded as the timeout, for the same retries
 	case errors.Is(err, errTimeout):
 		return codeAborted, fmt.Sprintf("timeout of %dms exceeded", timeoutMs)
 	case errors.Is(err, syscall.ECONNREFUSED):

@@ -47,14 +47,26 @@ type Output struct {
 	ErrorItems []node.Item
 }
 
-// Execute runs the prepared node over items and collects the output.
+// Execute runs the prepared node over items and collects the output. Its
+// outcomes are those of Engine.Execute after preparation: ctx's error,
+// Result.Err or Result.PassedThrough, or error items.
 func (p *Prepared) Execute(ctx context.Context, items []node.Item) (Result, error) {
+	return p.ExecuteProgress(ctx, items, nil)
+}
+
+// ExecuteProgress is Execute that also passes each input item's output,
+// in input order and from the calling goroutine, to progress when it is
+// not nil: a caller counts the items finished while the run goes on.
+func (p *Prepared) ExecuteProgress(ctx context.Context, items []node.Item, progress func(Output)) (Result, error) {
 	items = InputItems(items)
 	// Most operations give one item per input item.
 	res := Result{Items: make([]node.Item, 0, len(items))}
 	err := p.runSlice(ctx, items, func(o Output) error {
 		res.Items = append(res.Items, o.Items...)
 		res.ErrorItems = append(res.ErrorItems, o.ErrorItems...)
+		if progress != nil {
+			progress(o)
+		}
 		return nil
 	})
 	if len(res.Items) == 0 {
@@ -62,6 +74,9 @@ func (p *Prepared) Execute(ctx context.Context, items []node.Item) (Result, erro
 	}
 	var ne *NodeError
 	switch {
+	case err != nil && ctx.Err() != nil:
+		// An item that failed as ctx ended may have failed of it.
+		return res, ctx.Err()
 	case errors.As(err, &ne) && engineContinues(p.settings):
 		return Result{Items: PassThrough(items, p.settings), PassedThrough: ne}, nil
 	case errors.As(err, &ne):

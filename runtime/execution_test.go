@@ -284,11 +284,11 @@ func TestTimeoutThenNextItem(t *testing.T) {
 	e.MaxConcurrency = 1 // one worker, one scope, every item in turn
 	items := []node.Item{{JSON: map[string]any{"path": "/slow"}}, {JSON: map[string]any{"path": "/a"}}, {JSON: map[string]any{"path": "/b"}}}
 	res := mustSucceed(t, e, runtime.Run{Node: nt, Items: items,
-		Parameters: map[string]any{"requestOptions": map[string]any{"timeout": 60.0}},
+		Parameters: map[string]any{"requestOptions": map[string]any{"timeout": 400.0}},
 		Settings:   node.Settings{OnError: node.OnErrorContinueRegularOutput}})
 	require.Len(t, res.Items, 3)
 	require.NotNil(t, res.Items[0].Error)
-	assert.Equal(t, "timeout of 60ms exceeded", res.Items[0].Error.Message)
+	assert.Equal(t, "timeout of 400ms exceeded", res.Items[0].Error.Message)
 	assert.Equal(t, []any{map[string]any{"at": "/a"}, map[string]any{"at": "/b"}}, jsons(res.Items[1:]))
 }
 

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/noderun/noderun/credentials"
 	"github.com/noderun/noderun/node"
 )
 
@@ -39,6 +41,8 @@ type transportKey struct {
 type requestPolicy struct {
 	noRedirects       bool
 	credentialHeaders []string
+	cred              *preparedCredential
+	guard             *Engine // checks each hop's host against link-local addresses
 }
 
 // transport returns the round tripper for a request's Request Options.
@@ -64,7 +68,7 @@ func (e *Engine) transport(hr *httpRequest) http.RoundTripper {
 // apply as before.
 func (e *Engine) do(hr *httpRequest, req *http.Request) (*http.Response, error) {
 	rt := e.transport(hr)
-	policy := requestPolicy{noRedirects: hr.noRedirects, credentialHeaders: hr.credentialHeaders}
+	policy := requestPolicy{noRedirects: hr.noRedirects, credentialHeaders: hr.credentialHeaders, cred: hr.cred, guard: e}
 	if req.URL.User != nil {
 		return redirecting(rt, nil, policy).Do(req)
 	}
@@ -132,7 +136,7 @@ func (e *Engine) newTransport(key transportKey, proxy *url.URL) http.RoundTrippe
 	case nil:
 		t = &http.Transport{
 			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			DialContext:           e.dialer().DialContext,
 			ForceAttemptHTTP2:     true,
 			MaxIdleConns:          0,
 			MaxIdleConnsPerHost:   e.maxConcurrency(),
@@ -142,6 +146,13 @@ func (e *Engine) newTransport(key transportKey, proxy *url.URL) http.RoundTrippe
 		}
 	case *http.Transport:
 		t = base.Clone()
+		if !e.AllowLinkLocal {
+			dial := t.DialContext
+			if dial == nil {
+				dial = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+			}
+			t.DialContext = guardDial(dial)
+		}
 	default:
 		return base // a custom RoundTripper is used as it is
 	}
@@ -157,8 +168,22 @@ func (e *Engine) newTransport(key transportKey, proxy *url.URL) http.RoundTrippe
 	return t
 }
 
+// dialer is the dialer of noderun's own transports.
+func (e *Engine) dialer() *net.Dialer {
+	d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}
+	if !e.AllowLinkLocal {
+		d.Control = dialControl
+	}
+	return d
+}
+
 // checkRedirect follows up to 21 redirects, as axios does, except when the
-// node disabled redirects; a credential header never goes to another host.
+// node disabled redirects. Credential material never leaves the origin: on
+// a hop to another scheme, host or port the credential's headers (basic
+// auth included) and query parameters are dropped, and a hop that would
+// repeat a body holding credential fields is refused, since fields cannot
+// be taken out of an encoded body reliably. A credential restricted to
+// allowed domains fails on a hop elsewhere (C5).
 func checkRedirect(pol requestPolicy, req *http.Request, via []*http.Request) error {
 	if pol.noRedirects {
 		return http.ErrUseLastResponse
@@ -168,13 +193,61 @@ func checkRedirect(pol requestPolicy, req *http.Request, via []*http.Request) er
 	if len(via) > maxRedirects {
 		return fmt.Errorf("Maximum number of redirects exceeded (%d), last at %s", maxRedirects, redactURL(req.URL))
 	}
-	if !sameHost(req.URL, via[0].URL) {
+	if pol.guard != nil {
+		if err := pol.guard.checkHost(req.URL.Hostname()); err != nil {
+			return err
+		}
+	}
+	crossOrigin := !sameHost(req.URL, via[0].URL)
+	if crossOrigin {
 		for _, h := range pol.credentialHeaders {
 			delete(req.Header, h)
 			req.Header.Del(h)
 		}
+		if c := pol.cred; c != nil {
+			host := strings.TrimSuffix(strings.ToLower(req.URL.Hostname()), ".")
+			if c.domains.restricted && host != strings.TrimSuffix(strings.ToLower(via[0].URL.Hostname()), ".") && !hostAllowed(host, c.domains.list) {
+				return &domainError{host: host, allowed: strings.TrimPrefix(via[0].URL.Hostname()+", "+c.domains.list, ", ")}
+			}
+			dropQuery(req.URL, c.auth.Query)
+		}
 	}
-	return redirectAsAxios(req, via)
+	if err := redirectAsAxios(req, via); err != nil {
+		return err
+	}
+	if c := pol.cred; crossOrigin && c != nil && len(c.auth.Body) > 0 && req.Body != nil && req.Body != http.NoBody {
+		return &credentialBodyRedirectError{host: req.URL.Host}
+	}
+	return nil
+}
+
+// credentialBodyRedirectError is a redirect to another origin refused
+// because it would repeat a body that holds credential fields.
+type credentialBodyRedirectError struct{ host string }
+
+func (e *credentialBodyRedirectError) Error() string {
+	return fmt.Sprintf("the server redirected to another host (%s) with the request body, which holds the credential; "+
+		"noderun does not send credentials to another host", e.host)
+}
+
+// dropQuery removes the credential's query parameters from a redirect
+// target: a server may echo them into its Location.
+func dropQuery(u *url.URL, params []credentials.Pair) {
+	if len(params) == 0 || u.RawQuery == "" {
+		return
+	}
+	pairs := strings.Split(u.RawQuery, "&")
+	kept := pairs[:0]
+	for _, pair := range pairs {
+		key, _, _ := strings.Cut(pair, "=")
+		if k, err := url.QueryUnescape(key); err == nil {
+			key = k
+		}
+		if !slices.ContainsFunc(params, func(f credentials.Pair) bool { return f.Name == key }) {
+			kept = append(kept, pair)
+		}
+	}
+	u.RawQuery = strings.Join(kept, "&")
 }
 
 // redirectAsAxios makes the next hop what axios (follow-redirects) sends:
@@ -344,23 +417,61 @@ type scopeState struct {
 	cancel   context.CancelFunc
 	timer    *time.Timer
 	timedOut atomic.Bool
+	// The same timer enforces the overall deadline of a request
+	// (Engine.RequestDeadline), which progress does not restart: it is
+	// armed for the inactivity timeout or the time left before the
+	// deadline, whichever is shorter, so a request costs no second timer.
+	// deadlineAt is that deadline in nanoseconds since epoch (monotonic),
+	// zero for none.
+	epoch        time.Time
+	deadlineAt   atomic.Int64
+	pastDeadline atomic.Bool
 }
 
-// begin returns the scope's state for a request, its timer armed.
-func (sc *requestScope) begin(timeout time.Duration) *scopeState {
-	if sc.cur == nil {
-		s := &scopeState{}
+// begin returns the scope's state for a request, its timer armed for the
+// inactivity timeout and the deadline (none when not positive).
+func (sc *requestScope) begin(timeout, deadline time.Duration) *scopeState {
+	s := sc.cur
+	if s == nil {
+		s = &scopeState{epoch: time.Now()}
 		s.ctx, s.cancel = context.WithCancel(sc.parent)
-		s.timer = time.AfterFunc(timeout, func() {
-			s.timedOut.Store(true)
+		s.setDeadline(deadline)
+		s.timer = time.AfterFunc(s.wait(timeout), func() {
+			if d := s.deadlineAt.Load(); d != 0 && int64(time.Since(s.epoch)) >= d {
+				s.pastDeadline.Store(true)
+			} else {
+				s.timedOut.Store(true)
+			}
 			s.cancel()
 		})
 		sc.cur = s
 		return s
 	}
-	sc.cur.timer.Reset(timeout)
-	return sc.cur
+	s.setDeadline(deadline)
+	s.timer.Reset(s.wait(timeout))
+	return s
 }
+
+func (s *scopeState) setDeadline(deadline time.Duration) {
+	if deadline <= 0 {
+		s.deadlineAt.Store(0)
+		return
+	}
+	s.deadlineAt.Store(int64(time.Since(s.epoch) + deadline))
+}
+
+// wait is how long the timer waits from now: the inactivity timeout,
+// shortened to what is left before the deadline.
+func (s *scopeState) wait(timeout time.Duration) time.Duration {
+	d := s.deadlineAt.Load()
+	if d == 0 {
+		return timeout
+	}
+	return min(timeout, time.Duration(d-int64(time.Since(s.epoch))))
+}
+
+// progress restarts the inactivity timeout after body bytes arrived.
+func (s *scopeState) progress(timeout time.Duration) { s.timer.Reset(s.wait(timeout)) }
 
 // end disarms the timer after a request and drops the state when
 // anything cancelled it: the timer, or the replay guard.
@@ -380,16 +491,33 @@ func (sc *requestScope) close() {
 	}
 }
 
+// abortError is the error of a request its scope aborted, or err.
+func (s *scopeState) abortError(err error, deadline time.Duration) error {
+	switch {
+	case s.pastDeadline.Load():
+		return fmt.Errorf("%w: %v", deadlineError{deadline}, err)
+	case s.timedOut.Load():
+		return fmt.Errorf("%w: %v", errTimeout, err)
+	}
+	return err
+}
+
 // roundTrip sends one request once: the Request Options timeout is an
 // inactivity limit, as in n8n (X4), re-armed whenever body bytes arrive.
 // sc is the calling worker's scope, or nil for a scope of this request
 // alone; it is used only for requests under its parent context.
 func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest, sc *requestScope) (*response, error) {
+	// Waiting for a slot is not inactivity: take it before the timers start.
+	if err := e.acquireInFlight(ctx); err != nil {
+		return nil, err
+	}
+	defer e.releaseInFlight()
 	if sc == nil || sc.parent != ctx {
 		sc = &requestScope{parent: ctx}
 		defer sc.close()
 	}
-	s := sc.begin(hr.timeout)
+	deadline := e.requestDeadline(hr.timeout)
+	s := sc.begin(hr.timeout, deadline)
 	defer sc.end(s)
 	ctx = s.ctx
 	var guard *replayGuard
@@ -403,6 +531,9 @@ func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest, sc *requestScop
 	}
 	req, err := http.NewRequestWithContext(ctx, hr.method, hr.url, body)
 	if err != nil {
+		return nil, err
+	}
+	if err := e.checkHost(req.URL.Hostname()); err != nil {
 		return nil, err
 	}
 	// One map of the right size and one backing array for the values,
@@ -425,8 +556,8 @@ func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest, sc *requestScop
 	}
 	resp, err := e.do(hr, req)
 	if err != nil {
-		if s.timedOut.Load() {
-			return nil, fmt.Errorf("%w: %v", errTimeout, err)
+		if s.timedOut.Load() || s.pastDeadline.Load() {
+			return nil, s.abortError(err, deadline)
 		}
 		if guard != nil && guard.stopped.Load() {
 			return nil, errReplayStopped
@@ -438,12 +569,9 @@ func (e *Engine) roundTrip(ctx context.Context, hr *httpRequest, sc *requestScop
 	if resp.ContentLength > limit {
 		return nil, errTooLarge{limit}
 	}
-	data, err := readAll(resp.Body, resp.ContentLength, limit, func() { s.timer.Reset(hr.timeout) })
+	data, err := readAll(resp.Body, resp.ContentLength, limit, func() { s.progress(hr.timeout) })
 	if err != nil {
-		if s.timedOut.Load() {
-			return nil, fmt.Errorf("%w: %v", errTimeout, err)
-		}
-		return nil, err
+		return nil, s.abortError(err, deadline)
 	}
 	text := resp.Status
 	if i := strings.IndexByte(text, ' '); i >= 0 {
@@ -605,7 +733,15 @@ func (p *Prepared) send(ctx context.Context, hr *httpRequest, sc *requestScope) 
 		if err := p.waitRateLimit(ctx); err != nil {
 			return nil, err
 		}
+		var sent time.Time
+		debug := p.log.Debug().Enabled() // no allocation and no work when debug is off
+		if debug {
+			sent = time.Now()
+		}
 		resp, err := e.roundTrip(ctx, hr, sc)
+		if debug {
+			p.logRequest(hr, resp, err, attempt, time.Since(sent))
+		}
 		var ne *NodeError
 		switch {
 		case err != nil && ctx.Err() != nil:
@@ -616,12 +752,20 @@ func (p *Prepared) send(ctx context.Context, hr *httpRequest, sc *requestScope) 
 				return nil, &NodeError{Name: NameNodeAPIError, ItemIndex: -1, Message: "The response is too large",
 					Description: tooLarge.Error() + "; raise Engine.MaxResponseBytes (CLI: --max-response-bytes) to accept it", Cause: err}
 			}
+			if ne := refusedError(err); ne != nil {
+				return nil, p.redactNodeError(ne)
+			}
 			ne = networkError(p.redactErr(err), int(hr.timeout/time.Millisecond), withCredential)
+			var past deadlineError
+			if errors.As(err, &past) {
+				ne.Description = past.Error() + "; the whole request, however steadily the server sends, is limited by " +
+					"Engine.RequestDeadline (CLI: --request-deadline), which may be raised"
+			}
 			// Go's transport replays a POST or PATCH only when it wrote
 			// nothing of it (or the caller sent an Idempotency-Key), so a
 			// stopped replay is safe to retry whatever the method.
 			ne.unsent = ne.unsent || errors.Is(err, errReplayStopped)
-		case (resp.status < 200 || resp.status > 299) && !hr.ignoreHTTPErrors:
+		case hr.statusFails(resp.status):
 			ne = httpError(resp.status, resp.value(), withCredential)
 			ne.status = resp.status
 			ne.retryAfter = parseRetryAfter(resp.headers.Get("Retry-After"), time.Now())
@@ -641,6 +785,18 @@ func (p *Prepared) send(ctx context.Context, hr *httpRequest, sc *requestScope) 
 			return nil, err
 		}
 	}
+}
+
+// logRequest logs one HTTP exchange at debug level: method, URL (secrets
+// masked), status or error, and how long it took.
+func (p *Prepared) logRequest(hr *httpRequest, resp *response, err error, attempt int, took time.Duration) {
+	ev := p.log.Debug().Str("method", hr.method).Str("url", p.redactString(hr.url)).Int("attempt", attempt)
+	if err != nil {
+		ev = ev.Str("error", p.redactString(err.Error()))
+	} else {
+		ev = ev.Int("status", resp.status)
+	}
+	ev.Dur("duration", took).Msg("request")
 }
 
 func (p *Prepared) waitRateLimit(ctx context.Context) error {

@@ -81,32 +81,49 @@ func parseInt(v any) (int, bool) {
 // fetch sends one request and runs the postReceive actions on it. A nil
 // override sends r as it is.
 func (ic *itemContext) fetch(ctx context.Context, r *requestData, override func(*requestData)) ([]node.Item, error) {
-	_, items, err := ic.fetchFull(ctx, r, override)
+	_, _, items, err := ic.fetchFull(ctx, r, override)
 	return items, err
 }
 
-func (ic *itemContext) fetchFull(ctx context.Context, r *requestData, override func(*requestData)) (*response, []node.Item, error) {
+// fetchFull is fetch that also returns the response and its parsed body.
+// Each response's bytes and items count against the item's output budget,
+// so pagination stops at the page that passes a limit.
+func (ic *itemContext) fetchFull(ctx context.Context, r *requestData, override func(*requestData)) (*response, any, []node.Item, error) {
 	req := r
 	if override != nil {
 		req = r.clone()
 		override(req)
 	}
-	hr, err := ic.finish(req)
+	resp, hr, err := ic.sendAuthenticated(ctx, req)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	resp, err := ic.p.send(ctx, hr, ic.scope)
-	if err != nil {
-		return nil, nil, err
+	if err := ic.out.addBytes(ic.p.engine, len(resp.body), ic.index); err != nil {
+		return nil, nil, nil, err
 	}
 	var body any
 	if hr.rawBody {
 		body = resp.body
 	} else {
+		if len(resp.body) > scanArrayAbove && len(r.postReceive) == 0 {
+			// Each element would become an item: refuse too many before
+			// the parse, which costs far more memory than the body.
+			if n, isArray := topLevelArrayLen(resp.body); isArray {
+				if err := ic.out.checkItems(ic.p.engine, n, ic.index); err != nil {
+					return nil, nil, nil, err
+				}
+			}
+		}
 		body = resp.value()
 	}
 	items, err := ic.postProcess(ctx, r, resp, body)
-	return resp, items, err
+	if err == nil {
+		err = ic.out.addItems(ic.p.engine, len(items), ic.index)
+	}
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return resp, body, items, nil
 }
 
 // clone copies request data so a page can change its query and body.
@@ -124,6 +141,9 @@ func (r *requestData) clone() *requestData {
 func (ic *itemContext) postProcess(ctx context.Context, r *requestData, resp *response, body any) ([]node.Item, error) {
 	if len(r.postReceive) == 0 {
 		if arr, ok := body.([]any); ok {
+			if err := ic.out.checkItems(ic.p.engine, len(arr), ic.index); err != nil {
+				return nil, err
+			}
 			items := make([]node.Item, len(arr))
 			for i, v := range arr {
 				items[i] = node.Item{JSON: v}
@@ -181,6 +201,9 @@ func (ic *itemContext) postReceive(ctx context.Context, a node.PostReceive, item
 				continue
 			}
 			if arr, isArr := v.([]any); isArr {
+				if err := ic.out.checkItems(ic.p.engine, len(out)+len(arr), ic.index); err != nil {
+					return nil, err
+				}
 				for _, x := range arr {
 					out = append(out, node.Item{JSON: x})
 				}
@@ -421,7 +444,7 @@ func (ic *itemContext) paginateGeneric(ctx context.Context, r *requestData, prop
 			return nil, operationError(err, ic.index, "pagination.request")
 		}
 		overrides, _ := over.(map[string]any)
-		resp, items, err := ic.fetchFull(ctx, r, func(c *requestData) {
+		resp, body, items, err := ic.fetchFull(ctx, r, func(c *requestData) {
 			for k, v := range overrides {
 				c.assign(k, v)
 			}
@@ -430,7 +453,10 @@ func (ic *itemContext) paginateGeneric(ctx context.Context, r *requestData, prop
 			return nil, err
 		}
 		all = append(all, items...)
-		full = &expr.Response{Body: resp.value(), Headers: resp.headerMap(), StatusCode: resp.status, StatusMessage: resp.statusText}
+		if _, raw := body.([]byte); raw {
+			body = resp.value() // $response.body is parsed even for a raw page
+		}
+		full = &expr.Response{Body: body, Headers: resp.headerMap(), StatusCode: resp.status, StatusMessage: resp.statusText}
 		scope.Response = full
 		more, err := ic.resolve(ctx, props["continue"], scope)
 		if err != nil {
@@ -492,6 +518,9 @@ func (ic *itemContext) paginateOffset(ctx context.Context, r *requestData, props
 			if !ok || !isArr {
 				return nil, &NodeError{Name: NameNodeOperationError, ItemIndex: ic.index,
 					Message: fmt.Sprintf("The rootProperty %q could not be found on item.", rootProperty)}
+			}
+			if err := ic.out.addItems(ic.p.engine, len(arr), ic.index); err != nil {
+				return nil, err
 			}
 			items = make([]node.Item, len(arr))
 			for i, x := range arr {

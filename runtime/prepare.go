@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -34,6 +35,7 @@ type Prepared struct {
 	workflow expr.Workflow
 	execute  expr.Execution
 	log      zerolog.Logger
+	check    InputCheck
 
 	stored     map[string]any // the parameters as given
 	parameters map[string]any // normalised (P1)
@@ -48,6 +50,9 @@ type Prepared struct {
 	topLevel []string
 
 	cred *preparedCredential
+	// store is the run's credential store, for writing renewed
+	// credentials back (credentials.Updater).
+	store credentials.Store
 
 	defaults   []requestKey // requestDefaults, resolved per item (R2.1)
 	steps      []step       // routing contributions in merge order (R2.2)
@@ -74,6 +79,11 @@ type preparedCredential struct {
 	redactor *credentials.Redactor
 	// identity keys the per-credential rate limiter.
 	identity string
+	// domains is the credential's allowed-domains option (C5).
+	domains domainRule
+	// dyn renews the authentication of OAuth2 and preAuthentication
+	// credentials; nil for static ones.
+	dyn *dynamicCredential
 }
 
 // requestKey is one routing.request or requestDefaults entry.
@@ -133,15 +143,22 @@ func (e *Engine) Prepare(ctx context.Context, run Run) (*Prepared, error) {
 		workflow: run.Workflow,
 		execute:  run.Execution,
 		stored:   run.Parameters,
+		check:    run.InputCheck,
 	}
 	if p.nodeName == "" {
 		p.nodeName = desc.DisplayName
 	}
-	p.log = e.Logger.With().Str("node", p.nodeName).Logger()
+	if run.TypeVersion != 0 {
+		if err := p.checkVersion(run.TypeVersion); err != nil {
+			return nil, err
+		}
+		p.version = run.TypeVersion
+	}
+	p.log = e.log.With().Str("node", p.nodeName).Logger()
 	pc := params.Context{Version: p.version, NodeName: desc.Name, Layouts: run.Node.layouts}
 	p.parameters = params.Normalize(desc.Properties, run.Parameters, pc)
 	if issues := p.issues(pc); issues != nil {
-		return nil, issues
+		return nil, p.redactIssues(ctx, run.Credentials, issues)
 	}
 	p.compiledParameters = make(map[string]any, len(p.parameters))
 	for _, name := range sortedKeys(p.parameters) {
@@ -400,7 +417,15 @@ func requestKeys(r *node.Request) []requestKey {
 	add("skipSslCertificateValidation", r.SkipSSLCertificateValidation, r.SkipSSLCertificateValidation != nil)
 	add("disableFollowRedirect", r.DisableFollowRedirect, r.DisableFollowRedirect)
 	add("returnFullResponse", r.ReturnFullResponse, r.ReturnFullResponse)
-	add("ignoreHttpStatusErrors", r.IgnoreHTTPStatusErrors, r.IgnoreHTTPStatusErrors)
+	if len(r.IgnoreHTTPStatusErrorsExcept) > 0 {
+		except := make([]any, len(r.IgnoreHTTPStatusErrorsExcept))
+		for i, s := range r.IgnoreHTTPStatusErrorsExcept {
+			except[i] = float64(s)
+		}
+		add("ignoreHttpStatusErrors", map[string]any{"ignore": r.IgnoreHTTPStatusErrors, "except": except}, true)
+	} else {
+		add("ignoreHttpStatusErrors", r.IgnoreHTTPStatusErrors, r.IgnoreHTTPStatusErrors)
+	}
 	add("timeout", r.Timeout, r.Timeout != nil)
 	if r.Auth != nil {
 		add("auth", map[string]any{"username": r.Auth.Username, "password": r.Auth.Password}, true)
@@ -410,18 +435,46 @@ func requestKeys(r *node.Request) []requestKey {
 
 // issues ports getNodeParametersIssues for the checks that stop a run:
 // required parameters left empty (n8n) and option values that match no
-// option (noderun: n8n would silently send a GET to the base URL, R4).
+// option (noderun: n8n would silently send a GET to the base URL, R4);
+// then, unless the run's InputCheck is CheckNone, the stored parameters'
+// names and kinds. A selector that matches nothing hides the parameters
+// of the operation meant, so their names are judged only once it does.
 func (p *Prepared) issues(pc params.Context) *IssuesError {
 	var out IssuesError
 	out.NodeName = p.nodeName
-	p.collectIssues(p.nodeType.Description.Properties, p.parameters, "", pc, &out)
+	props := p.nodeType.Description.Properties
+	unknownSelector := p.collectIssues(props, p.parameters, "", pc, &out)
+	if p.check != CheckNone && !unknownSelector {
+		c := &inputChecker{p: p, pc: pc, mode: p.check, out: &out}
+		c.level(props, p.stored, p.parameters, p.parameters, "", "")
+	}
 	if len(out.Issues) == 0 {
 		return nil
 	}
 	return &out
 }
 
-func (p *Prepared) collectIssues(props []node.Property, values map[string]any, basePath string, pc params.Context, out *IssuesError) {
+// checkVersion refuses a typeVersion the description does not list,
+// unless the run's InputCheck is CheckNone: n8n runs what it has.
+func (p *Prepared) checkVersion(v float64) error {
+	versions := p.nodeType.Description.Version
+	if len(versions) == 0 {
+		versions = node.Version{1}
+	}
+	if p.check == CheckNone || slices.Contains(versions, v) {
+		return nil
+	}
+	list := make([]string, len(versions))
+	for i, x := range versions {
+		list[i] = strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return &IssuesError{NodeName: p.nodeName, Parameters: []string{"typeVersion"},
+		Issues: []string{fmt.Sprintf("Node type %q has no typeVersion %s; it has %s.", p.nodeType.Description.Name,
+			strconv.FormatFloat(v, 'f', -1, 64), strings.Join(list, ", "))}}
+}
+
+// collectIssues reports whether a selector's value matched no option.
+func (p *Prepared) collectIssues(props []node.Property, values map[string]any, basePath string, pc params.Context, out *IssuesError) (unknownSelector bool) {
 	seen := map[string]bool{}
 	for i := range props {
 		prop := &props[i]
@@ -442,6 +495,7 @@ func (p *Prepared) collectIssues(props []node.Property, values map[string]any, b
 			}
 			if _, ok := prop.Choice(value); !ok {
 				seen[prop.Name] = true
+				unknownSelector = true
 				out.Issues = append(out.Issues, unknownOption(prop, value))
 				out.Parameters = append(out.Parameters, path)
 			}
@@ -453,17 +507,19 @@ func (p *Prepared) collectIssues(props []node.Property, values map[string]any, b
 					present = append(present, c)
 				}
 			}
-			p.collectIssues(present, sub, path+".", pc, out)
+			unknownSelector = p.collectIssues(present, sub, path+".", pc, out) || unknownSelector
 		}
 	}
+	return unknownSelector
 }
 
 // decidesRequest reports whether an options property's value selects how
 // the request is built: a selector (noDataExpression, as resource and
 // operation are) or choices that carry routing. An unknown value there
-// would silently build a different request (R4), so it stops the run; any
-// other options value is only data and is sent as it is, as n8n sends it
-// (services accept values their specs do not list).
+// would silently build a different request (R4), so it stops the run
+// whatever the InputCheck; any other options value is only data, which
+// only strict inputs refuse (an expression sends any value: services
+// accept values their specs do not list).
 func decidesRequest(prop *node.Property) bool {
 	if len(prop.Choices) == 0 {
 		return false
@@ -563,8 +619,8 @@ func quoteList(list []string) string {
 }
 
 // ClosestNames returns up to n candidates nearest to s by edit distance
-// (case-insensitive), only those close enough to be a plausible typo: the
-// "did you mean" of noderun's messages.
+// (case-insensitive), only those close enough to be a plausible typo and
+// none farther than the nearest: the "did you mean" of noderun's messages.
 func ClosestNames(s string, candidates []string, n int) []string {
 	type scored struct {
 		name string
@@ -574,8 +630,13 @@ func ClosestNames(s string, candidates []string, n int) []string {
 	ls := strings.ToLower(s)
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
-		d := levenshtein(ls, lc)
-		if strings.Contains(lc, ls) || strings.Contains(ls, lc) {
+		d := editDistance(ls, lc)
+		contains := min(len(ls), len(lc)) >= 3 && (strings.Contains(lc, ls) || strings.Contains(ls, lc))
+		switch {
+		case contains && min(len(ls), len(lc)) >= 4:
+			// "token" for "accessToken": a part of the name is a plausible slip.
+			d = min(d, 1)
+		case contains:
 			d = min(d, max(1, abs(len(lc)-len(ls))/2))
 		}
 		if d <= max(2, len(ls)/3) {
@@ -584,7 +645,7 @@ func ClosestNames(s string, candidates []string, n int) []string {
 	}
 	sort.SliceStable(list, func(i, j int) bool { return list[i].d < list[j].d })
 	out := make([]string, 0, n)
-	for i := 0; i < len(list) && i < n; i++ {
+	for i := 0; i < len(list) && i < n && list[i].d == list[0].d; i++ {
 		out = append(out, list[i].name)
 	}
 	return out
@@ -597,8 +658,13 @@ func abs(x int) int {
 	return x
 }
 
-func levenshtein(a, b string) int {
+// editDistance is the optimal string alignment distance: insertions,
+// deletions, substitutions and transpositions of adjacent runes each
+// cost 1, so "pgae" is one edit from "page", as a typist sees it.
+func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
+	// Three rows: the one two back is what a transposition reads.
+	prev2 := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -612,8 +678,11 @@ func levenshtein(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
 }
@@ -650,6 +719,10 @@ func (p *Prepared) prepareCredential(ctx context.Context, store credentials.Stor
 		}
 	}
 	typ := p.nodeType.CredentialTypes[ref.Name]
+	strict := p.check != CheckNone
+	if strict && typ == nil && ref.Required {
+		return p.unknownCredentialType(ref.Name)
+	}
 	var stored map[string]any
 	var err error
 	if store != nil {
@@ -664,9 +737,20 @@ func (p *Prepared) prepareCredential(ctx context.Context, store credentials.Stor
 		return &NodeError{Name: NameNodeOperationError, ItemIndex: -1, Message: "Node does not have any credentials set",
 			Description: fmt.Sprintf("credential type %q: %v", ref.Name, err), Cause: err}
 	}
+	if strict && typ == nil {
+		return p.unknownCredentialType(ref.Name)
+	}
+	if strict {
+		out := &IssuesError{NodeName: p.nodeName}
+		checkCredential(typ, p.nodeType.CredentialTypes, stored, out)
+		if len(out.Issues) > 0 {
+			return out
+		}
+	}
 	if typ == nil {
 		typ = &node.CredentialType{Name: ref.Name}
 	}
+	typ = credentials.WithInherited(typ, func(name string) *node.CredentialType { return p.nodeType.CredentialTypes[name] })
 	eval := p.credentialEvaluator()
 	data, err := credentials.Prepare(ctx, typ, stored, eval)
 	if err == nil && p.nodeType.PrepareCredential != nil {
@@ -683,8 +767,22 @@ func (p *Prepared) prepareCredential(ctx context.Context, store credentials.Stor
 	}
 	secrets := credentials.Secrets(typ, data, auth)
 	p.cred = &preparedCredential{typ: typ, data: data, auth: auth, redactor: credentials.NewRedactor(secrets...),
-		identity: ref.Name + "\x00" + strings.Join(secrets, "\x00")}
+		identity: ref.Name + "\x00" + strings.Join(secrets, "\x00"), domains: credentialDomains(data)}
+	p.store = store
+	if err := p.setUpDynamic(p.cred, stored); err != nil {
+		return &NodeError{Name: NameNodeOperationError, ItemIndex: -1, Message: "The credential could not be prepared",
+			Description: p.redactString(err.Error()), Cause: err}
+	}
 	return nil
+}
+
+// unknownCredentialType refuses a run whose node names a credential type
+// the node type was not given: without it the credential's
+// authentication is unknown and requests would go out without it.
+func (p *Prepared) unknownCredentialType(name string) error {
+	return &IssuesError{NodeName: p.nodeName, Parameters: []string{"credentials." + name},
+		Issues: []string{fmt.Sprintf("The node uses credential type %q, but that type was not given with the description, "+
+			"so how it authenticates is unknown: add its definition (exec: \"credentialTypes\"; Go: runtime.NewNodeType).", name)}}
 }
 
 // credentialEvaluator resolves credential expressions: only $credentials
@@ -705,7 +803,39 @@ func (p *Prepared) redactor() *credentials.Redactor {
 	if p.cred == nil {
 		return nil
 	}
+	if d := p.cred.dyn; d != nil {
+		if s := d.state.cur.Load(); s != nil {
+			return s.redactor
+		}
+	}
 	return p.cred.redactor
+}
+
+// Redactor masks the run's credential secrets (and their URL, JSON and
+// base64 forms, the Basic Authorization header included) in whatever the
+// caller writes about the run: its own logs, or a process-wide logger
+// through credentials.LogWriter. It is nil, which masks nothing, when the
+// run has no credential.
+func (p *Prepared) Redactor() *credentials.Redactor { return p.redactor() }
+
+// redactIssues masks, in parameter issues found before the credential is
+// prepared, the secret fields of every credential the node may use: a
+// token pasted into the wrong parameter is quoted back by the issue.
+func (p *Prepared) redactIssues(ctx context.Context, store credentials.Store, issues *IssuesError) *IssuesError {
+	if store == nil {
+		return issues
+	}
+	var secrets []string
+	for _, ref := range p.nodeType.Description.Credentials {
+		if stored, err := store.Credential(ctx, ref.Name); err == nil {
+			secrets = append(secrets, credentials.Secrets(p.nodeType.CredentialTypes[ref.Name], stored, credentials.Auth{})...)
+		}
+	}
+	r := credentials.NewRedactor(secrets...)
+	for i, s := range issues.Issues {
+		issues.Issues[i] = r.String(s)
+	}
+	return issues
 }
 
 // Parameters returns the normalised parameters (P1): what $parameter

@@ -73,7 +73,8 @@ func TestHiddenPropertiesContributeNothing(t *testing.T) {
 	  {"displayName":"Plain","name":"plain","type":"string","default":"p"}
 	]`)
 	e, _ := newEngine(t)
-	res := mustSucceed(t, e, runtime.Run{Node: nt, Parameters: map[string]any{"mode": "a", "hidden": "stored anyway"}})
+	// CheckWorkflow ignores a declared but hidden name, as n8n does.
+	res := mustSucceed(t, e, runtime.Run{Node: nt, Parameters: map[string]any{"mode": "a", "hidden": "stored anyway"}, InputCheck: runtime.CheckWorkflow})
 	got := srv.only(t)
 	// R3: neither the hidden property's request, send nor output applies.
 	assert.Equal(t, "shown=s", got.RawQuery)
@@ -582,13 +583,14 @@ func TestURLJoining(t *testing.T) {
 			if tc.base != "" {
 				defaults["baseURL"] = tc.base
 			}
-			props := `[]`
+			props, params := `[]`, map[string]any(nil)
 			if tc.url != "" {
 				props = `[{"displayName":"U","name":"u","type":"string","default":"","routing":{"request":{"url":"` + tc.url + `"}}}]`
+				params = map[string]any{"u": "x"}
 			}
 			nt := description(t, srv.URL, mustJSON(t, defaults), props)
 			e, _ := newEngine(t)
-			res := execute(t, e, runtime.Run{Node: nt, Parameters: map[string]any{"u": "x"}})
+			res := execute(t, e, runtime.Run{Node: nt, Parameters: params})
 			if tc.wantErr != "" {
 				require.NotNil(t, res.Err)
 				assert.Equal(t, tc.wantErr, res.Err.Message)
@@ -756,7 +758,7 @@ func TestTopLevelExpressionsAreEvaluated(t *testing.T) {
 	]`)
 	params := map[string]any{"unused": `={{ $json.n.toNumber() }}`, "hiddenOne": `={{ $json.boom.boom }}`}
 	e, _ := newEngine(t)
-	res := execute(t, e, runtime.Run{Node: nt, Parameters: params,
+	res := execute(t, e, runtime.Run{Node: nt, Parameters: params, InputCheck: runtime.CheckWorkflow,
 		Items: items(t, `{"n":"1"}`, `{"n":"x"}`), Settings: node.Settings{OnError: node.OnErrorContinueRegularOutput}})
 	require.Nil(t, res.Err)
 	require.Len(t, res.Items, 2)

@@ -19,7 +19,18 @@ import (
 // set them, and noderun does the same.
 type object struct {
 	fields []field
+	// index maps each key to its position once the object has more than
+	// indexAbove fields, so that building a request of many properties
+	// (or sending an item of many keys) stays linear. It is written only
+	// by Set and copyObject, never by Get: objects compiled once per run
+	// are read by every item concurrently.
+	index map[string]int
 }
+
+// indexAbove is the size beyond which an object keeps an index: below it
+// a linear scan beats a map and costs no allocation, and nearly every
+// request's headers, query and body are that small.
+const indexAbove = 16
 
 // field is one key and value of an object.
 type field struct {
@@ -33,25 +44,50 @@ func newObject(capacity int) *object {
 
 func (o *object) Len() int { return len(o.fields) }
 
-// Get finds a key. Objects here are small (the headers, query or body of
-// one request), so a linear scan beats a map and costs no allocation.
-func (o *object) Get(k string) (any, bool) {
+// find returns the position of key k, or -1.
+func (o *object) find(k string) int {
+	if o.index != nil {
+		if i, ok := o.index[k]; ok {
+			return i
+		}
+		return -1
+	}
 	for i := range o.fields {
 		if o.fields[i].key == k {
-			return o.fields[i].val, true
+			return i
 		}
+	}
+	return -1
+}
+
+// Get finds a key.
+func (o *object) Get(k string) (any, bool) {
+	if i := o.find(k); i >= 0 {
+		return o.fields[i].val, true
 	}
 	return nil, false
 }
 
 func (o *object) Set(k string, v any) {
-	for i := range o.fields {
-		if o.fields[i].key == k {
-			o.fields[i].val = v
-			return
-		}
+	if i := o.find(k); i >= 0 {
+		o.fields[i].val = v
+		return
 	}
 	o.fields = append(o.fields, field{k, v})
+	switch {
+	case o.index != nil:
+		o.index[k] = len(o.fields) - 1
+	case len(o.fields) > indexAbove:
+		o.buildIndex()
+	}
+}
+
+// buildIndex indexes the fields; keys are unique, as only Set adds them.
+func (o *object) buildIndex() {
+	o.index = make(map[string]int, 2*len(o.fields))
+	for i := range o.fields {
+		o.index[o.fields[i].key] = i
+	}
 }
 
 // Map returns the object as a plain map (sharing values).
@@ -186,6 +222,9 @@ func copyObject(v any) *object {
 	case *object:
 		o := &object{fields: make([]field, len(t.fields), len(t.fields)+2)}
 		copy(o.fields, t.fields)
+		if len(o.fields) > indexAbove {
+			o.buildIndex()
+		}
 		return o
 	case map[string]any:
 		o := newObject(len(t))

@@ -236,6 +236,31 @@ func TestClosest(t *testing.T) {
 	names := []string{"Create A Conversation", "List All Contact Conversations", "Create A Contact"}
 	require.Equal(t, []string{"Create A Conversation"}, ClosestNames("Create A Conversaton", names, 3)[:1])
 	require.Empty(t, ClosestNames("zzzz", names, 3))
+	for _, tc := range []struct {
+		got   string
+		names []string
+		want  []string
+	}{
+		{"pgae", []string{"page", "per_page", "name"}, []string{"page"}},            // a transposition is one edit
+		{"token", []string{"accessToken", "url"}, []string{"accessToken"}},          // a part of the name
+		{"tokn", []string{"token", "n", "url"}, []string{"token"}},                  // a one-letter name is no part
+		{"lst", []string{"list", "get"}, []string{"list"}},                          // only the nearest
+		{"dsc", []string{"asc", "desc"}, []string{"asc", "desc"}},                   // ties are all offered
+		{"ACCOUNT_ID", []string{"account_id", "accountId"}, []string{"account_id"}}, // case does not count
+		{"inbox_identifer", []string{"inbox_identifier", "contact_identifier"}, []string{"inbox_identifier"}},
+	} {
+		require.Equal(t, tc.want, ClosestNames(tc.got, tc.names, 3), tc.got)
+	}
+	for _, tc := range []struct {
+		a, b string
+		d    int
+	}{
+		{"", "", 0}, {"abc", "", 3}, {"", "abc", 3}, {"page", "page", 0}, {"pgae", "page", 1},
+		{"ca", "abc", 3}, {"kitten", "sitting", 3}, {"héllo", "hello", 1}, {"ab", "ba", 1},
+	} {
+		require.Equal(t, tc.d, editDistance(tc.a, tc.b), "%q %q", tc.a, tc.b)
+		require.Equal(t, tc.d, editDistance(tc.b, tc.a), "symmetric: %q %q", tc.b, tc.a)
+	}
 }
 
 func TestPlainJSONIsWhatJSONStringifySees(t *testing.T) {

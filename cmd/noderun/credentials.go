@@ -11,6 +11,10 @@ import (
 func runCredentials(ctx context.Context, a *app, args []string) int {
 	if len(args) == 0 || args[0] != "test" {
 		fmt.Fprintln(a.stderr, "usage: noderun credentials test [--node NAME | --descriptor FILE --credential-type FILE] [--credentials FILE] [--sim]")
+		fmt.Fprintln(a.stderr, "Run `noderun credentials test -h` for the flags.")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+			return exitOK
+		}
 		return exitInput
 	}
 	var f execFlags
@@ -51,6 +55,8 @@ func runCredentials(ctx context.Context, a *app, args []string) int {
 		fmt.Fprintf(a.stderr, "noderun credentials test: %s\n", oneLine(err.Error()))
 		return exitInput
 	}
+	// From here every line on stderr masks the credentials' secrets.
+	x.addSecrets(credentials.NewRedactor(secretValues(nt, creds)...))
 	if f.sim {
 		stop, err := x.startSim(ctx, creds)
 		if err != nil {

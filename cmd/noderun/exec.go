@@ -21,9 +21,6 @@ import (
 	"github.com/noderun/noderun/runtime/expr"
 )
 
-// maxRequestBytes bounds a JSON (not JSONL) request read into memory.
-const maxRequestBytes = 1 << 30
-
 // execResult is the exec contract's output object.
 type execResult struct {
 	Items      []node.Item     `json:"items"`
@@ -41,11 +38,19 @@ type execFlags struct {
 	maxConcurrency   int
 	maxResponseBytes int64
 	maxPages         int
+	maxLineBytes     int64
+	maxRequestBytes  int64
+	maxItems         int
+	maxOutputBytes   int64
+	requestDeadline  time.Duration
+	allowLinkLocal   bool
 	exprTimeout      time.Duration
 	allowEnv         bool
 	lenient          bool
 	progress         string
+	compact          bool
 	logs             logFlags
+	inputs           inputFlags
 }
 
 func runExec(ctx context.Context, a *app, args []string) int {
@@ -60,14 +65,25 @@ func runExec(ctx context.Context, a *app, args []string) int {
 	fs.IntVar(&f.maxConcurrency, "max-concurrency", 0, "requests in flight at most (0: 64)")
 	fs.Int64Var(&f.maxResponseBytes, "max-response-bytes", 0, "largest response body accepted (0: 16 MiB)")
 	fs.IntVar(&f.maxPages, "max-pages", 0, "pages one item's pagination may fetch (0: 1000)")
+	fs.Int64Var(&f.maxLineBytes, "max-line-bytes", defaultMaxLineBytes, "largest --jsonl line (the request or one item) read into memory, in bytes")
+	fs.Int64Var(&f.maxRequestBytes, "max-request-bytes", defaultMaxRequestBytes, "largest JSON request (without --jsonl) read into memory, in bytes")
+	fs.IntVar(&f.maxItems, "max-items-per-input", 0, "output items one input item's responses may make, over all pages (0: 100000, -1: no limit)")
+	fs.Int64Var(&f.maxOutputBytes, "max-output-bytes-per-input", 0, "response bytes one input item's output may come from, over all pages (0: 64 MiB, -1: no limit)")
+	fs.DurationVar(&f.requestDeadline, "request-deadline", 0, "overall limit of one request attempt, however steadily the server sends (0: 10m or the request's timeout if longer, -1s: none)")
+	fs.BoolVar(&f.allowLinkLocal, "allow-link-local", false, "let requests reach link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, metadata.google.internal ...)")
 	fs.DurationVar(&f.exprTimeout, "expression-timeout", 0, "time limit of one expression evaluation (0: 1s)")
 	fs.BoolVar(&f.allowEnv, "allow-env", false, "let expressions read the environment through $env")
 	fs.BoolVar(&f.lenient, "lenient-expressions", false, "evaluate expression runtime errors to undefined, as n8n does, instead of failing the item")
 	fs.StringVar(&f.progress, "progress", "auto", "progress line on stderr: auto (when stderr is a terminal), always or never")
+	fs.BoolVar(&f.compact, "compact", false, "write JSON without indentation (one line)")
 	f.logs.register(fs)
+	f.inputs.register(fs)
 	// A caller of the exec contract reads stdout as JSON whatever went
 	// wrong, so bad flags too get one line on stderr and the JSON error.
-	usage := fs.Usage
+	usage := func() {
+		fmt.Fprint(a.stderr, "usage: noderun exec [flags] < request.json\n"+execHelp)
+		fs.PrintDefaults()
+	}
 	fs.Usage = func() {}
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
@@ -97,10 +113,13 @@ func (f *execFlags) validate() error {
 	if f.maxConcurrency < 0 || f.maxPages < 0 || f.exprTimeout < 0 {
 		return inputErrorf("--max-concurrency, --max-pages and --expression-timeout must not be negative")
 	}
+	if f.maxLineBytes <= 0 || f.maxRequestBytes <= 0 {
+		return inputErrorf("--max-line-bytes and --max-request-bytes must be positive")
+	}
 	if err := f.logs.validate(); err != nil {
 		return &inputError{msg: err.Error()}
 	}
-	return nil
+	return f.inputs.validate()
 }
 
 // execution is one exec invocation.
@@ -114,11 +133,15 @@ type execution struct {
 	sim *simSession
 	// operationURL is the selected operation's URL template, when known.
 	operationURL string
+	// lineLimit bounds each --jsonl value.
+	lineLimit *valueLimitReader
+	// wf is set when the node comes from --workflow.
+	wf *workflowRun
 }
 
 func (x *execution) run(ctx context.Context) int {
 	if x.flags.sim {
-		s, err := startSimulator(ctx, "127.0.0.1:0")
+		s, err := startSimulator(ctx, "127.0.0.1:0", x.stderr)
 		if err != nil {
 			return x.inputFailure(err)
 		}
@@ -126,6 +149,9 @@ func (x *execution) run(ctx context.Context) int {
 		defer s.stop()
 	}
 	in := x.stdin
+	if f, ok := in.(*os.File); ok && x.flags.input == "" && isTerminal(f) {
+		fmt.Fprintln(x.stderr, "noderun exec: reading the request from the terminal: paste one JSON object, then press Ctrl-D (or use --input FILE; see `noderun exec -h`)")
+	}
 	if x.flags.input != "" {
 		file, err := os.Open(x.flags.input)
 		if err != nil {
@@ -137,23 +163,49 @@ func (x *execution) run(ctx context.Context) int {
 	var req *execRequest
 	var dec *json.Decoder
 	if x.flags.jsonl {
-		dec = json.NewDecoder(bufio.NewReaderSize(in, 1<<16))
+		x.lineLimit = &valueLimitReader{r: in, max: x.flags.maxLineBytes}
+	}
+	if x.flags.inputs.workflow != "" {
+		src := in
+		if x.lineLimit != nil {
+			src = x.lineLimit // --jsonl items of a workflow run obey --max-line-bytes too
+		}
+		r, d, err := x.workflowRequest(src)
+		if err != nil {
+			return x.inputFailure(err)
+		}
+		req, dec = r, d
+	} else if x.flags.jsonl {
+		dec = json.NewDecoder(bufio.NewReaderSize(x.lineLimit, 1<<16))
 		var first json.RawMessage
-		if err := dec.Decode(&first); err != nil {
+		var err error
+		if !readUntilCancelled(ctx, func() { err = dec.Decode(&first) }) {
+			return x.interruptedBeforeInput(ctx)
+		}
+		if err != nil {
+			var long *lineTooLongError
+			if errors.As(err, &long) {
+				return x.inputFailure(inputErrorf("the request (first line): %v", long))
+			}
 			return x.inputFailure(inputErrorf("the first line must be the request object: %s", describeJSONError(nil, err)))
 		}
+		x.lineLimit.mark(dec.InputOffset())
 		r, err := x.decode(first, false)
 		if err != nil {
 			return x.inputFailure(err)
 		}
 		req = r
 	} else {
-		data, err := io.ReadAll(io.LimitReader(in, maxRequestBytes+1))
+		var data []byte
+		var err error
+		if !readUntilCancelled(ctx, func() { data, err = io.ReadAll(io.LimitReader(in, x.flags.maxRequestBytes+1)) }) {
+			return x.interruptedBeforeInput(ctx)
+		}
 		if err != nil {
 			return x.inputFailure(fmt.Errorf("cannot read the request: %w", err))
 		}
-		if len(data) > maxRequestBytes {
-			return x.inputFailure(inputErrorf("the request is larger than %d bytes: use --jsonl to stream items", maxRequestBytes))
+		if int64(len(data)) > x.flags.maxRequestBytes {
+			return x.inputFailure(inputErrorf("the request is larger than the --max-request-bytes limit of %s: raise --max-request-bytes, or use --jsonl to stream items", byteSize(x.flags.maxRequestBytes)))
 		}
 		if len(bytes.TrimSpace(data)) == 0 {
 			return x.inputFailure(inputErrorf("the request is empty: send one JSON object on stdin (see `noderun exec -h`)"))
@@ -178,8 +230,13 @@ func (x *execution) run(ctx context.Context) int {
 			return x.inputFailure(err)
 		}
 	}
-	x.redactor = credentials.NewRedactor(secretValues(nt, creds)...)
-	engine := x.engineFor(x.redactor)
+	// The credential's secrets are registered first, so that an error
+	// about its fields can never quote one.
+	engine := x.engineFor(credentials.NewRedactor(secretValues(nt, creds)...))
+	if err := x.checkCredentialInputs(req, nt, creds); err != nil {
+		return x.inputFailure(err)
+	}
+	x.wf.configure(engine)
 	// run may be called in-process many times: close the pooled
 	// connections so that none outlives it.
 	defer engine.CloseIdleConnections()
@@ -189,6 +246,8 @@ func (x *execution) run(ctx context.Context) int {
 		Credentials: credentials.Map(creds),
 		Items:       req.Items,
 		NodeName:    req.NodeName,
+		TypeVersion: x.typeVersion(),
+		InputCheck:  x.inputCheck(),
 	}
 	if req.Settings != nil {
 		run.Settings = *req.Settings
@@ -203,6 +262,11 @@ func (x *execution) run(ctx context.Context) int {
 		run.Execution = expr.Execution{ID: req.Execution.ID, Mode: req.Execution.Mode, ResumeURL: req.Execution.ResumeURL, CustomData: req.Execution.CustomData}
 	}
 	prepared, err := engine.Prepare(ctx, run)
+	if err == nil {
+		// The run's own redactor also knows the forms its authentication
+		// sends (the Basic Authorization header).
+		x.addSecrets(prepared.Redactor())
+	}
 	if a := x.app; a.started != nil {
 		a.started()
 	}
@@ -229,9 +293,17 @@ func (x *execution) run(ctx context.Context) int {
 	if x.flags.jsonl {
 		return x.stream(ctx, prepared, dec)
 	}
-	prog := x.progressLine(len(runtime.InputItems(req.Items)), nil)
-	res, err := prepared.Execute(ctx, req.Items)
-	prog.finish(len(res.Items)+len(res.ErrorItems), countErrors(res))
+	total := len(runtime.InputItems(req.Items))
+	var done, failed atomic.Int64
+	prog := x.progressLine(total, func() (int64, int64) { return done.Load(), failed.Load() })
+	res, err := prepared.ExecuteProgress(ctx, req.Items, func(o runtime.Output) {
+		failed.Add(int64(countOutputErrors(o)))
+		done.Add(1)
+	})
+	prog.finish(int(done.Load()), int(failed.Load()))
+	if err != nil && ctx.Err() != nil {
+		return x.interrupted(ctx, res, int(done.Load()), total)
+	}
 	if err != nil {
 		// Cancelled (a signal) or an internal failure: still a JSON result.
 		res.Err = &runtime.NodeError{Name: runtime.NameNodeOperationError, ItemIndex: -1,
@@ -240,15 +312,26 @@ func (x *execution) run(ctx context.Context) int {
 	return x.writeResult(res)
 }
 
+// addSecrets masks r's secrets, from now on, in everything written to
+// stderr and in every error written to stdout.
+func (x *execution) addSecrets(r *credentials.Redactor) {
+	x.secrets.Register(r) // for the whole invocation: never unregistered
+	x.redactor = x.secrets.Redactor()
+}
+
 // engineFor builds the engine from the flags, logging through redactor.
 func (x *execution) engineFor(redactor *credentials.Redactor) *runtime.Engine {
-	x.redactor = redactor
-	x.log = x.flags.logs.setup(redactor.Writer(x.stderr), isTerminal(x.stderr))
+	x.addSecrets(redactor)
+	x.log = x.flags.logs.setup(x.stderr, x.terminal)
 	return &runtime.Engine{
-		Logger:           x.log.logger,
-		MaxConcurrency:   x.flags.maxConcurrency,
-		MaxResponseBytes: x.flags.maxResponseBytes,
-		MaxPages:         x.flags.maxPages,
+		Logger:                 x.log.logger,
+		MaxConcurrency:         x.flags.maxConcurrency,
+		MaxResponseBytes:       x.flags.maxResponseBytes,
+		MaxPages:               x.flags.maxPages,
+		MaxItemsPerInput:       x.flags.maxItems,
+		MaxOutputBytesPerInput: x.flags.maxOutputBytes,
+		RequestDeadline:        x.flags.requestDeadline,
+		AllowLinkLocal:         x.flags.allowLinkLocal,
 		Expressions: expr.Options{
 			Timeout:  x.flags.exprTimeout,
 			AllowEnv: x.flags.allowEnv,
@@ -276,7 +359,7 @@ func (x *execution) decode(data []byte, allowItems bool) (*execRequest, error) {
 		_ = json.Unmarshal(data, &probe)
 		creds = probe.Credentials
 	}
-	x.redactor = credentials.NewRedactor(secretLikeValues(creds)...)
+	x.addSecrets(credentials.NewRedactor(secretLikeValues(creds)...))
 	return req, err
 }
 
@@ -359,10 +442,7 @@ func (e *issuesInput) Error() string {
 // inputFailure reports unusable input: one line on stderr, the error in
 // the JSON on stdout, exit status 2.
 func (x *execution) inputFailure(err error) int {
-	msg := err.Error()
-	if x.redactor != nil {
-		msg = x.redactor.String(msg)
-	}
+	msg := x.redactor.String(err.Error())
 	fmt.Fprintf(x.stderr, "noderun: %s\n", oneLine(msg))
 	info := &node.ErrorInfo{Name: "InputError", Message: msg}
 	var ii *issuesInput
@@ -370,11 +450,12 @@ func (x *execution) inputFailure(err error) int {
 		info = ii.err.Info()
 		info.Description = "in " + ii.where
 	}
+	info = x.redactInfo(info)
 	if x.flags.jsonl {
 		writeJSONLine(x.stdout, map[string]any{"error": info})
 		return exitInput
 	}
-	writeJSON(x.stdout, execResult{Items: []node.Item{}, ErrorItems: []node.Item{}, Error: info})
+	x.writeOut(execResult{Items: []node.Item{}, ErrorItems: []node.Item{}, Error: info})
 	return exitInput
 }
 
@@ -406,7 +487,7 @@ func (x *execution) writeResult(res runtime.Result) int {
 		code = exitFailed
 		fmt.Fprintf(x.stderr, "noderun: the node failed: %s\n", oneLine(x.redactor.String(res.Err.Error())))
 	}
-	if err := writeJSON(x.stdout, out); err != nil {
+	if err := x.writeOut(out); err != nil {
 		fmt.Fprintf(x.stderr, "noderun: cannot write the result: %v\n", err)
 		return exitFailed
 	}
@@ -447,6 +528,11 @@ func (x *execution) stream(ctx context.Context, p *runtime.Prepared, dec *json.D
 		_ = w.Flush()
 		w.stop()
 		return x.inputFailure(ie)
+	case err != nil && ctx.Err() != nil:
+		n := int(done.Load())
+		writeJSONLine(w, map[string]any{"error": interruptedError(ctx, n, -1)})
+		fmt.Fprintf(x.stderr, "noderun: interrupted: %d items finished; their output is written\n", n)
+		code = interruptedStatus(ctx)
 	case errors.As(err, &ne):
 		writeJSONLine(w, map[string]any{"error": x.redactInfo(ne.Info())})
 		fmt.Fprintf(x.stderr, "noderun: the node failed: %s\n", oneLine(x.redactor.String(ne.Error())))
@@ -565,6 +651,7 @@ func (x *execution) passThroughStream(dec *json.Decoder) int {
 // jsonlSource reads one item per JSON value after the request line.
 type jsonlSource struct {
 	dec   *json.Decoder
+	limit *valueLimitReader
 	index int
 	// fill, when set, rewrites each item's JSON (the --sim placeholders).
 	fill func(any) any
@@ -574,7 +661,7 @@ type jsonlSource struct {
 // simulator's placeholders are filled in on every item line, as they are
 // in the request line.
 func (x *execution) jsonlSource(dec *json.Decoder) *jsonlSource {
-	src := &jsonlSource{dec: dec}
+	src := &jsonlSource{dec: dec, limit: x.lineLimit}
 	if x.sim != nil {
 		src.fill = x.sim.substituteValue
 	}
@@ -595,6 +682,9 @@ func (s *jsonlSource) Next() (node.Item, error) {
 		}
 		return node.Item{}, inputErrorf("item %d: %s", s.index, describeJSONError(nil, err))
 	}
+	if s.limit != nil {
+		s.limit.mark(s.dec.InputOffset())
+	}
 	err := checkItemJSON(it, fmt.Sprintf("item %d", s.index))
 	if err == nil && s.fill != nil {
 		it.JSON = s.fill(it.JSON)
@@ -610,7 +700,7 @@ func (x *execution) dryRun(ctx context.Context, p *runtime.Prepared, req *execRe
 		// dry run of millions of items holds one at a time.
 		w := bufio.NewWriter(x.stdout)
 		err := p.DryRunStream(ctx, x.jsonlSource(dec), func(r runtime.DryRequest) error {
-			return writeJSONLine(w, r)
+			return writeJSONLine(w, x.redactDry(r))
 		})
 		if err != nil {
 			_ = w.Flush()
@@ -621,8 +711,29 @@ func (x *execution) dryRun(ctx context.Context, p *runtime.Prepared, req *execRe
 		}
 		return exitOK
 	}
-	writeJSON(x.stdout, map[string]any{"requests": p.DryRun(ctx, req.Items)})
+	requests := p.DryRun(ctx, req.Items)
+	for i := range requests {
+		requests[i] = x.redactDry(requests[i])
+	}
+	x.writeOut(map[string]any{"requests": requests})
 	return exitOK
+}
+
+// redactDry masks the run's secrets in a dry-run request: the runtime
+// masks what its credential sends; this also covers every secret-looking
+// credential field.
+func (x *execution) redactDry(r runtime.DryRequest) runtime.DryRequest {
+	r.URL = x.redactor.String(r.URL)
+	if r.Headers != nil {
+		h := make(map[string]string, len(r.Headers))
+		for k, v := range r.Headers {
+			h[x.redactor.String(k)] = x.redactor.String(v)
+		}
+		r.Headers = h
+	}
+	r.Body = redactJSON(x.redactor, r.Body)
+	r.Error = x.redactInfo(r.Error)
+	return r
 }
 
 func writeJSON(w io.Writer, v any) error {
@@ -648,14 +759,88 @@ func writeItemLine(w io.Writer, it node.Item, output int) error {
 	return writeJSONLine(w, itemLine{Item: it, Output: output})
 }
 
-func countErrors(res runtime.Result) int {
-	n := len(res.ErrorItems)
-	for _, it := range res.Items {
+// countOutputErrors counts the error items of one input item's output.
+func countOutputErrors(o runtime.Output) int {
+	n := len(o.ErrorItems)
+	for _, it := range o.Items {
 		if it.Error != nil {
 			n++
 		}
 	}
 	return n
+}
+
+// interruptedError is the result's error when a signal stopped the run.
+func interruptedError(ctx context.Context, done, total int) *node.ErrorInfo {
+	of := ""
+	if total >= 0 {
+		of = fmt.Sprintf(" of %d", total)
+	}
+	return &node.ErrorInfo{Name: runtime.NameNodeOperationError, Message: "The run was interrupted",
+		Description: fmt.Sprintf("%s: %d%s input items finished; their output is written", context.Cause(ctx), done, of)}
+}
+
+// interrupted writes what a run stopped by a signal finished, and says
+// on stderr how much that is.
+func (x *execution) interrupted(ctx context.Context, res runtime.Result, done, total int) int {
+	fmt.Fprintf(x.stderr, "noderun: interrupted: %d of %d items finished; their output is written\n", done, total)
+	out := execResult{Items: res.Items, ErrorItems: res.ErrorItems, Error: interruptedError(ctx, done, total)}
+	if out.Items == nil {
+		out.Items = []node.Item{}
+	}
+	if out.ErrorItems == nil {
+		out.ErrorItems = []node.Item{}
+	}
+	if err := x.writeOut(out); err != nil {
+		fmt.Fprintf(x.stderr, "noderun: cannot write the result: %v\n", err)
+	}
+	return interruptedStatus(ctx)
+}
+
+// readUntilCancelled runs read, which reads the request, and gives up
+// when ctx ends first: a Ctrl-C while the command waits for its input (a
+// terminal, a slow pipe) ends it instead of waiting for the input to end.
+// It reports whether read finished; if not, read's results must not be
+// touched.
+func readUntilCancelled(ctx context.Context, read func()) bool {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		read()
+	}()
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+		select {
+		case <-done:
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// interruptedBeforeInput ends a run stopped while it waited for its request.
+func (x *execution) interruptedBeforeInput(ctx context.Context) int {
+	fmt.Fprintln(x.stderr, "noderun: interrupted before the request was read")
+	info := &node.ErrorInfo{Name: runtime.NameNodeOperationError, Message: "The run was interrupted",
+		Description: fmt.Sprintf("%s before the request was read", context.Cause(ctx))}
+	if x.flags.jsonl {
+		writeJSONLine(x.stdout, map[string]any{"error": info})
+	} else {
+		x.writeOut(execResult{Items: []node.Item{}, ErrorItems: []node.Item{}, Error: info})
+	}
+	return interruptedStatus(ctx)
+}
+
+// writeOut writes the exec output object: indented, or on one line with
+// --compact.
+func (x *execution) writeOut(v any) error {
+	if x.flags.compact {
+		return writeJSONLine(x.stdout, v)
+	}
+	return writeJSON(x.stdout, v)
 }
 
 func environMap(allow bool) map[string]string {

@@ -605,7 +605,8 @@ func oneStderrLineRaw(t *testing.T, stderr string) string {
 }
 
 // TestExecCancelled still writes a JSON result when the run is cancelled
-// (a signal) while requests are in flight.
+// (a signal) while requests are in flight, says how many items finished
+// and exits 130, as a command stopped by Ctrl-C does.
 func TestExecCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -619,9 +620,10 @@ func TestExecCancelled(t *testing.T) {
 		"parameters":  map[string]any{"resource": "Contacts", "operation": "Contact Details", "account_id": seed.AccountID, "id": seed.ContactID},
 		"credentials": map[string]any{"chatwootApi": map[string]any{"url": sim.URL, "accessToken": seed.AdminToken}}}
 	out := cliContext(ctx, t, strings.NewReader(mustJSON(t, req)), "exec")
-	require.Equal(t, exitFailed, out.code, out.stderr)
+	require.Equal(t, exitInterrupted, out.code, out.stderr)
 	res := decodeResult(t, out.stdout)
 	require.NotNil(t, res.Error)
-	assert.Equal(t, "context canceled", res.Error.Message)
-	oneStderrLine(t, out.stderr)
+	assert.Equal(t, "The run was interrupted", res.Error.Message)
+	assert.Equal(t, "context canceled: 0 of 1 input items finished; their output is written", res.Error.Description)
+	assert.Equal(t, "noderun: interrupted: 0 of 1 items finished; their output is written", oneStderrLine(t, out.stderr))
 }

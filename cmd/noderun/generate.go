@@ -13,13 +13,13 @@ import (
 func runGenerate(_ context.Context, a *app, args []string) int {
 	fs := a.newFlags("generate", "--spec openapi.json --out node.json --name NAME --display-name NAME [flags]")
 	spec := fs.String("spec", "", "OpenAPI 3 document (JSON)")
-	out := fs.String("out", "", "where to write the node description")
+	out := fs.String("out", "", "where to write the node description; - writes it to stdout")
 	name := fs.String("name", "", "node type name, e.g. chatWoot")
 	display := fs.String("display-name", "", "display name, e.g. ChatWoot")
 	description := fs.String("description", "", "one-line node description (default: the document's info.title)")
 	credential := fs.String("credential", "", "credential type the node requires, e.g. chatwootApi")
 	baseURL := fs.String("base-url", "={{$credentials.url}}", "requestDefaults.baseURL")
-	n8n := fs.Bool("n8n", false, "map exactly as @devlikeapro/n8n-openapi-node 0.1.4 does, without noderun's improvements (onlyIfSet, spec defaults, no spec prose)")
+	n8n := fs.Bool("n8n", false, "map exactly as @devlikeapro/n8n-openapi-node 0.1.4 does, without noderun's improvements (onlyIfSet, spec defaults, no spec prose, selector defaults, path parameter names)")
 	var logs logFlags
 	logs.register(fs)
 	if code, ok := parseFlags(fs, args); !ok {
@@ -46,10 +46,14 @@ func runGenerate(_ context.Context, a *app, args []string) int {
 	opts := openapigen.Options{
 		Node: openapigen.NodeInfo{Name: *name, DisplayName: *display, Description: *description,
 			Credential: *credential, BaseURL: *baseURL},
-		Logger: logs.setup(a.stderr, isTerminal(a.stderr)).logger,
+		Logger: logs.setup(a.stderr, a.terminal).logger,
 	}
 	if !*n8n {
 		opts = opts.Improved()
+		// Descriptions the command writes draw no warning from noderun's
+		// validator (the committed Chatwoot description keeps n8n's "").
+		opts.SelectorDefaults = true
+		opts.PathNames = true
 	}
 	d, err := openapigen.Generate(doc, opts)
 	if err != nil {
@@ -63,9 +67,20 @@ func runGenerate(_ context.Context, a *app, args []string) int {
 	}
 	// Never write a description that noderun itself would refuse to run.
 	var v schema.Validator
-	if _, diags := v.ValidateDescription(data); diags.HasErrors() {
+	_, diags := v.ValidateDescription(data)
+	if diags.HasErrors() {
 		fmt.Fprintf(a.stderr, "noderun generate: the generated description is invalid, nothing written:\n%s\n", formatDiagnostics(diags.Errors()))
 		return exitFailed
+	}
+	if w := diags.Warnings(); len(w) > 0 {
+		fmt.Fprintf(a.stderr, "noderun generate: %d warnings from `noderun validate`:\n%s\n", len(w), formatDiagnostics(w))
+	}
+	if *out == "-" {
+		if _, err := a.stdout.Write(data); err != nil {
+			fmt.Fprintf(a.stderr, "noderun generate: %v\n", err)
+			return exitFailed
+		}
+		return exitOK
 	}
 	if err := writeFileAtomic(*out, data); err != nil {
 		fmt.Fprintf(a.stderr, "noderun generate: %v\n", err)

@@ -81,7 +81,7 @@ type progress struct {
 // unknown); count, when not nil, reports the items done so far and is
 // polled twice a second.
 func (x *execution) progressLine(total int, count func() (done, failed int64)) *progress {
-	terminal := isTerminal(x.stderr)
+	terminal := x.terminal
 	p := &progress{w: x.stderr, terminal: terminal, start: time.Now(), total: total, count: count}
 	show := x.flags.progress == "always" || (x.flags.progress == "auto" && terminal)
 	if !show {

@@ -5,10 +5,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -16,6 +16,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/noderun/noderun/credentials"
 	"github.com/noderun/noderun/nodes"
 	"github.com/noderun/noderun/runtime"
 )
@@ -28,9 +29,24 @@ const (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	// The first Ctrl-C (or SIGTERM) cancels the run, which then writes
+	// what is done and exits 128 + the signal; a second one ends the
+	// process at once, by Go's default handling.
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-sigs
+		signal.Stop(sigs)
+		cancel(signalCause{sig})
+	}()
 	a := newApp(os.Stdin, os.Stdout, os.Stderr)
+	// net/http writes to the standard logger ("Unsolicited response
+	// received on idle HTTP channel starting with ..." quotes what the
+	// server sent): it goes through the same masking as every other line
+	// on stderr. Only the command changes this process-wide setting.
+	log.SetOutput(a.secrets)
 	if os.Getenv("GOGC") == "" {
 		// Start-up decodes the node description and prepares the run:
 		// a few MB that all stay live, which the collector would otherwise
@@ -46,15 +62,24 @@ func main() {
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	registry       *nodes.Registry
+	// secrets is stderr: every line written there is masked with the
+	// secrets registered so far (x.addSecrets).
+	secrets *credentials.LogWriter
+	// terminal is whether stderr is a terminal.
+	terminal bool
+	registry *nodes.Registry
 	// started, when set, is called once the run is prepared.
 	started func()
+	// onFlags, when set, is given every flag set a command defines
+	// (completion reads the flags this way).
+	onFlags func(*flag.FlagSet)
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
 	// Request workers log and the progress ticker prints concurrently;
 	// one lock keeps their lines whole and makes any writer safe to pass.
-	return &app{stdin: stdin, stdout: stdout, stderr: &lockedWriter{w: stderr}, registry: nodes.Builtin()}
+	secrets := credentials.NewLogWriter(&lockedWriter{w: stderr})
+	return &app{stdin: stdin, stdout: stdout, stderr: secrets, secrets: secrets, terminal: isTerminal(stderr), registry: nodes.Builtin()}
 }
 
 type command struct {
@@ -72,6 +97,8 @@ func commands() map[string]command {
 		"generate":    {"turn an OpenAPI 3 document into a declarative node description", runGenerate},
 		"sim":         {"serve the Chatwoot simulator and print its URL and tokens", runSim},
 		"version":     {"print the version", runVersion},
+		"completion":  {"print a shell completion script: bash, zsh or fish", runCompletion},
+		"help":        {"show a command's usage: noderun help <command>", runHelp},
 	}
 }
 
@@ -81,12 +108,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 func (a *app) run(ctx context.Context, args []string) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
 		a.usage()
-		if len(args) == 0 {
-			return exitInput
-		}
+		return exitInput
+	}
+	switch args[0] {
+	case "-h", "-help", "--help":
+		a.usage()
 		return exitOK
+	case "-version", "--version":
+		return runVersion(ctx, a, args[1:])
 	}
 	cmd, ok := commands()[args[0]]
 	if !ok {
@@ -124,7 +155,8 @@ func (a *app) usage() {
 		fmt.Fprintf(a.stderr, "  %-12s %s\n", n, commands()[n].summary)
 	}
 	fmt.Fprintln(a.stderr)
-	fmt.Fprintln(a.stderr, "Run `noderun <command> -h` for a command's flags.")
+	fmt.Fprintln(a.stderr, "Run `noderun help <command>` (or `noderun <command> -h`) for a command's usage and flags;")
+	fmt.Fprintln(a.stderr, "flags may come before or after other arguments. `noderun --version` prints the version.")
 }
 
 // newFlags returns a flag set that reports errors to stderr.
@@ -135,17 +167,21 @@ func (a *app) newFlags(name, usage string) *flag.FlagSet {
 		fmt.Fprintf(a.stderr, "usage: noderun %s %s\n", name, usage)
 		fs.PrintDefaults()
 	}
+	if a.onFlags != nil {
+		a.onFlags(fs)
+	}
 	return fs
 }
 
-// parseFlags parses and maps -h and bad flags to exit statuses.
+// parseFlags parses and maps -h and bad flags to exit statuses; flags
+// may follow positional arguments, which fs.Args() then returns.
 func parseFlags(fs *flag.FlagSet, args []string) (int, bool) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK, false
-		}
-		return exitInput, false
+	positional, code, ok := parseArgs(fs, args)
+	if !ok {
+		return code, false
 	}
+	// Leave the positional arguments where fs.Args() reads them.
+	_ = fs.Parse(append([]string{"--"}, positional...))
 	return 0, true
 }
 
@@ -155,12 +191,4 @@ func suggest(got string, names []string) string {
 		return fmt.Sprintf(" (did you mean %q?)", close[0])
 	}
 	return ""
-}
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
-func runVersion(_ context.Context, a *app, _ []string) int {
-	fmt.Fprintln(a.stdout, "noderun", version)
-	return exitOK
 }

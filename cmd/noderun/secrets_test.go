@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"net/http"
@@ -8,12 +10,16 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/noderun/noderun/credentials"
 )
 
 // secretToken is the access token the secrets test sends through every
@@ -66,11 +72,14 @@ func newEchoServer(t *testing.T) *echoServer {
 }
 
 // secretRequest is an exec request for the Chatwoot node against the echo
-// server; items are {"id": ...}.
+// server; items are {"id": ...}. A nil in params removes that parameter.
 func (es *echoServer) request(params map[string]any, settings map[string]any, ids ...any) map[string]any {
 	p := map[string]any{"resource": "Contacts", "operation": "Contact Details", "account_id": 1, "id": "={{ $json.id }}"}
 	for k, v := range params {
 		p[k] = v
+		if v == nil {
+			delete(p, k)
+		}
 	}
 	req := map[string]any{
 		"node":        "chatwoot",
@@ -86,6 +95,16 @@ func (es *echoServer) request(params map[string]any, settings map[string]any, id
 	}
 	if len(items) > 0 {
 		req["items"] = items
+	}
+	return req
+}
+
+// withKey returns req with key set to v, or removed when v is nil.
+func withKey(req map[string]any, key string, v any) map[string]any {
+	if v == nil {
+		delete(req, key)
+	} else {
+		req[key] = v
 	}
 	return req
 }
@@ -125,7 +144,7 @@ func TestSecretsNeverWritten(t *testing.T) {
 		{name: "error output", req: es.request(nil, map[string]any{"onError": "continueErrorOutput"}, failing...), code: exitOK},
 		{name: "retries", req: es.request(nil, retry, 503), code: exitFailed},
 		{name: "token in the URL", req: es.request(map[string]any{"id": "={{ $credentials.accessToken }}"}, continueOnFail, 1), code: exitOK},
-		{name: "token in the body", req: es.request(map[string]any{"operation": "Contact Create", "inbox_id": 1,
+		{name: "token in the body", req: es.request(map[string]any{"operation": "Contact Create", "inbox_id": 1, "id": nil,
 			"name": "={{ $credentials.accessToken }}", "email": "={{ $credentials.accessToken + '@x.test' }}"}, nil, 1), code: exitFailed},
 		{name: "expression fails reading the token", req: es.request(map[string]any{"id": "={{ $json.nope[$credentials.accessToken] }}"}, nil, 1), code: exitFailed},
 		{name: "expression fails reading the token, continue-on-fail", req: es.request(map[string]any{"id": "={{ $json.nope[$credentials.accessToken] }}"}, continueOnFail, 1, 2), code: exitOK},
@@ -137,6 +156,19 @@ func TestSecretsNeverWritten(t *testing.T) {
 		{name: "proxy setting holds the token", req: es.request(map[string]any{"requestOptions": map[string]any{"proxy": "={{ 'http://' + $credentials.accessToken }}"}}, nil, 1), code: exitFailed},
 		{name: "dry run", req: es.request(map[string]any{"id": "={{ $credentials.accessToken }}"}, nil, 1, 2), args: []string{"--dry-run"}, code: exitOK},
 		{name: "dry run of a failing expression", req: es.request(map[string]any{"id": "={{ $json.nope[$credentials.accessToken] }}"}, nil, 1), args: []string{"--dry-run"}, code: exitOK},
+		// Input errors quote what they refuse: a token pasted into the
+		// wrong place comes back masked.
+		{name: "token pasted as the operation", req: es.request(map[string]any{"operation": secretToken}, nil, 1), code: exitInput},
+		{name: "token pasted as the resource", req: es.request(map[string]any{"resource": secretToken}, nil, 1), code: exitInput},
+		{name: "token pasted as the node", req: withKey(es.request(nil, nil, 1), "node", secretToken), code: exitInput},
+		{name: "token pasted as the descriptor", req: withKey(withKey(es.request(nil, nil, 1), "node", nil), "descriptor", "/nonexistent/"+secretToken), code: exitInput},
+		{name: "token pasted as a request key", req: withKey(es.request(nil, nil, 1), secretToken, 1), code: exitInput},
+		{name: "token pasted as a settings key", req: es.request(nil, map[string]any{secretToken: true}, 1), code: exitInput},
+		{name: "token pasted as the node name", req: withKey(es.request(map[string]any{"operation": "nope"}, nil, 1), "nodeName", secretToken), code: exitInput},
+		{name: "token pasted as an item's json", req: withKey(es.request(nil, nil), "items", []any{map[string]any{"json": secretToken}}), code: exitInput},
+		{name: "compact output of a node error", req: es.request(nil, nil, 1, 401), args: []string{"--compact"}, code: exitFailed},
+		{name: "compact dry run", req: es.request(map[string]any{"id": "={{ $credentials.accessToken }}"}, nil, 1), args: []string{"--dry-run", "--compact"}, code: exitOK},
+		{name: "request over --max-request-bytes / --max-line-bytes", req: es.request(nil, nil, 1), args: []string{"--max-request-bytes", "64", "--max-line-bytes", "64"}, code: exitInput},
 	}
 
 	var checked int
@@ -202,6 +234,37 @@ func TestSecretsNeverWritten(t *testing.T) {
 		assert.Equal(t, exitInput, out.code, out.stderr)
 		assertNoSecret(t, out, secretToken)
 		checked++
+	})
+
+	// Interrupted while an item is in flight: what finished (an error
+	// item quoting the token) is written, and nothing of the token.
+	t.Run("interrupted run", func(t *testing.T) {
+		for _, jsonl := range []bool{false, true} {
+			ctx, cancel := context.WithCancel(context.Background())
+			hold := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if strings.HasSuffix(r.URL.Path, "/contacts/2") {
+					cancel()
+					<-r.Context().Done()
+					return
+				}
+				es.Config.Handler.ServeHTTP(w, r)
+			}))
+			req := es.request(nil, continueOnFail, 401, 2)
+			req["credentials"] = map[string]any{"chatwootApi": map[string]any{"url": hold.URL, "accessToken": secretToken}}
+			args := []string{"exec", "--log-level", "trace", "--max-concurrency", "1"}
+			stdin := mustJSON(t, req)
+			if jsonl {
+				args = append(args, "--jsonl")
+				stdin = asJSONLInput(t, req)
+			}
+			out := cliContext(ctx, t, strings.NewReader(stdin), args...)
+			assert.Equal(t, exitInterrupted, out.code, "stdout:\n%s\nstderr:\n%s", out.stdout, out.stderr)
+			assert.Contains(t, out.stdout, credentials.Mask, "the error item is written")
+			assertNoSecret(t, out, secretToken)
+			hold.Close()
+			cancel()
+			checked++
+		}
 	})
 
 	// credentials test: the server refuses the token and quotes it back.
@@ -295,4 +358,107 @@ func TestSecretsEncodedNeverWritten(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSecretsBasicNeverWritten runs the petstore description with a
+// credential sent as HTTP Basic against a server that echoes the
+// Authorization header, whole and as its base64 token, in error bodies and
+// headers: neither the password nor the header's base64 form may be
+// written, in a dry run, a run, a stream or a credentials test.
+func TestSecretsBasicNeverWritten(t *testing.T) {
+	const user, password = "ann", "basic-PASSWORD-77"
+	token := base64.StdEncoding.EncodeToString([]byte(user + ":" + password))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		w.Header().Set("X-Echo", auth)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, `{"message":%q,"token":%q}`, "refused "+auth, strings.TrimPrefix(auth, "Basic "))
+	}))
+	t.Cleanup(srv.Close)
+	cred := `{"name": "petstoreApi", "displayName": "Petstore API",
+	  "properties": [{"displayName": "URL", "name": "url", "type": "string", "default": ""},
+	                 {"displayName": "User", "name": "user", "type": "string", "default": ""},
+	                 {"displayName": "Password", "name": "password", "type": "string", "typeOptions": {"password": true}, "default": ""}],
+	  "authenticate": {"type": "generic", "properties": {"auth": {"username": "={{$credentials.user}}", "password": "={{$credentials.password}}"}}},
+	  "test": {"request": {"baseURL": "={{$credentials.url}}", "url": "/me"}}}`
+	credPath := filepath.Join(t.TempDir(), "basic.credential.json")
+	require.NoError(t, os.WriteFile(credPath, []byte(cred), 0o600))
+	req := map[string]any{
+		"descriptor":      repo(t, "testdata/cli/petstore.node.json"),
+		"credentialTypes": []string{credPath},
+		"parameters":      map[string]any{"resource": "pet", "operation": "get", "petId": "1"},
+		"credentials":     map[string]any{"petstoreApi": map[string]any{"url": srv.URL, "user": user, "password": password}},
+		"items":           []map[string]any{{"json": map[string]any{}}, {"json": map[string]any{}}},
+	}
+	for _, level := range []string{"trace", "debug", "warn"} {
+		for _, format := range []string{"console", "json"} {
+			for _, c := range []struct {
+				args []string
+				code int
+			}{{[]string{"exec"}, exitFailed}, {[]string{"exec", "--dry-run"}, exitOK}, {[]string{"exec", "--jsonl"}, exitFailed}} {
+				t.Run(fmt.Sprintf("%s/%s/%s", level, format, strings.Join(c.args, " ")), func(t *testing.T) {
+					stdin := mustJSON(t, req)
+					if slices.Contains(c.args, "--jsonl") {
+						stdin = asJSONLInput(t, req)
+					}
+					out := cli(t, strings.NewReader(stdin), append(c.args, "--log-level", level, "--log-format", format)...)
+					assert.Equal(t, c.code, out.code, "stdout:\n%s\nstderr:\n%s", out.stdout, out.stderr)
+					if slices.Contains(c.args, "--dry-run") {
+						assert.Contains(t, out.stdout, `"Authorization": "Basic `+credentials.Mask+`"`)
+					}
+					assertNoSecret(t, out, password)
+					assertNoSecret(t, out, token)
+				})
+			}
+		}
+	}
+	t.Run("credentials test", func(t *testing.T) {
+		t.Setenv("NODERUN_CREDENTIALS_PETSTOREAPI", mustJSON(t, req["credentials"].(map[string]any)["petstoreApi"]))
+		out := cli(t, nil, "credentials", "test", "--descriptor", repo(t, "testdata/cli/petstore.node.json"),
+			"--credential-type", credPath, "--log-level", "trace")
+		assert.Equal(t, exitFailed, out.code, "stdout:\n%s\nstderr:\n%s", out.stdout, out.stderr)
+		assertNoSecret(t, out, password)
+		assertNoSecret(t, out, token)
+	})
+}
+
+// TestStandardLoggerMasked runs the built command against a server that,
+// after answering, sends more bytes holding the token on the idle
+// connection: net/http reports them through the standard logger ("Unsolicited
+// response received on idle HTTP channel starting with ..."), which the
+// command routes through its masking.
+func TestStandardLoggerMasked(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/contacts/2") {
+			time.Sleep(2 * time.Second) // keeps the command running until the first connection logs, also on a busy machine
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"payload":{"id":2}}`)
+			return
+		}
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		body := `{"payload":{"id":1}}`
+		fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+		buf.Flush()
+		time.Sleep(100 * time.Millisecond)
+		fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nX-Token: %s\r\n\r\n", secretToken)
+		buf.Flush()
+		time.Sleep(time.Second)
+	}))
+	t.Cleanup(srv.Close)
+	req := map[string]any{
+		"node":        "chatwoot",
+		"parameters":  map[string]any{"resource": "Contacts", "operation": "Contact Details", "account_id": 1, "id": "={{ $json.id }}"},
+		"credentials": map[string]any{"chatwootApi": map[string]any{"url": srv.URL, "accessToken": secretToken}},
+		"items":       []map[string]any{{"json": map[string]any{"id": 1}}, {"json": map[string]any{"id": 2}}},
+	}
+	out := runBinary(t, strings.NewReader(mustJSON(t, req)), nil, "exec")
+	require.Equal(t, exitOK, out.code, "stdout:\n%s\nstderr:\n%s", out.stdout, out.stderr)
+	assert.Contains(t, out.stderr, "Unsolicited response received on idle HTTP channel", "the standard logger's path was exercised: %s", out.stderr)
+	assert.Contains(t, out.stderr, "X-Token: "+credentials.Mask)
+	assertNoSecret(t, out, secretToken)
 }

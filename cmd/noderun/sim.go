@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"strconv"
 	"strings"
@@ -20,13 +22,14 @@ type simSession struct {
 	stop func()
 }
 
-// startSimulator serves a fresh simulator on addr until stop is called.
-func startSimulator(ctx context.Context, addr string) (*simSession, error) {
+// startSimulator serves a fresh simulator on addr until stop is called;
+// its server errors go to errorLog (masked stderr).
+func startSimulator(ctx context.Context, addr string, errorLog io.Writer) (*simSession, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("cannot start the simulator on %s: %w", addr, err)
 	}
-	srv := chatwootsim.New(chatwootsim.Options{})
+	srv := chatwootsim.New(chatwootsim.Options{ErrorLog: log.New(errorLog, "noderun sim: ", log.LstdFlags)})
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, ln) }()
@@ -104,7 +107,7 @@ func (s *simSession) substituteValue(v any) any {
 // operation's API family needs.
 func (x *execution) startSim(ctx context.Context, creds map[string]map[string]any) (func(), error) {
 	if x.sim == nil {
-		s, err := startSimulator(ctx, "127.0.0.1:0")
+		s, err := startSimulator(ctx, "127.0.0.1:0", x.stderr)
 		if err != nil {
 			return nil, err
 		}
@@ -131,7 +134,7 @@ func runSim(ctx context.Context, a *app, args []string) int {
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
 	}
-	s, err := startSimulator(ctx, *addr)
+	s, err := startSimulator(ctx, *addr, a.stderr)
 	if err != nil {
 		fmt.Fprintf(a.stderr, "noderun sim: %v\n", err)
 		return exitFailed

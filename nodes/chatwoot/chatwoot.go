@@ -16,6 +16,10 @@ const (
 	TypedName = "chatwoot.createConversation"
 )
 
+// N8nType is the generic node's type name in n8n workflows: the community
+// package's name and the node's.
+const N8nType = "@devlikeapro/n8n-nodes-chatwoot.chatWoot"
+
 // CredentialName is the Chatwoot credential type, as in n8n.
 const CredentialName = "chatwootApi"
 

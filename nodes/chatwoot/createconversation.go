@@ -9,6 +9,7 @@ import (
 	"github.com/noderun/noderun/credentials"
 	"github.com/noderun/noderun/node"
 	"github.com/noderun/noderun/runtime"
+	"github.com/noderun/noderun/runtime/expr"
 )
 
 //go:embed createconversation.node.json
@@ -109,6 +110,17 @@ type CreateConversation struct {
 	// first use and reused.
 	Engine *runtime.Engine
 
+	// The run context, as on runtime.Run for the generic node: the node's
+	// name in the workflow (empty means "Chatwoot: Create A Conversation"),
+	// $runIndex, the other nodes for $('Name'), $workflow, $execution,
+	// and how strictly the fields are checked before any request.
+	NodeName   string
+	RunIndex   int
+	Nodes      expr.NodeLookup
+	Workflow   expr.Workflow
+	Execution  expr.Execution
+	InputCheck runtime.InputCheck
+
 	once     sync.Once
 	nodeType *runtime.NodeType
 	typeErr  error
@@ -135,7 +147,8 @@ func (c *CreateConversation) Parameters() map[string]any {
 // Execute creates one conversation per input item. Failed items become
 // error items when Settings continue on fail; otherwise the first failure
 // is returned as a *runtime.NodeError (with the outputs of the items before
-// it), and missing identifiers as a *runtime.IssuesError.
+// it), missing identifiers as a *runtime.IssuesError, and ctx's error
+// when ctx ends first.
 func (c *CreateConversation) Execute(ctx context.Context, items []node.Item) ([]node.Item, error) {
 	c.once.Do(func() {
 		c.nodeType, c.typeErr = CreateConversationType()
@@ -153,6 +166,12 @@ func (c *CreateConversation) Execute(ctx context.Context, items []node.Item) ([]
 		Credentials: c.Credentials,
 		Settings:    c.Settings,
 		Items:       items,
+		NodeName:    c.NodeName,
+		RunIndex:    c.RunIndex,
+		Nodes:       c.Nodes,
+		Workflow:    c.Workflow,
+		Execution:   c.Execution,
+		InputCheck:  c.InputCheck,
 	})
 	if err != nil {
 		return nil, err

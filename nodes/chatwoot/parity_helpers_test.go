@@ -241,65 +241,6 @@ func parityNormalized(t *testing.T, r *runtimetest.Recording) *runtimetest.Recor
 
 // The deviations, one type per documented difference.
 
-// noReauthRetry: n8n resends a request answered 401 once, after
-// re-authenticating (C3). The comparison drops n8n's resent request and the
-// canned answer it used, which noderun is not served.
-type noReauthRetry struct {
-	// failsAs names the fixture whose recording holds n8n's error for the
-	// same 401 answer, when n8n's retry got a success here: noderun then
-	// fails as n8n does when the retry fails too.
-	failsAs string
-}
-
-func (noReauthRetry) difference() *parityDifference { return diffNoReauthRetry }
-
-func (d noReauthRetry) adjust(x *parityCase) error {
-	if x.n8n.OrderIndependent {
-		return errors.New("n8n sent requests concurrently: the resent request cannot be told from its answer")
-	}
-	reqs := x.want.requests
-	for i := 0; i+1 < len(reqs); i++ {
-		first := x.response(i)
-		if first.Status != 401 || !reflect.DeepEqual(reqs[i], reqs[i+1]) {
-			continue
-		}
-		retry := x.response(i + 1)
-		reqs = append(reqs[:i+1:i+1], reqs[i+2:]...)
-		if i+1 < len(x.responses) {
-			x.responses = append(x.responses[:i+1:i+1], x.responses[i+2:]...)
-		}
-		x.used[diffNoReauthRetry] = true
-		if retry.Status == 401 {
-			continue
-		}
-		// n8n's retry succeeded: noderun reports the first 401.
-		if d.failsAs == "" {
-			return fmt.Errorf("n8n's retry of request %d got %d: name the fixture holding n8n's error for this 401 (failsAs)", i, retry.Status)
-		}
-		if len(x.items()) != 1 || x.c.ContinueOnFail {
-			return errors.New("failsAs supports one item without continue-on-fail")
-		}
-		other, err := runtimetest.ReadCase(filepath.Join(parityDir, "cases", d.failsAs+".json"), parityPlaceholder)
-		if err != nil {
-			return err
-		}
-		otherRec, err := runtimetest.ReadRecording(filepath.Join(parityDir, "cases", d.failsAs+".out.json"))
-		if err != nil {
-			return err
-		}
-		if len(other.Responses) == 0 || !reflect.DeepEqual(other.Responses[0], first) || otherRec.Error == nil {
-			return fmt.Errorf("%s is not a failed run answered with the same 401 (%v)", d.failsAs, first.Body)
-		}
-		x.want.output = nil
-		x.want.err = parityExactError(otherRec.Error)
-	}
-	x.want.requests = reqs
-	if !x.used[diffNoReauthRetry] {
-		return errors.New("no request answered 401 was resent")
-	}
-	return nil
-}
-
 // hintedDescription: a 401/404 description is n8n's, then " — " and the hint.
 type hintedDescription struct{}
 
@@ -359,6 +300,26 @@ func (d optionIssue) adjust(x *parityCase) error {
 	x.want.output = nil
 	x.want.err = &parityWantError{Error: runtimetest.Error{Name: runtime.NameWorkflowHasIssues,
 		Message: "The 'ChatWoot' node has issues:\n- " + d.issue}}
+	return nil
+}
+
+// inputIssue: strict inputs stop the run with issues before any request.
+type inputIssue struct {
+	// issues are the sentences noderun lists, in order.
+	issues []string
+}
+
+func (inputIssue) difference() *parityDifference { return diffStrictInputs }
+
+func (d inputIssue) adjust(x *parityCase) error {
+	if len(x.n8n.Requests) == 0 || x.n8n.Error != nil {
+		return errors.New("n8n did not run the node")
+	}
+	x.used[diffStrictInputs] = true
+	x.want.requests = nil
+	x.want.output = nil
+	x.want.err = &parityWantError{Error: runtimetest.Error{Name: runtime.NameWorkflowHasIssues,
+		Message: "The 'ChatWoot' node has issues:\n- " + strings.Join(d.issues, "\n- ")}}
 	return nil
 }
 

@@ -94,7 +94,7 @@ func (g *generator) field(name string, required bool, description, def any, sf s
 	}
 	p := node.Property{
 		DisplayName: startCase(name),
-		Name:        strings.ReplaceAll(name, ".", "-"),
+		Name:        propertyName(name),
 		Type:        sf.typ,
 		Default:     toPlain(def),
 		Required:    required,
@@ -288,4 +288,10 @@ func includes(required any, key string) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("required is %s, not an array", typeName(required))
+}
+
+// propertyName is the property name of a spec parameter or field: n8n
+// reads a dot in a parameter name as a path into collections.
+func propertyName(specName string) string {
+	return strings.ReplaceAll(specName, ".", "-")
 }

@@ -42,6 +42,18 @@ type Options struct {
 	// derived from the operation name instead of the spec's summaries.
 	OmitSpecText bool
 
+	// SelectorDefaults makes the first choice the default of the Resource
+	// and Operation selectors. n8n-openapi-node defaults them to "", which
+	// is none of the choices, so that until the user picks one no routing
+	// applies and n8n sends a GET to the base URL (R4).
+	SelectorDefaults bool
+
+	// PathNames makes a path template read the property its path parameter
+	// became ("user-id" for {user.id}). n8n-openapi-node reads the spec's
+	// name, which no property has when it holds a dot, so n8n sends
+	// "undefined" in the path.
+	PathNames bool
+
 	// Logger receives warnings about parts of the document that map to a
 	// notice rather than to fields. The zero Logger discards them.
 	Logger zerolog.Logger

@@ -161,8 +161,17 @@ func (g *generator) resourceProperty(doc *object, ops []operationRef) (node.Prop
 		Type:             node.TypeOptions,
 		NoDataExpression: true,
 		Choices:          choices,
-		Default:          "",
+		Default:          g.selectorDefault(choices),
 	}, nil
+}
+
+// selectorDefault is a selector's default: "" as n8n-openapi-node, or the
+// first choice with SelectorDefaults.
+func (g *generator) selectorDefault(choices []node.Choice) any {
+	if g.opts.SelectorDefaults && len(choices) > 0 {
+		return choices[0].Value
+	}
+	return ""
 }
 
 // sortTags sorts as ResourceCollector does: by position in the document's
@@ -240,7 +249,7 @@ func (g *generator) operationChoice(ref operationRef) node.Choice {
 		Value: operationValue(name),
 		Routing: &node.Routing{Request: &node.Request{
 			Method: strings.ToUpper(ref.method),
-			URL:    "=" + pathTemplate(ref.path),
+			URL:    "=" + pathTemplate(ref.path, g.opts.PathNames),
 		}},
 	}
 	summary, _ := op.get("summary").(string)
@@ -278,8 +287,9 @@ func operationValue(name string) string {
 	return b.String()
 }
 
-// pathTemplate turns /a/{id} into /a/{{$parameter["id"]}}.
-func pathTemplate(path string) string {
+// pathTemplate turns /a/{id} into /a/{{$parameter["id"]}}; with
+// propertyNames, /a/{x.id} reads the property "x-id" the parameter became.
+func pathTemplate(path string, propertyNames bool) string {
 	var b strings.Builder
 	for {
 		open := strings.IndexByte(path, '{')
@@ -291,7 +301,11 @@ func pathTemplate(path string) string {
 			break
 		}
 		b.WriteString(path[:open])
-		b.WriteString(`{{$parameter["` + path[open+1:open+end] + `"]}}`)
+		name := path[open+1 : open+end]
+		if propertyNames {
+			name = propertyName(name)
+		}
+		b.WriteString(`{{$parameter["` + name + `"]}}`)
 		path = path[open+end+1:]
 	}
 	b.WriteString(path)
@@ -405,7 +419,7 @@ func (g *generator) collect(ops []operationRef) (selectors, fields []node.Proper
 			NoDataExpression: true,
 			DisplayOptions:   &node.DisplayOptions{Show: map[string][]any{"resource": {resource}}},
 			Choices:          choices[resource],
-			Default:          "",
+			Default:          g.selectorDefault(choices[resource]),
 		})
 	}
 	return selectors, fields, nil

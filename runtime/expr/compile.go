@@ -315,13 +315,17 @@ func (r *rewriter) walk(n ast.Node, parent ast.Node, field string) {
 		r.walk(t.Value, t, "Value")
 		return
 	case *ast.ObjectPattern:
-		for _, p := range t.Properties {
-			if pk, ok := p.(*ast.PropertyKeyed); ok && !pk.Computed {
-				if s, ok := pk.Key.(*ast.StringLiteral); ok && unsafeProperties[string(s.Value)] {
-					r.fail(KindReference, fmt.Sprintf("Cannot access %q due to security concerns", string(s.Value)))
-					return
-				}
-			}
+		if !r.checkPattern(t) {
+			return
+		}
+	case *ast.WithStatement:
+		// with (f) { constructor } reads f.constructor without a member
+		// expression the checks above could see.
+		r.fail(KindReference, `Cannot use "with" statements due to security concerns`)
+		return
+	case *ast.ClassLiteral:
+		if !r.checkSuperClass(t.SuperClass) {
+			return
 		}
 	case *ast.MetaProperty:
 		return

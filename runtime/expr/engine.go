@@ -23,6 +23,9 @@ type Engine struct {
 	preludeOnce sync.Once
 	pool        chan *jsRuntime
 	live        atomic.Int64 // runtimes created and not yet dropped
+	// sandboxTrips counts expressions that reached a tamed code compiler
+	// or the real global object (sandbox.go): each one is a sanitizer hole.
+	sandboxTrips atomic.Int64
 	// noFast sends every segment through JavaScript (tests compare paths).
 	noFast bool
 }

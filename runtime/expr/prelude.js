@@ -930,7 +930,9 @@
     ExpressionError, ExpressionExtensionError, DateTime, Duration, Interval, extend, S,
     tables: { string: stringExt, number: numberExt, boolean: booleanExt, array: arrayExt, object: objectExt, date: dateExt },
     dateTimeProto: DateTime.prototype, durationProto: Duration.prototype, make,
-    functions: { $ifEmpty: ifEmpty, $max: Math.max, $min: Math.min, $average: average, $not: (v) => !v, max: Math.max, min: Math.min, not: (v) => !v, average, numberList, zip, toPathSegment, $jmespath: jmespath, $jmesPath: jmespath },
+    // No prototype: a free identifier such as __proto__ or constructor must
+    // not find Object.prototype's members here.
+    functions: { __proto__: null, $ifEmpty: ifEmpty, $max: Math.max, $min: Math.min, $average: average, $not: (v) => !v, max: Math.max, min: Math.min, not: (v) => !v, average, numberList, zip, toPathSegment, $jmespath: jmespath, $jmesPath: jmespath },
   };
   G.DateTime = DateTime;
   G.Duration = Duration;

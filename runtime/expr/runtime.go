@@ -104,6 +104,10 @@ func (e *Engine) newRuntime() (*jsRuntime, error) {
 	if err := rt.defineExtensionMethods(lib); err != nil {
 		return nil, err
 	}
+	// Last: after the seal nothing can define a global or change an intrinsic.
+	if err := rt.seal(); err != nil {
+		return nil, err
+	}
 	return rt, nil
 }
 

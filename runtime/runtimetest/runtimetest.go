@@ -234,6 +234,9 @@ type Options struct {
 	// so that canned responses meet requests in item order, and without
 	// noderun's transport retries, which n8n does not have.
 	Engine *runtime.Engine
+	// InputCheck is the runs' runtime.Run.InputCheck: n8n's own behaviour
+	// is runtime.CheckNone.
+	InputCheck runtime.InputCheck
 }
 
 // RunCase runs a case against a fresh recording server and returns what
@@ -270,6 +273,7 @@ func RunCaseOn(t testing.TB, srv *Server, nt *runtime.NodeType, c *Case, opts Op
 		Parameters:  parameters,
 		Credentials: credentials.Map{credName: creds},
 		Items:       c.Items,
+		InputCheck:  opts.InputCheck,
 	}
 	if c.ContinueOnFail {
 		run.Settings.OnError = node.OnErrorContinueRegularOutput

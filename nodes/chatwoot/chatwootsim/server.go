@@ -4,6 +4,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
+	"log"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,6 +31,9 @@ type Options struct {
 	Faults []Fault
 	// NoDemoData starts with an empty database except for one platform app (for provisioning).
 	NoDemoData bool
+	// ErrorLog receives the HTTP server's errors (a panicking handler, a
+	// failed accept); nil means the standard logger, as for http.Server.
+	ErrorLog *log.Logger
 }
 
 // Server is an in-memory Chatwoot. It is an http.Handler and safe for concurrent use.
