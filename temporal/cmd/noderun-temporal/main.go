@@ -52,7 +52,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  noderun-temporal worker --temporal-address HOST:PORT --namespace NS --task-queue Q [--credentials [NAME=]FILE]...
+  noderun-temporal worker --temporal-address HOST:PORT --namespace NS --task-queue Q [--credentials [NAME=]FILE]... [--package PATH]...
   noderun-temporal run    --temporal-address HOST:PORT --namespace NS --task-queue Q [--input FILE] [--detach] < request.json
 `)
 }

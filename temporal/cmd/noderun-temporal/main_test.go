@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -29,14 +30,22 @@ func TestWorkerAndRun(t *testing.T) {
 	seed := sim.Seed()
 	dir := t.TempDir()
 	credFile := filepath.Join(dir, "creds.json")
-	require.NoError(t, os.WriteFile(credFile, []byte(fmt.Sprintf(`{"chatwootApi": {"url": %q, "accessToken": %q}}`, hs.URL, seed.AdminToken)), 0o600))
+	// The widgets fixture package of nodes/n8npackage asks this service.
+	widgetSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"count": 3, "path": %q, "session": %q}`, r.URL.Path, r.Header.Get("X-Widget-Session"))
+	}))
+	defer widgetSrv.Close()
+	require.NoError(t, os.WriteFile(credFile, []byte(fmt.Sprintf(`{"chatwootApi": {"url": %q, "accessToken": %q}, "widgetApi": {"baseUrl": %q, "sessionToken": "s-1"}}`,
+		hs.URL, seed.AdminToken, widgetSrv.URL)), 0o600))
+	widgets := filepath.Join("..", "..", "..", "nodes", "n8npackage", "testdata", "widgets")
 	common := []string{"--temporal-address", ts.GetFrontendHostPort(), "--namespace", ts.GetDefaultNamespace(), "--task-queue", "cli"}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var workerErr bytes.Buffer
 	workerDone := make(chan int)
 	go func() {
-		workerDone <- run(ctx, append([]string{"worker", "--credentials", "prod=" + credFile, "--expression-timeout", "1m"}, common...), nil, &bytes.Buffer{}, &workerErr)
+		workerDone <- run(ctx, append([]string{"worker", "--credentials", "prod=" + credFile, "--expression-timeout", "1m", "--package", widgets}, common...), nil, &bytes.Buffer{}, &workerErr)
 	}()
 	defer func() {
 		cancel()
@@ -107,6 +116,22 @@ func TestWorkerAndRun(t *testing.T) {
 		code, res, text := exec(t, `{"node": "chatwoot", "itemz": []}`)
 		require.Equal(t, exitInput, code, text)
 		assert.Contains(t, res.Error.Message, `unknown key "itemz"`)
+	})
+	t.Run("package node", func(t *testing.T) {
+		code, res, text := exec(t, `{"node": "n8n-nodes-widgets.widget", "parameters": {"operation": "count", "shape": "circle"},
+			"credentials": {"widgetApi": "prod"}, "items": [{"json": {}}, {"json": {}}]}`)
+		require.Equal(t, exitOK, code, text)
+		require.Len(t, res.Items, 2)
+		out := res.Items[1].JSON.(map[string]any)
+		assert.Equal(t, 3.0, out["count"])
+		assert.Equal(t, "/widgets/count/circle", out["path"])
+		assert.Equal(t, "s-1", out["session"], "the worker's credential was used")
+		assert.Equal(t, 1, res.Items[1].PairedItem.Item)
+	})
+	t.Run("package path refused", func(t *testing.T) {
+		code, res, text := exec(t, `{"package": "some/dir", "node": "widget"}`)
+		require.Equal(t, exitInput, code, text)
+		assert.Contains(t, res.Error.Message, "--package")
 	})
 	t.Run("detach", func(t *testing.T) {
 		code, _, text := exec(t, contacts(`{"chatwootApi": "prod"}`, "Dee"), "--detach", "--workflow-id", "detached-1")

@@ -124,11 +124,14 @@ type request struct {
 	Nodes       json.RawMessage            `json:"nodes"`
 	Workflow    *durable.WorkflowInfo      `json:"workflow"`
 	Execution   *durable.ExecutionInfo     `json:"execution"`
-	// CredentialTypes belongs to descriptor requests, refused below.
+	// CredentialTypes belongs to descriptor requests, refused below, and
+	// Package and TypeVersion to package requests.
 	CredentialTypes json.RawMessage `json:"credentialTypes"`
+	Package         string          `json:"package"`
+	TypeVersion     float64         `json:"typeVersion"`
 }
 
-var requestKeys = []string{"node", "descriptor", "credentialTypes", "parameters", "credentials", "items",
+var requestKeys = []string{"node", "descriptor", "credentialTypes", "package", "typeVersion", "parameters", "credentials", "items",
 	"settings", "nodeName", "nodes", "workflow", "execution"}
 
 // decodeRequest decodes the request strictly, as `noderun exec` does.
@@ -163,6 +166,10 @@ func decodeRequest(data []byte) (*durable.Request, error) {
 	switch {
 	case r.Descriptor != "" || len(r.CredentialTypes) > 0:
 		return nil, errors.New(`"descriptor" and "credentialTypes" name files on this machine, which the workers cannot read: start the workers with --descriptor NAME=FILE and name the node in "node"`)
+	case r.Package != "":
+		return nil, errors.New(`"package" names a path on this machine, which the workers cannot read: start the workers with --package PATH and name the node by its n8n type name ("n8n-nodes-x.name") in "node"`)
+	case r.TypeVersion != 0:
+		return nil, errors.New(`"typeVersion" is not supported on Temporal yet: the workers serve each package node type at its default version`)
 	case r.Node == "":
 		return nil, errors.New(`the request names no node: set "node" (e.g. "chatwoot")`)
 	case len(r.Nodes) > 0 && string(r.Nodes) != "null":

@@ -15,6 +15,7 @@ import (
 	"github.com/noderun/noderun/credentials"
 	"github.com/noderun/noderun/node"
 	"github.com/noderun/noderun/nodes"
+	"github.com/noderun/noderun/nodes/n8npackage"
 	"github.com/noderun/noderun/runtime"
 	"github.com/noderun/noderun/runtime/expr"
 	"github.com/noderun/noderun/temporal/durable"
@@ -28,12 +29,13 @@ func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
 
 func runWorker(ctx context.Context, args []string, stderr io.Writer) int {
 	var c conn
-	var creds, descriptors, credTypes listFlag
+	var creds, descriptors, credTypes, packages listFlag
 	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
 	c.register(fs)
 	fs.Var(&creds, "credentials", "credentials JSON file {\"<type>\": {fields}}, as NAME=FILE to serve the requests naming NAME; repeatable. NODERUN_CREDENTIALS_<TYPE> variables fill the default (unnamed) set")
 	fs.Var(&descriptors, "descriptor", "also serve a declarative node description, as NAME=FILE (requests name NAME as \"node\"); repeatable")
 	fs.Var(&credTypes, "credential-type", "a credential type file the --descriptor nodes use; repeatable")
+	fs.Var(&packages, "package", "also serve the node types of this n8n node package (a directory or an npm .tgz), by their n8n type names at their default versions; repeatable")
 	maxConcurrency := fs.Int("max-concurrency", 0, "requests in flight at most per chunk (0: 64)")
 	maxChunks := fs.Int("max-chunks", 0, "chunks this worker runs at once (0: the SDK's default)")
 	exprTimeout := fs.Duration("expression-timeout", 0, "time limit of one expression evaluation (0: 1s)")
@@ -55,6 +57,13 @@ func runWorker(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "noderun-temporal worker: %v\n", err)
 		return exitInput
 	}
+	hooks := &runtime.Hooks{}
+	for _, path := range packages {
+		if err := addPackage(ctx, registry, hooks, path); err != nil {
+			fmt.Fprintf(stderr, "noderun-temporal worker: --package %s: %v\n", path, err)
+			return exitInput
+		}
+	}
 	stores, secrets, err := loadStores(creds, os.Environ(), registry)
 	if err != nil {
 		fmt.Fprintf(stderr, "noderun-temporal worker: %v\n", err)
@@ -68,7 +77,7 @@ func runWorker(ctx context.Context, args []string, stderr io.Writer) int {
 		return exitFailed
 	}
 	defer cl.Close()
-	engine := &runtime.Engine{Logger: logger, MaxConcurrency: *maxConcurrency, Retry: runtime.RetryPolicy{Disabled: true},
+	engine := &runtime.Engine{Logger: logger, MaxConcurrency: *maxConcurrency, Retry: runtime.RetryPolicy{Disabled: true}, Hooks: hooks,
 		Expressions: expr.Options{Timeout: *exprTimeout, AllowEnv: *allowEnv, Env: environ(*allowEnv)}}
 	defer engine.CloseIdleConnections()
 	w := worker.New(cl, c.queue, worker.Options{MaxConcurrentActivityExecutionSize: *maxChunks})
@@ -125,6 +134,28 @@ func buildRegistry(descriptors, credTypes []string) (*nodes.Registry, error) {
 		}
 	}
 	return r, nil
+}
+
+// addPackage registers every node type of an n8n node package at its
+// default version, built once here so that a bad package stops the worker
+// at start rather than failing runs, and registers the hooks its routes
+// name.
+func addPackage(ctx context.Context, r *nodes.Registry, hooks *runtime.Hooks, path string) error {
+	pkg, err := n8npackage.Load(ctx, path)
+	if err != nil {
+		return err
+	}
+	for _, name := range pkg.NodeNames() {
+		nt, err := pkg.NodeType(ctx, name, 0)
+		if err != nil {
+			return err
+		}
+		if err := r.Register(nodes.Entry{Name: name, Summary: "from package " + pkg.Name + " " + pkg.Version,
+			NodeType: func() (*runtime.NodeType, error) { return nt, nil }, Output: "n8n"}); err != nil {
+			return err
+		}
+	}
+	return pkg.RegisterHooks(ctx, hooks)
 }
 
 // loadStores reads the credential sets: --credentials [NAME=]FILE and
