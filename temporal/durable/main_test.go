@@ -184,6 +184,11 @@ func newFixture(t *testing.T) *fixture {
 func (f *fixture) worker(t *testing.T, identity string, token string, opts worker.Options) worker.Worker {
 	t.Helper()
 	c := server.NewClientWithOptions(client.Options{Identity: identity})
+	if opts.MaxHeartbeatThrottleInterval == 0 {
+		// As noderun-temporal's workers: heartbeats reach the server every
+		// 2 s at most, not only every 0.8 of the timeout (see README).
+		opts.MaxHeartbeatThrottleInterval = 2 * time.Second
+	}
 	w := worker.New(c, f.queue, opts)
 	engine := &runtime.Engine{Retry: runtime.RetryPolicy{Disabled: true}, Expressions: patientExpressions}
 	t.Cleanup(engine.CloseIdleConnections)
@@ -262,7 +267,8 @@ func attempts(t *testing.T, c client.Client, run client.WorkflowRun) (maxAttempt
 	return maxAttempt, identities
 }
 
-// chunkAttempts reads the attempt each chunk completed on.
+// chunkAttempts reads the attempt each chunk completed on, and logs why
+// the attempts before it failed.
 func chunkAttempts(t *testing.T, c client.Client, run client.WorkflowRun) []int {
 	t.Helper()
 	var out []int
@@ -272,6 +278,9 @@ func chunkAttempts(t *testing.T, c client.Client, run client.WorkflowRun) []int 
 		require.NoError(t, err)
 		if a := ev.GetActivityTaskStartedEventAttributes(); a != nil {
 			out = append(out, int(a.GetAttempt()))
+			if a.GetAttempt() > 1 {
+				t.Logf("a chunk took %d attempts; the last failure: %s", a.GetAttempt(), a.GetLastFailure().GetMessage())
+			}
 		}
 	}
 	return out

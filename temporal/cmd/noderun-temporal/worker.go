@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/worker"
 
@@ -39,6 +40,7 @@ func runWorker(ctx context.Context, args []string, stderr io.Writer) int {
 	maxConcurrency := fs.Int("max-concurrency", 0, "requests in flight at most per chunk (0: 64)")
 	maxChunks := fs.Int("max-chunks", 0, "chunks this worker runs at once (0: the SDK's default)")
 	exprTimeout := fs.Duration("expression-timeout", 0, "time limit of one expression evaluation (0: 1s)")
+	hbThrottle := fs.Duration("heartbeat-throttle", 2*time.Second, "send a chunk's progress to Temporal at least this often (the SDK's default is 0.8 of the heartbeat timeout); it bounds the items a lost worker's chunk sends twice")
 	allowEnv := fs.Bool("allow-env", false, "let expressions read the worker's environment through $env")
 	if code, ok := parse(fs, args, stderr); !ok {
 		return code
@@ -48,8 +50,8 @@ func runWorker(ctx context.Context, args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "noderun-temporal worker: %v\n", err)
 		return exitInput
 	}
-	if *maxConcurrency < 0 || *maxChunks < 0 || *exprTimeout < 0 {
-		fmt.Fprintln(stderr, "noderun-temporal worker: --max-concurrency, --max-chunks and --expression-timeout must not be negative")
+	if *maxConcurrency < 0 || *maxChunks < 0 || *exprTimeout < 0 || *hbThrottle < 0 {
+		fmt.Fprintln(stderr, "noderun-temporal worker: --max-concurrency, --max-chunks, --expression-timeout and --heartbeat-throttle must not be negative")
 		return exitInput
 	}
 	registry, err := buildRegistry(descriptors, credTypes)
@@ -80,7 +82,7 @@ func runWorker(ctx context.Context, args []string, stderr io.Writer) int {
 	engine := &runtime.Engine{Logger: logger, MaxConcurrency: *maxConcurrency, Retry: runtime.RetryPolicy{Disabled: true}, Hooks: hooks,
 		Expressions: expr.Options{Timeout: *exprTimeout, AllowEnv: *allowEnv, Env: environ(*allowEnv)}}
 	defer engine.CloseIdleConnections()
-	w := worker.New(cl, c.queue, worker.Options{MaxConcurrentActivityExecutionSize: *maxChunks})
+	w := worker.New(cl, c.queue, worker.Options{MaxConcurrentActivityExecutionSize: *maxChunks, MaxHeartbeatThrottleInterval: *hbThrottle})
 	durable.Register(w, &durable.Activities{Nodes: registry, Engine: engine, Credentials: stores})
 	logger.Info().Str("address", c.address).Str("namespace", c.namespace).Str("taskQueue", c.queue).
 		Strs("nodes", registry.Names()).Msg("worker started")
