@@ -166,6 +166,14 @@ func (a *Activities) RunChunk(ctx context.Context, c Chunk) (ChunkResult, error)
 		Settings:    engineSettings,
 		NodeName:    c.Request.NodeName,
 	}
+	run.TypeVersion = c.Request.TypeVersion
+	if len(c.Request.Nodes) > 0 {
+		m := make(expr.MapNodes, len(c.Request.Nodes))
+		for name, d := range c.Request.Nodes {
+			m[name] = expr.NodeOutput{Items: d.Items, Parameters: d.Parameters, NotExecuted: d.Executed != nil && !*d.Executed}
+		}
+		run.Nodes = m
+	}
 	if w := c.Request.Workflow; w != nil {
 		run.Workflow = expr.Workflow{ID: w.ID, Name: w.Name, Active: w.Active}
 	}
@@ -454,7 +462,8 @@ func refuseSecretsInInput(ctx context.Context, nt *runtime.NodeType, store crede
 	r := credentials.NewRedactor(secrets...)
 	params, _ := json.Marshal(c.Request.Parameters)
 	items, _ := json.Marshal(c.Items)
-	if r.Contains(string(params)) || r.Contains(string(items)) {
+	others, _ := json.Marshal(c.Request.Nodes)
+	if r.Contains(string(params)) || r.Contains(string(items)) || r.Contains(string(others)) {
 		return fmt.Errorf("the request carries a secret value of a credential in its parameters or items; Temporal keeps workflow input in plain text: " +
 			"name the credential in \"credentials\" and keep its values on the workers")
 	}

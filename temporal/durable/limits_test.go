@@ -98,3 +98,36 @@ func TestNodeFailingAsAWhole(t *testing.T) {
 	sent, _ := f.rec.counts()
 	assert.Empty(t, sent, "no request was sent")
 }
+
+// $('Name') reads the other nodes' data the request carries, on whichever
+// worker runs the chunk.
+func TestOtherNodesData(t *testing.T) {
+	f := newFixture(t)
+	f.worker(t, "w", "", worker.Options{})
+	req := f.conversations(3)
+	req.Parameters["custom_attributes"] = `={"order": {{ $json.order }}, "batch": "{{ $('Load Orders').first().json.batch }}"}`
+	req.Nodes = map[string]durable.NodeData{"Load Orders": {Items: []node.Item{{JSON: map[string]any{"batch": "b-7"}}}}}
+	res := f.collect(t, f.start(t, req))
+	require.Nil(t, res.Error)
+	require.Len(t, res.Items, 3)
+	for i, it := range res.Items {
+		attrs := it.JSON.(map[string]any)["custom_attributes"].(map[string]any)
+		assert.Equal(t, float64(i), attrs["order"])
+		assert.Equal(t, "b-7", attrs["batch"])
+	}
+
+	t.Run("a node that has not run", func(t *testing.T) {
+		notRun := false
+		req.Nodes = map[string]durable.NodeData{"Load Orders": {Executed: &notRun}}
+		res := f.collect(t, f.start(t, req))
+		require.NotNil(t, res.Error)
+		assert.Contains(t, res.Error.Message+res.Error.Description, "hasn't been executed")
+	})
+	t.Run("a typeVersion the node lacks", func(t *testing.T) {
+		req := f.conversations(1)
+		req.TypeVersion = 7
+		res := f.collect(t, f.start(t, req))
+		require.NotNil(t, res.Error)
+		assert.Contains(t, res.Error.Message, "7")
+	})
+}

@@ -27,6 +27,10 @@ type Request struct {
 	Items []node.Item `json:"items,omitempty"`
 	// NodeName is the node's name in the workflow (for messages).
 	NodeName string `json:"nodeName,omitempty"`
+	// TypeVersion is the node's typeVersion; zero means its latest.
+	TypeVersion float64 `json:"typeVersion,omitempty"`
+	// Nodes are the other nodes' data that $('Name') reads, by name.
+	Nodes map[string]NodeData `json:"nodes,omitempty"`
 	// Workflow and Execution are $workflow and $execution.
 	Workflow  *WorkflowInfo  `json:"workflow,omitempty"`
 	Execution *ExecutionInfo `json:"execution,omitempty"`
@@ -40,6 +44,14 @@ type Request struct {
 type CredentialRef struct {
 	Type string `json:"type"`
 	Name string `json:"name,omitempty"`
+}
+
+// NodeData is another node's data for $('Name'): its output items and
+// parameters; Executed false makes $('Name') say it has not run.
+type NodeData struct {
+	Items      []node.Item    `json:"items,omitempty"`
+	Parameters map[string]any `json:"parameters,omitempty"`
+	Executed   *bool          `json:"executed,omitempty"`
 }
 
 // WorkflowInfo is $workflow.
@@ -148,6 +160,11 @@ func (r *Request) Validate() error {
 	}
 	if key, where := secretLooking(r.Parameters, "parameters"); key != "" {
 		return &SecretError{Where: where, Key: key}
+	}
+	for name, d := range r.Nodes {
+		if key, where := secretLooking(d.Parameters, "nodes."+name+".parameters"); key != "" {
+			return &SecretError{Where: where, Key: key}
+		}
 	}
 	data, err := json.Marshal(r)
 	if err != nil {

@@ -114,18 +114,18 @@ func runRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 // request is `noderun exec`'s request as far as a Temporal run takes it:
 // credentials are named ({"chatwootApi": "prod"}), never given.
 type request struct {
-	Node        string                     `json:"node"`
-	Descriptor  string                     `json:"descriptor"`
-	Parameters  map[string]any             `json:"parameters"`
-	Credentials map[string]json.RawMessage `json:"credentials"`
-	Items       []node.Item                `json:"items"`
-	Settings    *node.Settings             `json:"settings"`
-	NodeName    string                     `json:"nodeName"`
-	Nodes       json.RawMessage            `json:"nodes"`
-	Workflow    *durable.WorkflowInfo      `json:"workflow"`
-	Execution   *durable.ExecutionInfo     `json:"execution"`
-	// CredentialTypes belongs to descriptor requests, refused below, and
-	// Package and TypeVersion to package requests.
+	Node        string                      `json:"node"`
+	Descriptor  string                      `json:"descriptor"`
+	Parameters  map[string]any              `json:"parameters"`
+	Credentials map[string]json.RawMessage  `json:"credentials"`
+	Items       []node.Item                 `json:"items"`
+	Settings    *node.Settings              `json:"settings"`
+	NodeName    string                      `json:"nodeName"`
+	Nodes       map[string]durable.NodeData `json:"nodes"`
+	Workflow    *durable.WorkflowInfo       `json:"workflow"`
+	Execution   *durable.ExecutionInfo      `json:"execution"`
+	// CredentialTypes belongs to descriptor requests and Package to
+	// package requests, both refused below.
 	CredentialTypes json.RawMessage `json:"credentialTypes"`
 	Package         string          `json:"package"`
 	TypeVersion     float64         `json:"typeVersion"`
@@ -168,15 +168,11 @@ func decodeRequest(data []byte) (*durable.Request, error) {
 		return nil, errors.New(`"descriptor" and "credentialTypes" name files on this machine, which the workers cannot read: start the workers with --descriptor NAME=FILE and name the node in "node"`)
 	case r.Package != "":
 		return nil, errors.New(`"package" names a path on this machine, which the workers cannot read: start the workers with --package PATH and name the node by its n8n type name ("n8n-nodes-x.name") in "node"`)
-	case r.TypeVersion != 0:
-		return nil, errors.New(`"typeVersion" is not supported on Temporal yet: the workers serve each package node type at its default version`)
 	case r.Node == "":
 		return nil, errors.New(`the request names no node: set "node" (e.g. "chatwoot")`)
-	case len(r.Nodes) > 0 && string(r.Nodes) != "null":
-		return nil, errors.New(`"nodes" ($('Name') data of other nodes) is not supported on Temporal yet`)
 	}
 	req := &durable.Request{Node: r.Node, Parameters: r.Parameters, Items: r.Items, NodeName: r.NodeName,
-		Workflow: r.Workflow, Execution: r.Execution}
+		TypeVersion: r.TypeVersion, Nodes: r.Nodes, Workflow: r.Workflow, Execution: r.Execution}
 	if r.Settings != nil {
 		req.Settings = *r.Settings
 	}
