@@ -81,6 +81,11 @@ func (e *NodeError) Error() string {
 // Unwrap returns the cause.
 func (e *NodeError) Unwrap() error { return e.Cause }
 
+// RetryAfter is the delay the service asked for in a Retry-After header
+// (a 429 or 503 answer), or zero; schedulers that retry a failed item
+// outside the engine (Temporal) wait this long.
+func (e *NodeError) RetryAfter() time.Duration { return e.retryAfter }
+
 // Info returns the serialisable form of the error.
 func (e *NodeError) Info() *node.ErrorInfo {
 	info := &node.ErrorInfo{
