@@ -539,7 +539,7 @@ func (d *Description) decode(st *decoding, v jsontree.Value) error {
 		case "icon":
 			d.Icon = raw(x)
 		case "iconUrl":
-			d.IconURL = dc.str(x)
+			d.IconURL = raw(x)
 		case "documentationUrl":
 			d.DocumentationURL = dc.str(x)
 		case "communityNodePackageVersion":
@@ -948,7 +948,30 @@ func (r *Request) decode(st *decoding, v jsontree.Value) error {
 		case "returnFullResponse":
 			r.ReturnFullResponse = dc.boolean(x)
 		case "ignoreHttpStatusErrors":
-			r.IgnoreHTTPStatusErrors = dc.boolean(x)
+			if x.Type() != jsontree.TypeObject {
+				r.IgnoreHTTPStatusErrors = dc.boolean(x)
+				return
+			}
+			// n8n's {ignore, except: [status, ...]} form.
+			dc.nested(fields(st, x, func(sub *decoder, ix jsontree.Value) {
+				switch string(sub.key) {
+				case "ignore":
+					r.IgnoreHTTPStatusErrors = sub.boolean(ix)
+				case "except":
+					if ix.Type() != jsontree.TypeArray {
+						sub.fail("must be a list of HTTP status codes, not %s", typeName(ix))
+						return
+					}
+					for i, e := 0, ix.First(); e.Exists(); i, e = i+1, e.Next() {
+						f, ok := sub.number(e)
+						if !ok || f != float64(int(f)) {
+							sub.nested(decodeError("must be an HTTP status code", strconv.Itoa(i)))
+							return
+						}
+						r.IgnoreHTTPStatusErrorsExcept = append(r.IgnoreHTTPStatusErrorsExcept, int(f))
+					}
+				}
+			}))
 		case "timeout":
 			r.Timeout = dc.value(x)
 		case "auth":

@@ -30,9 +30,10 @@ type Description struct {
 	Properties        []Property  `json:"properties"`
 	// Codex, IconURL and the rest of n8n's editor metadata do not affect a
 	// run; they are kept so that a loaded description encodes back whole.
-	Codex                       json.RawMessage `json:"codex,omitempty"`
-	Icon                        json.RawMessage `json:"icon,omitempty"`
-	IconURL                     string          `json:"iconUrl,omitempty"`
+	Codex json.RawMessage `json:"codex,omitempty"`
+	Icon  json.RawMessage `json:"icon,omitempty"`
+	// IconURL is a path, or n8n's {light, dark} pair of paths.
+	IconURL                     json.RawMessage `json:"iconUrl,omitempty"`
 	DocumentationURL            string          `json:"documentationUrl,omitempty"`
 	CommunityNodePackageVersion string          `json:"communityNodePackageVersion,omitempty"`
 }

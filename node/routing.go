@@ -35,10 +35,32 @@ type Request struct {
 	DisableFollowRedirect        bool `json:"disableFollowRedirect,omitempty"`
 	ReturnFullResponse           bool `json:"returnFullResponse,omitempty"`
 	IgnoreHTTPStatusErrors       bool `json:"ignoreHttpStatusErrors,omitempty"`
+	// IgnoreHTTPStatusErrorsExcept lists the statuses still treated as
+	// errors when IgnoreHTTPStatusErrors is set: n8n's object form
+	// {"ignore": true, "except": [401]}, in which it is written back.
+	IgnoreHTTPStatusErrorsExcept []int `json:"-"`
 	// Timeout in milliseconds; a number or an expression.
 	Timeout any `json:"timeout,omitempty"`
 	// Auth is HTTP basic authentication {username, password}.
 	Auth *BasicAuth `json:"auth,omitempty"`
+}
+
+// MarshalJSON writes ignoreHttpStatusErrors in n8n's object form when
+// it has exceptions.
+func (r Request) MarshalJSON() ([]byte, error) {
+	type plain Request
+	if len(r.IgnoreHTTPStatusErrorsExcept) == 0 {
+		return json.Marshal(plain(r))
+	}
+	return json.Marshal(struct {
+		plain
+		Ignore ignoreRule `json:"ignoreHttpStatusErrors"`
+	}{plain(r), ignoreRule{r.IgnoreHTTPStatusErrors, r.IgnoreHTTPStatusErrorsExcept}})
+}
+
+type ignoreRule struct {
+	Ignore bool  `json:"ignore"`
+	Except []int `json:"except"`
 }
 
 // BasicAuth is a username and password for HTTP basic authentication.

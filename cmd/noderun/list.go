@@ -19,11 +19,15 @@ type listedNode struct {
 	Operations []node.Operation `json:"operations"`
 }
 
-func runList(_ context.Context, a *app, args []string) int {
-	fs := a.newFlags("list", "[--json] [--node NAME]")
+func runList(ctx context.Context, a *app, args []string) int {
+	fs := a.newFlags("list", "[--json] [--node NAME] [--package DIR|FILE.tgz]")
 	asJSON := fs.Bool("json", false, "print JSON")
 	only := fs.String("node", "", "list only this node")
+	pkgPath := packageFlag(fs)
 	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	if code, ok := a.usePackage(ctx, "list", *pkgPath); !ok {
 		return code
 	}
 	var out []listedNode
@@ -80,11 +84,12 @@ func printNode(w io.Writer, n listedNode) {
 	fmt.Fprintln(w)
 }
 
-func runDescribe(_ context.Context, a *app, args []string) int {
-	fs := a.newFlags("describe", "NODE --resource R --operation O [--json]")
+func runDescribe(ctx context.Context, a *app, args []string) int {
+	fs := a.newFlags("describe", "NODE --resource R --operation O [--json] [--package DIR|FILE.tgz]")
 	resource := fs.String("resource", "", "the resource, e.g. \"Conversations API\"")
 	operation := fs.String("operation", "", "the operation, e.g. \"Create A Conversation\"")
 	asJSON := fs.Bool("json", false, "print JSON")
+	pkgPath := packageFlag(fs)
 	// Accept the node name before or after the flags.
 	var name string
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -95,6 +100,9 @@ func runDescribe(_ context.Context, a *app, args []string) int {
 	}
 	if name == "" && fs.NArg() > 0 {
 		name = fs.Arg(0)
+	}
+	if code, ok := a.usePackage(ctx, "describe", *pkgPath); !ok {
+		return code
 	}
 	if name == "" {
 		fmt.Fprintln(a.stderr, "noderun describe: name a node, e.g. `noderun describe chatwoot --resource \"Conversations API\" --operation \"Create A Conversation\"`")

@@ -24,6 +24,11 @@ type execRequest struct {
 	Node string `json:"node"`
 	// Descriptor is a path to a declarative node description, instead of Node.
 	Descriptor string `json:"descriptor"`
+	// Package is an n8n node package (a directory or an npm .tgz); Node
+	// then names one of its node types ("n8n-nodes-base.npm").
+	Package string `json:"package"`
+	// TypeVersion picks a version of the node type; 0 is its default.
+	TypeVersion float64 `json:"typeVersion"`
 	// CredentialTypes are paths to credential type files the descriptor uses.
 	CredentialTypes []string `json:"credentialTypes"`
 	// Parameters are the node's parameters as n8n stores them.
@@ -64,7 +69,7 @@ type executionInfo struct {
 }
 
 // requestFields are the contract's keys, for typo suggestions.
-var requestFields = []string{"node", "descriptor", "credentialTypes", "parameters", "credentials", "items",
+var requestFields = []string{"node", "descriptor", "package", "typeVersion", "credentialTypes", "parameters", "credentials", "items",
 	"settings", "nodeName", "nodes", "workflow", "execution"}
 
 // inputError is unusable input: exit status 2.

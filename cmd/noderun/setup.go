@@ -13,6 +13,12 @@ import (
 // nodeType resolves the request's node: a built-in by name, or a
 // description file with its credential types.
 func (x *execution) nodeType(req *execRequest) (*runtime.NodeType, error) {
+	if req.Package != "" {
+		return packageNodeType(resolvePath(x.flags.input, req.Package), req.Node, req.TypeVersion)
+	}
+	if req.TypeVersion != 0 {
+		return nil, inputErrorf("\"typeVersion\" selects a version of a package's node type: give \"package\" too")
+	}
 	if req.Node != "" {
 		e, ok := x.registry.Lookup(req.Node)
 		if !ok {

@@ -38,12 +38,20 @@ func formatDiagnostics(ds schema.Diagnostics) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-func runValidate(_ context.Context, a *app, args []string) int {
-	fs := a.newFlags("validate", "FILE... (node descriptions or credential types; - reads stdin)")
+func runValidate(ctx context.Context, a *app, args []string) int {
+	fs := a.newFlags("validate", "FILE... (node descriptions or credential types; - reads stdin) | --package DIR|FILE.tgz")
 	asJSON := fs.Bool("json", false, "print the diagnostics as JSON")
+	pkgPath := fs.String("package", "", "validate every node type version of this n8n node package (a directory or an npm .tgz)")
 	kind := fs.String("kind", "auto", "what the files are: node, credential or auto (credential when the file has \"authenticate\" or \"test\" and no \"requestDefaults\")")
 	if code, ok := parseFlags(fs, args); !ok {
 		return code
+	}
+	if *pkgPath != "" {
+		if fs.NArg() > 0 {
+			fmt.Fprintln(a.stderr, "noderun validate: give files or --package, not both")
+			return exitInput
+		}
+		return a.validatePackage(ctx, *pkgPath, *asJSON)
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(a.stderr, "noderun validate: name at least one file")

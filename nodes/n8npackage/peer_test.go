@@ -1,0 +1,108 @@
+package n8npackage_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/noderun/noderun/nodes/n8npackage"
+)
+
+// peerModules finds the peer harness's installed node_modules:
+// $NODERUN_PEER_DIR (default ../shared/peer from the repository root),
+// then /tmp/peer. Tests on real n8n packages skip when none is installed.
+func peerModules(t testing.TB) string {
+	t.Helper()
+	var dirs []string
+	if d := os.Getenv("NODERUN_PEER_DIR"); d != "" {
+		dirs = append(dirs, d)
+	} else {
+		dirs = append(dirs, filepath.Join("..", "..", "..", "shared", "peer"), "/tmp/peer")
+	}
+	for _, d := range dirs {
+		nm := filepath.Join(d, "node_modules")
+		if fi, err := os.Stat(filepath.Join(nm, "n8n-nodes-base", "package.json")); err == nil && !fi.IsDir() {
+			return nm
+		}
+	}
+	t.Skipf("no installed peer harness (looked in %v; set NODERUN_PEER_DIR): real-package tests skipped", dirs)
+	return ""
+}
+
+// declarativeBase lists the node types (and versions) of n8n-nodes-base
+// 2.41.1 that n8n runs through its routing engine, as
+// `oracle-base.js --list-declarative` reports them.
+var declarativeBase = map[string][]float64{
+	"adalo": {1}, "awsCognito": {1}, "awsIam": {1}, "currents": {1}, "gong": {1}, "googleAds": {1},
+	"googleCloudStorage": {1, 1.1}, "googleBusinessProfile": {1}, "highLevel": {1, 2}, "jinaAi": {1},
+	"metabase": {1}, "azureCosmosDb": {1}, "microsoftEntra": {1}, "microsoftSharePoint": {1},
+	"azureStorage": {1}, "n8n": {1}, "sendInBlue": {1}, "npm": {1}, "okta": {1}, "openAi": {1, 1.1},
+	"perplexity": {1, 2, 3}, "postBin": {1}, "whatsApp": {1, 1.1},
+}
+
+func TestPeerBaseDeclarativeNodesLoad(t *testing.T) {
+	nm := peerModules(t)
+	ctx := context.Background()
+	pkg, err := n8npackage.Load(ctx, filepath.Join(nm, "n8n-nodes-base"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	versions := 0
+	for name, vs := range declarativeBase {
+		t.Run(name, func(t *testing.T) {
+			n, err := pkg.Node(ctx, name)
+			require.NoError(t, err)
+			for _, v := range vs {
+				nt, err := pkg.NodeType(ctx, name, v)
+				require.NoError(t, err, "version %v", v)
+				require.True(t, nt.Description.IsDeclarative(), "version %v has requestDefaults", v)
+				versions++
+			}
+			require.Subset(t, n.Versions, vs)
+		})
+	}
+	require.Equal(t, 29, versions)
+}
+
+func TestPeerChatwootLoads(t *testing.T) {
+	nm := peerModules(t)
+	ctx := context.Background()
+	pkg, err := n8npackage.Load(ctx, filepath.Join(nm, "@devlikeapro", "n8n-nodes-chatwoot"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	nt, err := pkg.NodeType(ctx, "@devlikeapro/n8n-nodes-chatwoot.chatWoot", 0)
+	require.NoError(t, err)
+	// n8n holds 549 properties (oracle.js --describe), ours adds Request Options as n8n does
+	require.Len(t, nt.Description.Properties, 549)
+	require.Contains(t, nt.CredentialTypes, "chatwootApi")
+}
+
+// BenchmarkLoadBase loads one node type of n8n-nodes-base cold: a new
+// package runtime each time, the node's files and dependencies read and
+// evaluated, its description converted. Npm's time is mostly semver's
+// module of ~40 regular expressions with bounded repeats ({0,256}), which
+// goja compiles with Go's regexp at load.
+func BenchmarkLoadBase(b *testing.B) {
+	nm := peerModules(b)
+	ctx := context.Background()
+	for _, name := range []string{"npm", "metabase", "okta", "postBin", "whatsApp", "googleCloudStorage"} {
+		b.Run(name, func(b *testing.B) {
+			cpu0 := cpuTime()
+			for b.Loop() {
+				pkg, err := n8npackage.Load(ctx, filepath.Join(nm, "n8n-nodes-base"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := pkg.NodeType(ctx, name, 0); err != nil {
+					b.Fatal(err)
+				}
+				pkg.Close()
+			}
+			// CPU time (this process, GC included) per load: on a shared
+			// machine wall time mostly measures the other processes.
+			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+		})
+	}
+}

@@ -1,0 +1,176 @@
+package n8npackage
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+)
+
+// maxArchive bounds what a .tgz may unpack to: the archive is held in
+// memory, and a hostile one could otherwise fill it.
+const maxArchive = 256 << 20
+
+// source is the read-only file tree a package's code may read: module
+// paths are slash-separated and relative to its root, with no leading
+// slash. Nothing outside it is reachable from JavaScript.
+type source interface {
+	readFile(name string) ([]byte, error)
+	// kind reports whether name is a file, a directory, or neither.
+	kind(name string) fileKind
+	// display names a path in errors: the host path or the archive path.
+	display(name string) string
+}
+
+type fileKind int
+
+const (
+	notFound fileKind = iota
+	isFile
+	isDir
+)
+
+// dirSource reads a directory through os.Root, which refuses paths (and
+// symbolic links) leading outside it.
+type dirSource struct {
+	root *os.Root
+	fsys fs.FS
+	dir  string
+}
+
+func openDir(dir string) (*dirSource, error) {
+	r, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &dirSource{root: r, fsys: r.FS(), dir: dir}, nil
+}
+
+func (s *dirSource) readFile(name string) ([]byte, error) { return fs.ReadFile(s.fsys, clean(name)) }
+
+func (s *dirSource) kind(name string) fileKind {
+	fi, err := fs.Stat(s.fsys, clean(name))
+	switch {
+	case err != nil:
+		return notFound
+	case fi.IsDir():
+		return isDir
+	case fi.Mode().IsRegular():
+		return isFile
+	}
+	return notFound
+}
+
+func (s *dirSource) display(name string) string {
+	return filepath.Join(s.dir, filepath.FromSlash(name))
+}
+
+func (s *dirSource) close() error { return s.root.Close() }
+
+func clean(name string) string {
+	if name == "" {
+		return "."
+	}
+	return name
+}
+
+// memSource is an unpacked archive.
+type memSource struct {
+	files   map[string][]byte
+	dirs    map[string]bool
+	archive string
+}
+
+func (s *memSource) readFile(name string) ([]byte, error) {
+	if b, ok := s.files[name]; ok {
+		return b, nil
+	}
+	return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+}
+
+func (s *memSource) kind(name string) fileKind {
+	if _, ok := s.files[name]; ok {
+		return isFile
+	}
+	if s.dirs[clean(name)] {
+		return isDir
+	}
+	return notFound
+}
+
+func (s *memSource) display(name string) string { return s.archive + ":" + name }
+
+// readTarball unpacks an npm .tgz into memory. npm packs every file under
+// "package/"; that prefix becomes the root.
+func readTarball(file string) (*memSource, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not a gzip archive: %w", file, err)
+	}
+	s := &memSource{files: map[string][]byte{}, dirs: map[string]bool{".": true}, archive: file}
+	tr := tar.NewReader(gz)
+	var total int64
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: reading archive: %w", file, err)
+		}
+		if h.Typeflag != tar.TypeReg {
+			continue // links and devices are not followed; directories are implied
+		}
+		name := path.Clean(strings.TrimPrefix(h.Name, "./"))
+		first, rest, ok := strings.Cut(name, "/")
+		if !ok || first == ".." || rest == "" || strings.HasPrefix(rest, "../") || path.IsAbs(name) {
+			continue // npm's own entries all sit one folder deep
+		}
+		total += h.Size
+		if total > maxArchive {
+			return nil, fmt.Errorf("%s: archive unpacks to more than %d MiB", file, maxArchive>>20)
+		}
+		var buf bytes.Buffer
+		if _, err := io.CopyN(&buf, tr, h.Size); err != nil {
+			return nil, fmt.Errorf("%s: reading %s: %w", file, h.Name, err)
+		}
+		s.files[rest] = buf.Bytes()
+		for d := path.Dir(rest); d != "."; d = path.Dir(d) {
+			s.dirs[d] = true
+		}
+	}
+	if _, ok := s.files["package.json"]; !ok {
+		return nil, fmt.Errorf("%s: archive has no package/package.json", file)
+	}
+	return s, nil
+}
+
+// packageRoot splits an installed package's directory into the tree its
+// code may read and the package's place in it. A package installed in
+// node_modules resolves its dependencies from the node_modules folders at
+// and above it, so the tree is the outermost node_modules folder
+// (inModules); a package elsewhere reads only its own directory.
+func packageRoot(dir string) (root, rel string, inModules bool, err error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", "", false, err
+	}
+	abs = filepath.ToSlash(abs)
+	const nm = "/node_modules/"
+	if i := strings.Index(abs, nm); i >= 0 {
+		return filepath.FromSlash(abs[:i+len(nm)-1]), abs[i+len(nm):], true, nil
+	}
+	return filepath.FromSlash(abs), "", false, nil
+}

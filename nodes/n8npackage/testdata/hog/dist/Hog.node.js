@@ -1,0 +1,3 @@
+"use strict";
+const hoard = [];
+for (;;) { hoard.push(new Uint8Array(1 << 20)); }
