@@ -89,6 +89,8 @@ type Package struct {
 	// nodeOrder is the order nodes were loaded in (package.json's).
 	nodeOrder []string
 	closer    func() error
+	// fnEnv is what running functions needs in the runtime (functions.go).
+	fnEnv *thisEnv
 }
 
 type classFile struct {
@@ -128,7 +130,7 @@ type Function struct {
 	Kind string
 
 	// fn is the function itself, in the package's runtime, kept for
-	// running it (not implemented yet: see RegisterHooks).
+	// running it (see RegisterHooks).
 	fn goja.Value
 }
 
@@ -474,6 +476,7 @@ func (p *Package) convertCredential(ctx context.Context, inst *goja.Object, cf c
 	if err != nil {
 		return nil, fmt.Errorf("credential %s: %w", p.src.display(cf.file), err)
 	}
+	p.attachCredentialCode(ct, fns)
 	icon := inst.Get("icon")
 	return &Credential{Type: ct, Functions: fns, hasIcon: icon != nil && !goja.IsUndefined(icon) && ct.IconURL == ""}, nil
 }
