@@ -80,8 +80,8 @@ func (f *jsFunction) preSend(ctx context.Context, req *runtime.HookRequest) erro
 		return err
 	}
 	hc, _ := runtime.HookContextFrom(ctx)
-	return f.p.callJS(ctx, f.while(), func(c *jsCall) (goja.Value, error) {
-		return fn(c.this(hc, f, nil), requestToJS(c.vm, req))
+	return f.p.callJS(ctx, f.while(), jsCall{hc: hc, fn: f}, func(c *jsCall) (goja.Value, error) {
+		return fn(c.this(), requestToJS(c.vm, req))
 	}, func(c *jsCall, v goja.Value) error {
 		out, err := requestFromJS(c.vm, v)
 		if err != nil {
@@ -100,13 +100,13 @@ func (f *jsFunction) postReceive(ctx context.Context, items []node.Item, resp *r
 	}
 	hc, _ := runtime.HookContextFrom(ctx)
 	var out []node.Item
-	err = f.p.callJS(ctx, f.while(), func(c *jsCall) (goja.Value, error) {
+	err = f.p.callJS(ctx, f.while(), jsCall{hc: hc, fn: f}, func(c *jsCall) (goja.Value, error) {
 		r := c.vm.NewObject()
 		_ = r.Set("body", toJS(c.vm, resp.Body))
 		_ = r.Set("headers", toJS(c.vm, resp.Headers))
 		_ = r.Set("statusCode", resp.StatusCode)
 		_ = r.Set("statusMessage", resp.StatusMessage)
-		return fn(c.this(hc, f, nil), itemsToJS(c.vm, items), r)
+		return fn(c.this(), itemsToJS(c.vm, items), r)
 	}, func(c *jsCall, v goja.Value) (err error) {
 		out, err = itemsFromJS(c.vm, v)
 		if err != nil {
@@ -124,7 +124,7 @@ func (f *jsFunction) pagination(ctx context.Context, req *runtime.HookRequest, f
 	}
 	hc, _ := runtime.HookContextFrom(ctx)
 	var out []node.Item
-	err = f.p.callJS(ctx, f.while(), func(c *jsCall) (goja.Value, error) {
+	err = f.p.callJS(ctx, f.while(), jsCall{hc: hc, fn: f, fetch: fetch}, func(c *jsCall) (goja.Value, error) {
 		// DeclarativeRestApiSettings.ResultOptions, as n8n passes it.
 		ro := c.vm.NewObject()
 		_ = ro.Set("options", requestToJS(c.vm, req))
@@ -132,7 +132,7 @@ func (f *jsFunction) pagination(ctx context.Context, req *runtime.HookRequest, f
 		_ = ro.Set("preSend", c.vm.NewArray())
 		_ = ro.Set("postReceive", c.vm.NewArray())
 		_ = ro.Set("requestOperations", c.vm.NewObject())
-		return fn(c.this(hc, f, fetch), ro)
+		return fn(c.this(), ro)
 	}, func(c *jsCall, v goja.Value) (err error) {
 		out, err = itemsFromJS(c.vm, v)
 		if err != nil {
@@ -154,6 +154,13 @@ type jsCall struct {
 	p   *Package
 	vm  *goja.Runtime
 	ctx context.Context
+	// What `this` acts on: the item context, the function and, in
+	// pagination, the routing request; or a credential type's helpers.
+	hc          *runtime.HookContext
+	fn          *jsFunction
+	fetch       func(context.Context, *runtime.HookRequest) ([]node.Item, error)
+	credType    string
+	credHelpers node.CredentialHelpers
 	// tasks are host operations (HTTP, makeRoutingRequest) the code
 	// awaits: each runs when the runtime is idle, then settles its promise.
 	tasks []func()
@@ -162,7 +169,7 @@ type jsCall struct {
 // callJS runs start in the package's runtime, waits for the promise it
 // may return (running the Go tasks and timers it waits on), and hands the
 // settled value to finish, still inside the runtime.
-func (p *Package) callJS(ctx context.Context, while string, start func(*jsCall) (goja.Value, error), finish func(*jsCall, goja.Value) error) error {
+func (p *Package) callJS(ctx context.Context, while string, frame jsCall, start func(*jsCall) (goja.Value, error), finish func(*jsCall, goja.Value) error) error {
 	if ctx.Value(callKey{}) != p {
 		if err := p.lock(ctx); err != nil {
 			return fmt.Errorf("%s: %w", while, err)
@@ -172,7 +179,13 @@ func (p *Package) callJS(ctx context.Context, while string, start func(*jsCall) 
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.sb.limits.Timeout)
 	defer cancel()
-	c := &jsCall{p: p, vm: p.sb.vm, ctx: ctx}
+	c := &frame
+	c.p, c.vm, c.ctx = p, p.sb.vm, ctx
+	// Calls nest (a function run by makeRoutingRequest), and each runs to
+	// its end before the one it is nested in goes on.
+	prev := p.cur
+	p.cur = c
+	defer func() { p.cur = prev }()
 	return p.sb.run(ctx, while, func() error {
 		v, err := start(c)
 		if err != nil {

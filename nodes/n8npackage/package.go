@@ -89,8 +89,10 @@ type Package struct {
 	// nodeOrder is the order nodes were loaded in (package.json's).
 	nodeOrder []string
 	closer    func() error
-	// fnEnv is what running functions needs in the runtime (functions.go).
+	// fnEnv is what running functions needs in the runtime, and cur the
+	// call running now (functions.go).
 	fnEnv *thisEnv
+	cur   *jsCall
 }
 
 type classFile struct {

@@ -13,15 +13,16 @@ import (
 )
 
 // thisJS builds the guards of `this`: a member noderun does not provide
-// throws, naming it, instead of being undefined (n8n code would otherwise
-// fail later with "x is not a function", far from the cause).
+// throws, naming it and the node, instead of being undefined (n8n code
+// would otherwise fail later with "x is not a function", far from the
+// cause).
 const thisJS = `(function () {
 	const quiet = new Set(['then', 'toJSON', 'constructor', 'inspect', 'valueOf', 'toString']);
 	function guard(target, what, where) {
 		return new Proxy(target, {
 			get(t, k, r) {
 				if (typeof k === 'symbol' || k in t || quiet.has(k)) return Reflect.get(t, k, r);
-				throw new Error(what + '.' + k + ' is not available in noderun (' + where + ')');
+				throw new Error(what + '.' + k + ' is not available in noderun (' + where() + ')');
 			},
 		});
 	}
@@ -29,36 +30,83 @@ const thisJS = `(function () {
 		const list = Array.isArray(data) ? data : [data];
 		return list.map((d) => (d !== null && typeof d === 'object' && d.json ? Object.assign({}, d, { json: d.json }) : { json: d }));
 	}
-	return { guard, returnJsonArray };
+	return { guard, returnJsonArray, create: Object.create };
 })()`
 
-// thisEnv holds the compiled guards of a package runtime.
+// thisEnv is what calls share in a package runtime: the members of
+// `this`, made once. Each call's `this` is a fresh object inheriting
+// them (so code may set its own properties), and the members act for the
+// call running now (Package.cur).
 type thisEnv struct {
-	guard           goja.Callable
-	returnJSONArray goja.Value
+	create       goja.Callable
+	node, cred   goja.Value
+	returnJSONArr goja.Value
 }
 
-// env compiles the guards on first use; it runs inside the runtime.
+// env makes the shared members on first use; it runs inside the runtime.
 func (c *jsCall) env() *thisEnv {
 	p := c.p
-	if p.fnEnv == nil {
-		v, err := c.vm.RunString(thisJS)
+	if p.fnEnv != nil {
+		return p.fnEnv
+	}
+	vm := c.vm
+	v, err := vm.RunString(thisJS)
+	if err != nil {
+		panic(err)
+	}
+	o := v.ToObject(vm)
+	guardFn, _ := goja.AssertFunction(o.Get("guard"))
+	create, _ := goja.AssertFunction(o.Get("create"))
+	where := vm.ToValue(func() string { return p.cur.where() })
+	guard := func(target *goja.Object, what string) goja.Value {
+		g, err := guardFn(goja.Undefined(), target, vm.ToValue(what), where)
 		if err != nil {
 			panic(err)
 		}
-		o := v.ToObject(c.vm)
-		g, _ := goja.AssertFunction(o.Get("guard"))
-		p.fnEnv = &thisEnv{guard: g, returnJSONArray: o.Get("returnJsonArray")}
+		return g
 	}
-	return p.fnEnv
+	env := &thisEnv{create: create, returnJSONArr: o.Get("returnJsonArray")}
+	env.node = guard(p.nodeMembers(env, guard), "this")
+	credHelpers := vm.NewObject()
+	_ = credHelpers.Set("httpRequest", func(call goja.FunctionCall) goja.Value {
+		c := p.cur
+		opts := optionsArg(c, call.Argument(0), "helpers.httpRequest")
+		h := c.credHelpers
+		return c.async(func(ctx context.Context) (any, error) { return h.HTTPRequest(ctx, opts) })
+	})
+	cred := vm.NewObject()
+	_ = cred.Set("helpers", guard(credHelpers, "this.helpers"))
+	_ = cred.Set("logger", p.logger())
+	env.cred = guard(cred, "this")
+	p.fnEnv = env
+	return env
 }
 
-func (c *jsCall) guard(target *goja.Object, what, where string) goja.Value {
-	v, err := c.env().guard(goja.Undefined(), target, c.vm.ToValue(what), c.vm.ToValue(where))
+// this is a fresh `this` for the running call: IExecuteSingleFunctions,
+// with makeRoutingRequest in pagination functions, or a credential's
+// IHttpRequestHelper.
+func (c *jsCall) this() goja.Value {
+	env := c.env()
+	proto := env.node
+	if c.credHelpers != nil {
+		proto = env.cred
+	}
+	v, err := env.create(goja.Undefined(), proto)
 	if err != nil {
 		panic(err)
 	}
 	return v
+}
+
+// where names the running function for error messages.
+func (c *jsCall) where() string {
+	if c == nil {
+		return "no function is running"
+	}
+	if c.credHelpers != nil {
+		return "credential type " + c.credType + ", preAuthentication"
+	}
+	return "node " + c.fn.nodeType + ", " + c.fn.fn.Kind + " function"
 }
 
 // throw raises err in JavaScript; code may catch it, and when it does not
@@ -67,22 +115,25 @@ func (c *jsCall) throw(err error) {
 	panic(c.vm.NewGoError(err))
 }
 
-// this is n8n's IExecuteSingleFunctions (and, with fetch,
-// IExecutePaginationFunctions) for one call of f.
-func (c *jsCall) this(hc *runtime.HookContext, f *jsFunction, fetch func(context.Context, *runtime.HookRequest) ([]node.Item, error)) goja.Value {
-	vm := c.vm
-	where := "node " + f.nodeType + ", " + f.fn.Kind + " function"
-	item := func(member string) *runtime.HookContext {
-		if hc == nil {
-			c.throw(fmt.Errorf("this.%s: the function runs without an item (%s)", member, where))
-		}
-		return hc
+// item returns the running call's item context, or throws naming member.
+func (c *jsCall) item(member string) *runtime.HookContext {
+	if c.hc == nil {
+		c.throw(fmt.Errorf("this.%s: the function runs without an item (%s)", member, c.where()))
 	}
+	return c.hc
+}
+
+// nodeMembers are the members of IExecuteSingleFunctions and
+// IExecutePaginationFunctions, acting for Package.cur.
+func (p *Package) nodeMembers(env *thisEnv, guard func(*goja.Object, string) goja.Value) *goja.Object {
+	vm := p.sb.vm
 	t := vm.NewObject()
-	set := func(name string, fn func(goja.FunctionCall) goja.Value) { _ = t.Set(name, fn) }
-	set("getNodeParameter", func(call goja.FunctionCall) goja.Value {
+	set := func(name string, fn func(c *jsCall, call goja.FunctionCall) goja.Value) {
+		_ = t.Set(name, func(call goja.FunctionCall) goja.Value { return fn(p.cur, call) })
+	}
+	set("getNodeParameter", func(c *jsCall, call goja.FunctionCall) goja.Value {
 		name := call.Argument(0).String()
-		v, ok, err := item("getNodeParameter").Parameter(c.ctx, name)
+		v, ok, err := c.item("getNodeParameter").Parameter(c.ctx, name)
 		if err != nil {
 			c.throw(fmt.Errorf("getNodeParameter(%q): %w", name, err))
 		}
@@ -90,26 +141,30 @@ func (c *jsCall) this(hc *runtime.HookContext, f *jsFunction, fetch func(context
 			if fb := call.Argument(1); !goja.IsUndefined(fb) {
 				return fb
 			}
-			c.throw(fmt.Errorf("Could not get parameter %q (%s)", name, where))
+			c.throw(fmt.Errorf("Could not get parameter %q (%s)", name, c.where()))
 		}
-		if o, isObj := call.Argument(2).(*goja.Object); isObj && o.Get("extractValue") != nil && o.Get("extractValue").ToBoolean() {
-			v = c.extractValue(f.desc, name, v)
+		if o, isObj := call.Argument(2).(*goja.Object); isObj {
+			if ev := o.Get("extractValue"); ev != nil && ev.ToBoolean() {
+				v = c.extractValue(c.fn.desc, name, v)
+			}
 		}
 		return toJS(vm, v)
 	})
-	set("getCredentials", func(call goja.FunctionCall) goja.Value {
+	set("getCredentials", func(c *jsCall, call goja.FunctionCall) goja.Value {
 		typ := call.Argument(0).String()
-		hc := item("getCredentials")
+		hc := c.item("getCredentials")
 		return c.async(func(ctx context.Context) (any, error) { return hc.Credentials(ctx, typ) })
 	})
-	set("getItemIndex", func(goja.FunctionCall) goja.Value { return vm.ToValue(item("getItemIndex").ItemIndex()) })
-	set("getInputData", func(goja.FunctionCall) goja.Value {
+	set("getItemIndex", func(c *jsCall, _ goja.FunctionCall) goja.Value {
+		return vm.ToValue(c.item("getItemIndex").ItemIndex())
+	})
+	set("getInputData", func(c *jsCall, _ goja.FunctionCall) goja.Value {
 		o := vm.NewObject()
-		_ = o.Set("json", toJS(vm, item("getInputData").Item().JSON))
+		_ = o.Set("json", toJS(vm, c.item("getInputData").Item().JSON))
 		return o
 	})
-	set("getNode", func(goja.FunctionCall) goja.Value {
-		n := item("getNode").Node()
+	set("getNode", func(c *jsCall, _ goja.FunctionCall) goja.Value {
+		n := c.item("getNode").Node()
 		o := vm.NewObject()
 		_ = o.Set("name", n.Name)
 		_ = o.Set("type", n.Type)
@@ -123,91 +178,83 @@ func (c *jsCall) this(hc *runtime.HookContext, f *jsFunction, fetch func(context
 		}
 		return o
 	})
-	set("getWorkflow", func(goja.FunctionCall) goja.Value {
-		w := item("getWorkflow").Workflow()
+	set("getWorkflow", func(c *jsCall, _ goja.FunctionCall) goja.Value {
+		w := c.item("getWorkflow").Workflow()
 		o := vm.NewObject()
 		_ = o.Set("id", w.ID)
 		_ = o.Set("name", w.Name)
 		_ = o.Set("active", w.Active)
 		return o
 	})
-	set("getTimezone", func(goja.FunctionCall) goja.Value { return vm.ToValue(item("getTimezone").Timezone()) })
-	set("getMode", func(goja.FunctionCall) goja.Value { return vm.ToValue(item("getMode").Mode()) })
-	set("continueOnFail", func(goja.FunctionCall) goja.Value { return vm.ToValue(item("continueOnFail").ContinueOnFail()) })
-	if fetch != nil {
-		set("makeRoutingRequest", func(call goja.FunctionCall) goja.Value {
-			ro, ok := call.Argument(0).(*goja.Object)
-			if !ok {
-				c.throw(fmt.Errorf("makeRoutingRequest: the argument must be the request options object the function was given (%s)", where))
-			}
-			req, err := requestFromJS(vm, ro.Get("options"))
+	set("getTimezone", func(c *jsCall, _ goja.FunctionCall) goja.Value { return vm.ToValue(c.item("getTimezone").Timezone()) })
+	set("getMode", func(c *jsCall, _ goja.FunctionCall) goja.Value { return vm.ToValue(c.item("getMode").Mode()) })
+	set("continueOnFail", func(c *jsCall, _ goja.FunctionCall) goja.Value {
+		return vm.ToValue(c.item("continueOnFail").ContinueOnFail())
+	})
+	set("makeRoutingRequest", func(c *jsCall, call goja.FunctionCall) goja.Value {
+		if c.fetch == nil {
+			c.throw(fmt.Errorf("this.makeRoutingRequest is available in pagination functions only (%s)", c.where()))
+		}
+		ro, ok := call.Argument(0).(*goja.Object)
+		if !ok {
+			c.throw(fmt.Errorf("makeRoutingRequest: the argument must be the request options object the function was given (%s)", c.where()))
+		}
+		req, err := requestFromJS(vm, ro.Get("options"))
+		if err != nil {
+			c.throw(fmt.Errorf("makeRoutingRequest: its options are %w", err))
+		}
+		req.ItemIndex = c.item("makeRoutingRequest").ItemIndex()
+		fetch := c.fetch
+		return c.async(func(ctx context.Context) (any, error) {
+			items, err := fetch(ctx, req)
 			if err != nil {
-				c.throw(fmt.Errorf("makeRoutingRequest: its options are %w", err))
+				return nil, err
 			}
-			req.ItemIndex = item("makeRoutingRequest").ItemIndex()
-			return c.async(func(ctx context.Context) (any, error) {
-				items, err := fetch(ctx, req)
-				if err != nil {
-					return nil, err
-				}
-				return itemsToJS(vm, items), nil
-			})
+			return itemsToJS(vm, items), nil
 		})
-	}
+	})
 	helpers := vm.NewObject()
-	_ = helpers.Set("httpRequest", func(call goja.FunctionCall) goja.Value {
+	hset := func(name string, fn func(c *jsCall, call goja.FunctionCall) goja.Value) {
+		_ = helpers.Set(name, func(call goja.FunctionCall) goja.Value { return fn(p.cur, call) })
+	}
+	hset("httpRequest", func(c *jsCall, call goja.FunctionCall) goja.Value {
 		opts := optionsArg(c, call.Argument(0), "helpers.httpRequest")
-		hc := item("helpers.httpRequest")
+		hc := c.item("helpers.httpRequest")
 		return c.async(func(ctx context.Context) (any, error) { return hc.HTTPRequest(ctx, opts) })
 	})
-	_ = helpers.Set("httpRequestWithAuthentication", func(call goja.FunctionCall) goja.Value {
+	hset("httpRequestWithAuthentication", func(c *jsCall, call goja.FunctionCall) goja.Value {
 		typ := call.Argument(0).String()
 		opts := optionsArg(c, call.Argument(1), "helpers.httpRequestWithAuthentication")
-		hc := item("helpers.httpRequestWithAuthentication")
+		hc := c.item("helpers.httpRequestWithAuthentication")
 		return c.async(func(ctx context.Context) (any, error) { return hc.HTTPRequestWithAuthentication(ctx, typ, opts) })
 	})
-	_ = helpers.Set("requestWithAuthentication", func(call goja.FunctionCall) goja.Value {
+	hset("requestWithAuthentication", func(c *jsCall, call goja.FunctionCall) goja.Value {
 		typ := call.Argument(0).String()
 		opts, err := legacyRequestOptions(optionsArg(c, call.Argument(1), "helpers.requestWithAuthentication"))
 		if err != nil {
 			c.throw(fmt.Errorf("helpers.requestWithAuthentication: %w", err))
 		}
-		hc := item("helpers.requestWithAuthentication")
+		hc := c.item("helpers.requestWithAuthentication")
 		return c.async(func(ctx context.Context) (any, error) { return hc.HTTPRequestWithAuthentication(ctx, typ, opts) })
 	})
-	_ = helpers.Set("returnJsonArray", c.env().returnJSONArray)
-	_ = t.Set("helpers", c.guard(helpers, "this.helpers", where))
-	_ = t.Set("logger", c.logger())
-	return c.guard(t, "this", where)
+	_ = helpers.Set("returnJsonArray", env.returnJSONArr)
+	_ = t.Set("helpers", guard(helpers, "this.helpers"))
+	_ = t.Set("logger", p.logger())
+	return t
 }
 
-// credentialThis is the `this` of a credential type's preAuthentication:
-// n8n's IHttpRequestHelper.
-func (c *jsCall) credentialThis(typeName string, h node.CredentialHelpers) goja.Value {
-	where := "credential type " + typeName + ", preAuthentication"
-	helpers := c.vm.NewObject()
-	_ = helpers.Set("httpRequest", func(call goja.FunctionCall) goja.Value {
-		opts := optionsArg(c, call.Argument(0), "helpers.httpRequest")
-		return c.async(func(ctx context.Context) (any, error) { return h.HTTPRequest(ctx, opts) })
-	})
-	t := c.vm.NewObject()
-	_ = t.Set("helpers", c.guard(helpers, "this.helpers", where))
-	_ = t.Set("logger", c.logger())
-	return c.guard(t, "this", where)
-}
-
-func (c *jsCall) logger() *goja.Object {
-	o := c.vm.NewObject()
+func (p *Package) logger() *goja.Object {
+	o := p.sb.vm.NewObject()
 	for _, level := range []string{"debug", "info", "warn", "error"} {
 		_ = o.Set(level, func(call goja.FunctionCall) goja.Value {
-			ev := c.p.sb.log.Debug()
+			ev := p.sb.log.Debug()
 			switch level {
 			case "info":
-				ev = c.p.sb.log.Info()
+				ev = p.sb.log.Info()
 			case "warn":
-				ev = c.p.sb.log.Warn()
+				ev = p.sb.log.Warn()
 			case "error":
-				ev = c.p.sb.log.Error()
+				ev = p.sb.log.Error()
 			}
 			ev.Str("from", "package").Msg(call.Argument(0).String())
 			return goja.Undefined()
@@ -327,8 +374,9 @@ func (p *Package) preAuthentication(typeName string, fn goja.Value) node.PreAuth
 			return nil, fmt.Errorf("%s is not a function", while)
 		}
 		var out map[string]any
-		err := p.callJS(ctx, while, func(c *jsCall) (goja.Value, error) {
-			return call(c.credentialThis(typeName, h), toJS(c.vm, data))
+		frame := jsCall{credType: typeName, credHelpers: h}
+		err := p.callJS(ctx, while, frame, func(c *jsCall) (goja.Value, error) {
+			return call(c.this(), toJS(c.vm, data))
 		}, func(c *jsCall, v goja.Value) error {
 			m, ok := fromJS(v).(map[string]any)
 			if !ok && v != nil && !goja.IsUndefined(v) && !goja.IsNull(v) {

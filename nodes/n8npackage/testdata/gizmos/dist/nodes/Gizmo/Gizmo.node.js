@@ -57,6 +57,17 @@ function usesMissing(requestOptions) {
     return requestOptions;
 }
 
+// The benchmark's pair: a preSend and a postReceive doing what
+// declarative routing could do, so the two routes send the same request.
+function tagQuery(requestOptions) {
+    requestOptions.qs.tag = this.getNodeParameter('tag');
+    return requestOptions;
+}
+
+function keepId(items) {
+    return items.map((item) => ({ json: { id: item.json.id } }));
+}
+
 async function rejects() {
     throw new Error('the gizmo refuses');
 }
@@ -87,6 +98,14 @@ class Gizmo {
                             request: { method: 'GET', url: '/placeholder' },
                             send: { preSend: [lookupPath] },
                         } },
+                        { name: 'Tagged', value: 'tagged', routing: {
+                            request: { method: 'GET', url: '/ping' },
+                            send: { preSend: [tagQuery] },
+                            output: { postReceive: [keepId] },
+                        } },
+                        { name: 'Tagged Declaratively', value: 'taggedPlain', routing: {
+                            request: { method: 'GET', url: '/ping', qs: { tag: '={{$parameter.tag}}' } },
+                        } },
                         { name: 'Broken', value: 'broken', routing: {
                             request: { method: 'GET', url: '/things' },
                             send: { preSend: [usesMissing] },
@@ -97,6 +116,7 @@ class Gizmo {
                         } },
                     ],
                 },
+                { displayName: 'Tag', name: 'tag', type: 'string', default: 'blue', displayOptions: { show: { operation: ['tagged', 'taggedPlain'] } } },
                 { displayName: 'Stamp', name: 'stamp', type: 'string', default: '={{ "s-" + $json.name }}', displayOptions: { show: { operation: ['create'] } } },
                 {
                     displayName: 'Thing', name: 'thing', type: 'resourceLocator', default: { mode: 'id', value: '' },
