@@ -38,8 +38,8 @@ const thisJS = `(function () {
 // them (so code may set its own properties), and the members act for the
 // call running now (Package.cur).
 type thisEnv struct {
-	create       goja.Callable
-	node, cred   goja.Value
+	create        goja.Callable
+	node, cred    goja.Value
 	returnJSONArr goja.Value
 }
 
