@@ -254,6 +254,24 @@ func (h *HookContext) HTTPRequestWithAuthentication(ctx context.Context, typeNam
 	if auth.Basic != nil {
 		opts["auth"] = map[string]any{"username": auth.Basic.Username, "password": auth.Basic.Password}
 	}
+	var codeHeaders []string
+	if fn := c.typ.AuthenticateRequest; fn != nil {
+		data := c.data
+		if sess != nil && sess.data != nil {
+			data = sess.data
+		}
+		before, _ := opts["headers"].(map[string]any)
+		before = maps.Clone(before)
+		if opts, err = fn(ctx, maps.Clone(data), opts); err != nil {
+			return nil, fmt.Errorf("helpers.httpRequestWithAuthentication: authenticate of credential type %q: %w", c.typ.Name, p.redactErr(err))
+		}
+		after, _ := opts["headers"].(map[string]any)
+		for k, v := range after {
+			if old, had := before[k]; !had || jsString(old) != jsString(v) {
+				codeHeaders = append(codeHeaders, k)
+			}
+		}
+	}
 	hr, full, err := buildHelperRequest(opts)
 	if err != nil {
 		return nil, fmt.Errorf("helpers.httpRequestWithAuthentication: %w", err)
@@ -268,6 +286,7 @@ func (h *HookContext) HTTPRequestWithAuthentication(ctx context.Context, typeNam
 	if auth.Basic != nil {
 		hr.credentialHeaders = append(hr.credentialHeaders, "Authorization")
 	}
+	hr.credentialHeaders = append(hr.credentialHeaders, codeHeaders...)
 	resp, err := p.engine.roundTrip(ctx, hr, nil)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -285,4 +304,88 @@ func (h *HookContext) HTTPRequestWithAuthentication(ctx context.Context, typeNam
 		return map[string]any{"body": body, "headers": resp.headerMap(), "statusCode": float64(resp.status), "statusMessage": resp.statusText}, nil
 	}
 	return body, nil
+}
+
+// finishAuthenticated is finish after the credential type's
+// authenticate function, if it has one, has changed a copy of the
+// request (C2 for code-based authentication). The headers the function
+// set are the credential's: never logged.
+func (ic *itemContext) finishAuthenticated(ctx context.Context, req *requestData) (*httpRequest, error) {
+	c := ic.p.cred
+	if c == nil || c.typ.AuthenticateRequest == nil {
+		return ic.finish(req)
+	}
+	data := c.data
+	if ic.sess != nil && ic.sess.data != nil {
+		data = ic.sess.data
+	}
+	hr := req.hookRequest(ic.index)
+	before := maps.Clone(hr.Headers)
+	out, err := c.typ.AuthenticateRequest(ctx, maps.Clone(data), hookRequestMap(hr))
+	if err == nil {
+		hr, err = hookRequestFromMap(out)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &NodeError{Name: NameNodeOperationError, ItemIndex: ic.index, Message: "The credential's authentication failed",
+			Description: ic.p.redactString(fmt.Sprintf("authenticate of credential type %q: %v", c.typ.Name, err)), Cause: err}
+	}
+	hr.ItemIndex = ic.index
+	authed := req.clone()
+	authed.applyHookRequest(hr)
+	h, err := ic.finish(authed)
+	if err != nil {
+		return nil, err
+	}
+	for k, v := range hr.Headers {
+		if old, had := before[k]; !had || jsString(old) != jsString(v) {
+			h.credentialHeaders = append(h.credentialHeaders, k)
+		}
+	}
+	return h, nil
+}
+
+// hookRequestMap is a request as IHttpRequestOptions.
+func hookRequestMap(r *HookRequest) map[string]any {
+	m := map[string]any{"url": r.URL, "headers": r.Headers, "qs": r.Qs}
+	if r.BaseURL != "" {
+		m["baseURL"] = r.BaseURL
+	}
+	if r.Method != "" {
+		m["method"] = r.Method
+	}
+	if r.Body != nil {
+		m["body"] = r.Body
+	}
+	return m
+}
+
+// hookRequestFromMap reads IHttpRequestOptions back.
+func hookRequestFromMap(m map[string]any) (*HookRequest, error) {
+	if m == nil {
+		return nil, errors.New("it returned no request options")
+	}
+	r := &HookRequest{Body: m["body"]}
+	for key, dst := range map[string]*string{"baseURL": &r.BaseURL, "url": &r.URL, "method": &r.Method} {
+		switch s := m[key].(type) {
+		case nil:
+		case string:
+			*dst = s
+		default:
+			return nil, fmt.Errorf("it returned request options whose %q is %T, not a string", key, s)
+		}
+	}
+	for key, dst := range map[string]*map[string]any{"headers": &r.Headers, "qs": &r.Qs} {
+		switch x := m[key].(type) {
+		case nil:
+			*dst = map[string]any{}
+		case map[string]any:
+			*dst = x
+		default:
+			return nil, fmt.Errorf("it returned request options whose %q is %T, not an object", key, x)
+		}
+	}
+	return r, nil
 }

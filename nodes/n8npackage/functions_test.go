@@ -2,6 +2,9 @@ package n8npackage_test
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -209,4 +212,38 @@ func BenchmarkFunctionRoute(b *testing.B) {
 			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "items/s")
 		})
 	}
+}
+
+func TestCredentialAuthenticateFunction(t *testing.T) {
+	ctx := context.Background()
+	pkg, err := n8npackage.Load(ctx, filepath.Join("testdata", "gizmos"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	nt, err := pkg.NodeType(ctx, "sprocket", 0)
+	require.NoError(t, err)
+	var got []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.URL.RequestURI()+" "+r.Header.Get("Authorization"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"ok":true}`)
+	}))
+	defer srv.Close()
+	engine := &runtime.Engine{Retry: runtime.RetryPolicy{Disabled: true}}
+	res, err := engine.Execute(ctx, runtime.Run{Node: nt, Parameters: map[string]any{"id": "={{$json.id}}"},
+		Credentials: credentials.Map{"sprocketApi": {"baseUrl": srv.URL, "account": "acme", "key": "k3y"}},
+		Items:       []node.Item{{JSON: map[string]any{"id": "s1"}}, {JSON: map[string]any{"id": "s2"}}}})
+	require.NoError(t, err)
+	require.Nil(t, res.Err)
+	sign := func(s string) string {
+		m := hmac.New(sha256.New, []byte("k3y"))
+		m.Write([]byte(s))
+		return "Sprocket " + hex.EncodeToString(m.Sum(nil))
+	}
+	require.ElementsMatch(t, []string{
+		"/sprockets/s1?acct=acme " + sign("GET /sprockets/s1"),
+		"/sprockets/s2?acct=acme " + sign("GET /sprockets/s2"),
+	}, got)
 }

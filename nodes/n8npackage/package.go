@@ -478,7 +478,7 @@ func (p *Package) convertCredential(ctx context.Context, inst *goja.Object, cf c
 	if err != nil {
 		return nil, fmt.Errorf("credential %s: %w", p.src.display(cf.file), err)
 	}
-	p.attachCredentialCode(ct, fns)
+	p.attachCredentialCode(ct, fns, inst)
 	icon := inst.Get("icon")
 	return &Credential{Type: ct, Functions: fns, hasIcon: icon != nil && !goja.IsUndefined(icon) && ct.IconURL == ""}, nil
 }

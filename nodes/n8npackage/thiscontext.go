@@ -389,12 +389,39 @@ func (p *Package) preAuthentication(typeName string, fn goja.Value) node.PreAuth
 	}
 }
 
+// authenticate makes a credential type's authenticate function a
+// node.AuthenticateFunc. As in n8n, `this` is the credential type.
+func (p *Package) authenticate(typeName string, inst *goja.Object, fn goja.Value) node.AuthenticateFunc {
+	while := "credential type " + typeName + ": authenticate"
+	return func(ctx context.Context, data map[string]any, request map[string]any) (map[string]any, error) {
+		call, ok := goja.AssertFunction(fn)
+		if !ok {
+			return nil, fmt.Errorf("%s is not a function", while)
+		}
+		var out map[string]any
+		err := p.callJS(ctx, while, jsCall{credType: typeName}, func(c *jsCall) (goja.Value, error) {
+			return call(inst, toJS(c.vm, data), toJS(c.vm, request))
+		}, func(c *jsCall, v goja.Value) error {
+			m, ok := fromJS(v).(map[string]any)
+			if !ok {
+				return fmt.Errorf("%s returned %v, not the request options", while, v)
+			}
+			out = m
+			return nil
+		})
+		return out, err
+	}
+}
+
 // attachCredentialCode gives a converted credential type the code its
-// class holds: preAuthentication.
-func (p *Package) attachCredentialCode(ct *node.CredentialType, fns []Function) {
+// class holds: preAuthentication, and authenticate when it is a function.
+func (p *Package) attachCredentialCode(ct *node.CredentialType, fns []Function, inst *goja.Object) {
 	for _, f := range fns {
-		if f.Path == "/preAuthentication" {
+		switch f.Path {
+		case "/preAuthentication":
 			ct.PreAuthenticate = p.preAuthentication(ct.Name, f.fn)
+		case "/authenticate":
+			ct.AuthenticateRequest = p.authenticate(ct.Name, inst, f.fn)
 		}
 	}
 }
