@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -246,4 +247,47 @@ func TestCredentialAuthenticateFunction(t *testing.T) {
 		"/sprockets/s1?acct=acme " + sign("GET /sprockets/s1"),
 		"/sprockets/s2?acct=acme " + sign("GET /sprockets/s2"),
 	}, got)
+}
+
+func TestFunctionLimits(t *testing.T) {
+	ctx := context.Background()
+	l := n8npackage.Loader{Limits: n8npackage.Limits{Timeout: 300 * time.Millisecond}}
+	pkg, err := l.Load(ctx, filepath.Join("testdata", "gizmos"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	nt, err := pkg.NodeType(ctx, "gizmo", 0)
+	require.NoError(t, err)
+	hooks := &runtime.Hooks{}
+	require.NoError(t, pkg.RegisterHooks(ctx, hooks))
+	engine := &runtime.Engine{Hooks: hooks, Retry: runtime.RetryPolicy{Disabled: true}}
+	creds := credentials.Map{"gizmoApi": {"baseUrl": "http://127.0.0.1:1", "session": "s"}}
+	for _, tt := range []struct{ op, msg string }{
+		{"spins", "package code ran longer than 300ms"},
+		{"waitsForever", "the function's promise never settles"},
+	} {
+		t.Run(tt.op, func(t *testing.T) {
+			res, err := engine.Execute(ctx, runtime.Run{Node: nt, Parameters: map[string]any{"operation": tt.op}, Credentials: creds})
+			require.NoError(t, err)
+			require.NotNil(t, res.Err)
+			require.Contains(t, res.Err.Error(), tt.msg)
+			require.Contains(t, res.Err.Error(), "preSend function at /properties/0/options/")
+		})
+	}
+	// The runtime is usable after a stopped call.
+	srv := newPingServer(t)
+	res, err := engine.Execute(ctx, runtime.Run{Node: nt, Parameters: map[string]any{"operation": "tagged", "tag": "t"},
+		Credentials: credentials.Map{"gizmoApi": {"baseUrl": srv.URL, "session": "s"}}})
+	require.NoError(t, err)
+	require.Nil(t, res.Err)
+	require.Equal(t, map[string]any{"id": "t"}, res.Items[0].JSON)
+
+	t.Run("cancelled", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		res, err := engine.Execute(cctx, runtime.Run{Node: nt, Parameters: map[string]any{"operation": "tagged", "tag": "t"},
+			Credentials: credentials.Map{"gizmoApi": {"baseUrl": srv.URL, "session": "s"}}})
+		if err == nil {
+			require.NotNil(t, res.Err)
+		}
+	})
 }

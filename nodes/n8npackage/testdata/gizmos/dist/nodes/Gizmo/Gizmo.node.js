@@ -68,6 +68,15 @@ function keepId(items) {
     return items.map((item) => ({ json: { id: item.json.id } }));
 }
 
+function spins(requestOptions) {
+    for (;;) {}
+}
+
+async function waitsForever(requestOptions) {
+    await new Promise(() => {});
+    return requestOptions;
+}
+
 async function rejects() {
     throw new Error('the gizmo refuses');
 }
@@ -109,6 +118,14 @@ class Gizmo {
                         { name: 'Broken', value: 'broken', routing: {
                             request: { method: 'GET', url: '/things' },
                             send: { preSend: [usesMissing] },
+                        } },
+                        { name: 'Spins', value: 'spins', routing: {
+                            request: { method: 'GET', url: '/things' },
+                            send: { preSend: [spins] },
+                        } },
+                        { name: 'Waits Forever', value: 'waitsForever', routing: {
+                            request: { method: 'GET', url: '/things' },
+                            send: { preSend: [waitsForever] },
                         } },
                         { name: 'Rejects', value: 'rejects', routing: {
                             request: { method: 'GET', url: '/things' },
