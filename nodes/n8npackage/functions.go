@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/dop251/goja"
@@ -112,6 +113,9 @@ func (f *jsFunction) postReceive(ctx context.Context, items []node.Item, resp *r
 		if err != nil {
 			return fmt.Errorf("%s: it returned %w", f.while(), err)
 		}
+		if c.parent != nil && len(out) > 0 {
+			c.parent.lastItems.first, c.parent.lastItems.arr = &out[0], v
+		}
 		return nil
 	})
 	return out, err
@@ -161,6 +165,14 @@ type jsCall struct {
 	fetch       func(context.Context, *runtime.HookRequest) ([]node.Item, error)
 	credType    string
 	credHelpers node.CredentialHelpers
+	// parent is the call this one runs inside, if any; lastItems is the
+	// item array a postReceive function nested in this call returned,
+	// with the Go items made of it (see makeRoutingRequest).
+	parent    *jsCall
+	lastItems struct {
+		first *node.Item
+		arr   goja.Value
+	}
 	// tasks are host operations (HTTP, makeRoutingRequest) the code
 	// awaits: each runs when the runtime is idle, then settles its promise.
 	tasks []func()
@@ -170,7 +182,8 @@ type jsCall struct {
 // may return (running the Go tasks and timers it waits on), and hands the
 // settled value to finish, still inside the runtime.
 func (p *Package) callJS(ctx context.Context, while string, frame jsCall, start func(*jsCall) (goja.Value, error), finish func(*jsCall, goja.Value) error) error {
-	if ctx.Value(callKey{}) != p {
+	nested := ctx.Value(callKey{}) == p
+	if !nested {
 		if err := p.lock(ctx); err != nil {
 			return fmt.Errorf("%s: %w", while, err)
 		}
@@ -184,6 +197,9 @@ func (p *Package) callJS(ctx context.Context, while string, frame jsCall, start 
 	// Calls nest (a function run by makeRoutingRequest), and each runs to
 	// its end before the one it is nested in goes on.
 	prev := p.cur
+	if nested {
+		c.parent = prev
+	}
 	p.cur = c
 	defer func() { p.cur = prev }()
 	return p.sb.run(ctx, while, func() error {
@@ -414,13 +430,47 @@ func toJS(vm *goja.Runtime, v any) goja.Value {
 	return vm.ToValue(v)
 }
 
-// fromJS exports a JavaScript value as JSON-like Go data: numbers are
-// float64, dates ISO strings, functions and undefined dropped from objects.
+// fromJS exports a JavaScript value as JSON-like Go data, as
+// JSON.stringify sees it: numbers are float64, dates ISO strings, and
+// object keys holding undefined or a function are left out.
 func fromJS(v goja.Value) any {
 	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
 		return nil
 	}
-	return normalize(v.Export())
+	o, ok := v.(*goja.Object)
+	if !ok {
+		return normalize(v.Export())
+	}
+	switch o.ClassName() {
+	case "Array":
+		n := int(o.Get("length").ToInteger())
+		out := make([]any, n)
+		for i := range n {
+			e := o.Get(strconv.Itoa(i))
+			if _, isFn := goja.AssertFunction(e); isFn {
+				continue // JSON.stringify writes null
+			}
+			out[i] = fromJS(e)
+		}
+		return out
+	case "Object":
+		keys := o.Keys()
+		out := make(map[string]any, len(keys))
+		for _, k := range keys {
+			e := o.Get(k)
+			if e == nil || goja.IsUndefined(e) {
+				continue
+			}
+			if _, isFn := goja.AssertFunction(e); isFn {
+				continue
+			}
+			out[k] = fromJS(e)
+		}
+		return out
+	case "Function":
+		return nil
+	}
+	return normalize(o.Export())
 }
 
 func normalize(v any) any {
@@ -436,10 +486,6 @@ func normalize(v any) any {
 		return x
 	case map[string]any:
 		for k, e := range x {
-			if _, isFn := e.(func(goja.FunctionCall) goja.Value); isFn {
-				delete(x, k)
-				continue
-			}
 			x[k] = normalize(e)
 		}
 		return x

@@ -206,9 +206,17 @@ func (p *Package) nodeMembers(env *thisEnv, guard func(*goja.Object, string) goj
 		req.ItemIndex = c.item("makeRoutingRequest").ItemIndex()
 		fetch := c.fetch
 		return c.async(func(ctx context.Context) (any, error) {
+			c.lastItems.first, c.lastItems.arr = nil, nil
 			items, err := fetch(ctx, req)
 			if err != nil {
 				return nil, err
+			}
+			// n8n hands back the very objects a postReceive function
+			// returned, with keys beyond json (Okta's paginator reads the
+			// headers its postReceive put there): when the routing passed
+			// that function's items through unchanged, give those.
+			if len(items) > 0 && c.lastItems.first == &items[0] {
+				return c.lastItems.arr, nil
 			}
 			return itemsToJS(vm, items), nil
 		})
