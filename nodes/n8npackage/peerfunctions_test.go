@@ -59,7 +59,7 @@ type oracleOut struct {
 // TestPeerFunctionsMatchN8n runs real n8n-nodes-base nodes whose routes or
 // credentials carry JavaScript (Okta's cursor pagination and postReceive,
 // Metabase's preAuthentication and its 401 retry) and compares requests
-// and output with n8n's recordings.
+// and output with n8n's recordings; Npm's preSend and postReceive too.
 func TestPeerFunctionsMatchN8n(t *testing.T) {
 	nm := peerModules(t)
 	ctx := context.Background()
@@ -80,15 +80,15 @@ func TestPeerFunctionsMatchN8n(t *testing.T) {
 				mu.Lock()
 				n := len(got)
 				body, _ := io.ReadAll(r.Body)
-				req := oracleRequest{Method: r.Method, Path: r.URL.Path, Query: map[string]any{}, Headers: map[string]string{}}
+				req := oracleRequest{Method: r.Method, Path: r.URL.EscapedPath(), Query: map[string]any{}, Headers: map[string]string{}}
 				for k, v := range r.URL.Query() {
 					req.Query[k] = v[0]
 				}
 				for k := range r.Header {
 					req.Headers[strings.ToLower(k)] = r.Header.Get(k)
 				}
-				if len(body) > 0 {
-					_ = json.Unmarshal(body, &req.Body)
+				if len(body) > 0 && json.Unmarshal(body, &req.Body) != nil {
+					req.Body = string(body)
 				}
 				got = append(got, req)
 				mu.Unlock()
