@@ -187,7 +187,7 @@ func (p *Package) callJS(ctx context.Context, while string, frame jsCall, start 
 		if err := p.lock(ctx); err != nil {
 			return fmt.Errorf("%s: %w", while, err)
 		}
-		defer p.mu.Unlock()
+		defer p.unlock()
 		ctx = context.WithValue(ctx, callKey{}, p)
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.sb.limits.Timeout)
@@ -214,27 +214,23 @@ func (p *Package) callJS(ctx context.Context, while string, frame jsCall, start 
 	})
 }
 
-// lock takes the package's runtime, giving up when ctx ends.
+// lock takes the package's runtime, giving up when ctx ends: first the
+// turn among function calls, which waits with ctx, then mu, which loading
+// holds only briefly.
 func (p *Package) lock(ctx context.Context) error {
-	if p.mu.TryLock() {
-		return nil
-	}
-	got := make(chan struct{})
-	go func() {
-		p.mu.Lock()
-		close(got)
-	}()
+	p.turnOnce.Do(func() { p.turn = make(chan struct{}, 1) })
 	select {
-	case <-got:
-		return nil
+	case p.turn <- struct{}{}:
 	case <-ctx.Done():
-		// The waiter still gets the lock; it hands it straight back.
-		go func() {
-			<-got
-			p.mu.Unlock()
-		}()
 		return ctx.Err()
 	}
+	p.mu.Lock()
+	return nil
+}
+
+func (p *Package) unlock() {
+	p.mu.Unlock()
+	<-p.turn
 }
 
 // settle waits for a promise: it runs queued Go tasks one at a time, then

@@ -93,6 +93,10 @@ type Package struct {
 	// call running now (functions.go).
 	fnEnv *thisEnv
 	cur   *jsCall
+	// turn is held by the function call using the runtime: waiting for it
+	// can end with the caller's context, unlike waiting for mu.
+	turn     chan struct{}
+	turnOnce sync.Once
 }
 
 type classFile struct {
