@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	goruntime "runtime"
 	"sort"
 	"strconv"
 	"time"
@@ -18,21 +19,30 @@ import (
 
 // RegisterHooks registers, under the names the converted descriptions
 // use, a hook for every function the package's loaded node types hold on
-// their routes: preSend, postReceive and pagination functions run in the
-// package's runtime with n8n's `this` (see thiscontext.go).
+// their routes: preSend, postReceive and pagination functions run with
+// n8n's `this` (see thiscontext.go).
 //
-// The package has one JavaScript runtime, so calls into it are serialised:
-// two items' functions never run at the same time, though their requests
-// do. A call and what it awaits (its HTTP, makeRoutingRequest) run under
-// the package's time limit and stop when ctx ends.
+// A goja runtime runs one call at a time, so route functions run on a
+// small pool of runtimes (Loader.FunctionRuntimes): the package's own and
+// twins that evaluate its loaded nodes again. A call and what it awaits
+// (its HTTP, makeRoutingRequest) run under the package's time limit and
+// stop when ctx ends; a function a call reaches (a postReceive run by
+// makeRoutingRequest) runs on the same runtime.
 func (p *Package) RegisterHooks(ctx context.Context, h *runtime.Hooks) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, short := range sortedKeys(p.nodes) {
-		n := p.nodes[short]
+	names := sortedKeys(p.nodes)
+	nodes := make([]*Node, len(names))
+	for i, short := range names {
+		nodes[i] = p.nodes[short]
+	}
+	p.mu.Unlock()
+	if err := p.preparePool(ctx, names); err != nil {
+		return fmt.Errorf("n8n package %s: %w", p.Name, err)
+	}
+	for _, n := range nodes {
 		for _, f := range n.Functions {
 			if f.Hook == "" {
 				continue
@@ -55,6 +65,113 @@ func (p *Package) RegisterHooks(ctx context.Context, h *runtime.Hooks) error {
 	return nil
 }
 
+// instance is one runtime of the pool, with its copy of each function
+// by hook name.
+type instance struct {
+	p   *Package
+	fns map[string]goja.Value
+}
+
+// preparePool makes the pool on first use and gives every runtime in it
+// the functions of the named nodes.
+func (p *Package) preparePool(ctx context.Context, names []string) error {
+	p.turnOnce.Do(func() { p.turn = make(chan struct{}, 1) })
+	p.mu.Lock()
+	if p.pool == nil {
+		n := p.runtimes
+		if n <= 0 {
+			n = min(goruntime.GOMAXPROCS(0), 4)
+		}
+		p.pool = make(chan *instance, n)
+		p.primary = &instance{p: p}
+		p.pool <- p.primary
+		for range n - 1 {
+			twin := &Package{Name: p.Name, Version: p.Version, src: p.src, dir: p.dir, nodeIdx: p.nodeIdx, nodeFiles: p.nodeFiles,
+				credIdx: p.credIdx, lazy: p.lazy, inModules: p.inModules, nodes: map[string]*Node{}, creds: map[string]*Credential{}}
+			var err error
+			if twin.sb, err = newSandbox(p.src, p.inModules, p.sb.limits, p.sb.log); err == nil && !p.lazy {
+				err = twin.loadAll(ctx)
+			}
+			if err != nil {
+				p.mu.Unlock()
+				return fmt.Errorf("a function runtime: %w", err)
+			}
+			twin.turnOnce.Do(func() { twin.turn = make(chan struct{}, 1) })
+			inst := &instance{p: twin}
+			p.twins = append(p.twins, inst)
+			p.pool <- inst
+		}
+	}
+	p.mu.Unlock()
+	// Each runtime is updated while no call uses it.
+	var taken []*instance
+	defer func() {
+		for _, in := range taken {
+			p.pool <- in
+		}
+	}()
+	for range cap(p.pool) {
+		var in *instance
+		select {
+		case in = <-p.pool:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		taken = append(taken, in)
+		if in.fns == nil {
+			in.fns = map[string]goja.Value{}
+		}
+		for _, short := range names {
+			n, err := in.p.Node(ctx, short)
+			if err != nil {
+				return fmt.Errorf("a function runtime: %w", err)
+			}
+			for _, f := range n.Functions {
+				if f.Hook != "" {
+					in.fns[f.Hook] = f.fn
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// run calls a route function on a runtime of the pool, or, inside
+// another call, on that call's runtime.
+func (f *jsFunction) run(ctx context.Context, frame jsCall, start func(*jsCall, goja.Callable) (goja.Value, error), finish func(*jsCall, goja.Value) error) error {
+	in, nested := f.p.nestedIn(ctx)
+	if !nested {
+		select {
+		case in = <-f.p.pool:
+		case <-ctx.Done():
+			return fmt.Errorf("%s: %w", f.while(), ctx.Err())
+		}
+		defer func() { f.p.pool <- in }()
+	}
+	fn, ok := goja.AssertFunction(in.fns[f.fn.Hook])
+	if !ok {
+		return fmt.Errorf("%s: the function is missing from a runtime of the package", f.while())
+	}
+	return in.p.callJS(ctx, f.while(), frame, func(c *jsCall) (goja.Value, error) { return start(c, fn) }, finish)
+}
+
+// nestedIn reports the pool runtime ctx's call runs on, if any.
+func (p *Package) nestedIn(ctx context.Context) (*instance, bool) {
+	q, _ := ctx.Value(callKey{}).(*Package)
+	if q == nil {
+		return nil, false
+	}
+	if q == p {
+		return p.primary, true
+	}
+	for _, in := range p.twins {
+		if in.p == q {
+			return in, true
+		}
+	}
+	return nil, false
+}
+
 // jsFunction is one function of a node description, callable as a hook.
 type jsFunction struct {
 	p        *Package
@@ -67,21 +184,9 @@ func (f *jsFunction) while() string {
 	return fmt.Sprintf("%s: %s function at %s of version %v", f.nodeType, f.fn.Kind, f.fn.Path, f.fn.Version)
 }
 
-func (f *jsFunction) callable() (goja.Callable, error) {
-	c, ok := goja.AssertFunction(f.fn.fn)
-	if !ok {
-		return nil, fmt.Errorf("%s: the value is not a function", f.while())
-	}
-	return c, nil
-}
-
 func (f *jsFunction) preSend(ctx context.Context, req *runtime.HookRequest) error {
-	fn, err := f.callable()
-	if err != nil {
-		return err
-	}
 	hc, _ := runtime.HookContextFrom(ctx)
-	return f.p.callJS(ctx, f.while(), jsCall{hc: hc, fn: f}, func(c *jsCall) (goja.Value, error) {
+	return f.run(ctx, jsCall{hc: hc, fn: f}, func(c *jsCall, fn goja.Callable) (goja.Value, error) {
 		return fn(c.this(), requestToJS(c.vm, req))
 	}, func(c *jsCall, v goja.Value) error {
 		out, err := requestFromJS(c.vm, v)
@@ -95,13 +200,9 @@ func (f *jsFunction) preSend(ctx context.Context, req *runtime.HookRequest) erro
 }
 
 func (f *jsFunction) postReceive(ctx context.Context, items []node.Item, resp *runtime.HookResponse) ([]node.Item, error) {
-	fn, err := f.callable()
-	if err != nil {
-		return nil, err
-	}
 	hc, _ := runtime.HookContextFrom(ctx)
 	var out []node.Item
-	err = f.p.callJS(ctx, f.while(), jsCall{hc: hc, fn: f}, func(c *jsCall) (goja.Value, error) {
+	err := f.run(ctx, jsCall{hc: hc, fn: f}, func(c *jsCall, fn goja.Callable) (goja.Value, error) {
 		r := c.vm.NewObject()
 		_ = r.Set("body", toJS(c.vm, resp.Body))
 		_ = r.Set("headers", toJS(c.vm, resp.Headers))
@@ -122,13 +223,9 @@ func (f *jsFunction) postReceive(ctx context.Context, items []node.Item, resp *r
 }
 
 func (f *jsFunction) pagination(ctx context.Context, req *runtime.HookRequest, fetch func(context.Context, *runtime.HookRequest) ([]node.Item, error)) ([]node.Item, error) {
-	fn, err := f.callable()
-	if err != nil {
-		return nil, err
-	}
 	hc, _ := runtime.HookContextFrom(ctx)
 	var out []node.Item
-	err = f.p.callJS(ctx, f.while(), jsCall{hc: hc, fn: f, fetch: fetch}, func(c *jsCall) (goja.Value, error) {
+	err := f.run(ctx, jsCall{hc: hc, fn: f, fetch: fetch}, func(c *jsCall, fn goja.Callable) (goja.Value, error) {
 		// DeclarativeRestApiSettings.ResultOptions, as n8n passes it.
 		ro := c.vm.NewObject()
 		_ = ro.Set("options", requestToJS(c.vm, req))

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -296,4 +297,40 @@ func TestFunctionLimits(t *testing.T) {
 			require.NotNil(t, res.Err)
 		}
 	})
+}
+
+// Items run their functions on several runtimes at once; each item's
+// output is its own.
+func TestFunctionsOnSeveralRuntimes(t *testing.T) {
+	ctx := context.Background()
+	l := n8npackage.Loader{FunctionRuntimes: 3}
+	pkg, err := l.Load(ctx, filepath.Join("testdata", "gizmos"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	nt, err := pkg.NodeType(ctx, "gizmo", 0)
+	require.NoError(t, err)
+	hooks := &runtime.Hooks{}
+	require.NoError(t, pkg.RegisterHooks(ctx, hooks))
+	srv := newGizmoServer(t)
+	engine := &runtime.Engine{Hooks: hooks, Retry: runtime.RetryPolicy{Disabled: true}, MaxConcurrency: 16}
+	const n = 120
+	in := make([]node.Item, n)
+	for i := range in {
+		in[i] = node.Item{JSON: map[string]any{"name": fmt.Sprintf("g%d", i)}}
+	}
+	res, err := engine.Execute(ctx, runtime.Run{Node: nt, Parameters: map[string]any{"operation": "create"},
+		Credentials: credentials.Map{"gizmoApi": {"baseUrl": srv.URL, "region": "r", "password": "pw"}}, Items: in})
+	require.NoError(t, err)
+	require.Nil(t, res.Err)
+	require.Len(t, res.Items, n)
+	for i, it := range res.Items {
+		require.Equal(t, fmt.Sprintf("g%d", i), it.JSON.(map[string]any)["from"])
+	}
+	bodies := 0
+	for _, r := range srv.requests() {
+		if strings.HasPrefix(r, "POST /things?item=") {
+			bodies++
+		}
+	}
+	require.Equal(t, n, bodies)
 }

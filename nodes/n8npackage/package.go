@@ -53,6 +53,10 @@ type Loader struct {
 	// Logger receives what package code logs (console, pino), at debug
 	// level and below as the code chose.
 	Logger zerolog.Logger
+	// FunctionRuntimes is how many runtimes run the package's route
+	// functions in parallel (default GOMAXPROCS, at most 4); each one
+	// past the first evaluates the package's loaded nodes again.
+	FunctionRuntimes int
 }
 
 // Load loads the package at path (a directory or an npm .tgz) with a zero
@@ -97,6 +101,12 @@ type Package struct {
 	// can end with the caller's context, unlike waiting for mu.
 	turn     chan struct{}
 	turnOnce sync.Once
+	// runtimes is Loader.FunctionRuntimes; pool holds the runtimes that
+	// run route functions (this package and its twins, functions.go).
+	runtimes int
+	pool     chan *instance
+	primary  *instance
+	twins    []*instance
 }
 
 type classFile struct {
@@ -179,6 +189,7 @@ func (l *Loader) Load(ctx context.Context, pkgPath string) (*Package, error) {
 		return nil, err
 	}
 	log := l.Logger.With().Str("package", p.Name).Logger()
+	p.runtimes = l.FunctionRuntimes
 	p.sb, err = newSandbox(p.src, p.inModules, l.Limits.withDefaults(), log)
 	if err != nil {
 		p.Close()
