@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	goruntime "runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -24,7 +25,7 @@ import (
 //
 // A goja runtime runs one call at a time, so route functions run on a
 // small pool of runtimes (Loader.FunctionRuntimes): the package's own and
-// twins that evaluate its loaded nodes again. A call and what it awaits
+// twins, made when calls overlap, that evaluate its nodes again. A call and what it awaits
 // (its HTTP, makeRoutingRequest) run under the package's time limit and
 // stop when ctx ends; a function a call reaches (a postReceive run by
 // makeRoutingRequest) runs on the same runtime.
@@ -72,37 +73,29 @@ type instance struct {
 	fns map[string]goja.Value
 }
 
-// preparePool makes the pool on first use and gives every runtime in it
-// the functions of the named nodes.
+// preparePool makes the pool on first use, notes the nodes whose
+// functions run, and gives every runtime made so far their functions.
+// Twins are made when calls need them (grow).
 func (p *Package) preparePool(ctx context.Context, names []string) error {
-	p.turnOnce.Do(func() { p.turn = make(chan struct{}, 1) })
-	p.mu.Lock()
+	p.poolMu.Lock()
 	if p.pool == nil {
 		n := p.runtimes
 		if n <= 0 {
 			n = min(goruntime.GOMAXPROCS(0), 4)
 		}
 		p.pool = make(chan *instance, n)
-		p.primary = &instance{p: p}
-		p.pool <- p.primary
-		for range n - 1 {
-			twin := &Package{Name: p.Name, Version: p.Version, src: p.src, dir: p.dir, nodeIdx: p.nodeIdx, nodeFiles: p.nodeFiles,
-				credIdx: p.credIdx, lazy: p.lazy, inModules: p.inModules, nodes: map[string]*Node{}, creds: map[string]*Credential{}}
-			var err error
-			if twin.sb, err = newSandbox(p.src, p.inModules, p.sb.limits, p.sb.log); err == nil && !p.lazy {
-				err = twin.loadAll(ctx)
-			}
-			if err != nil {
-				p.mu.Unlock()
-				return fmt.Errorf("a function runtime: %w", err)
-			}
-			twin.turnOnce.Do(func() { twin.turn = make(chan struct{}, 1) })
-			inst := &instance{p: twin}
-			p.twins = append(p.twins, inst)
-			p.pool <- inst
+		p.self = &instance{p: p, fns: map[string]goja.Value{}}
+		p.owner = p
+		p.made = 1
+		p.pool <- p.self
+	}
+	for _, name := range names {
+		if !slices.Contains(p.fnNodes, name) {
+			p.fnNodes = append(p.fnNodes, name)
 		}
 	}
-	p.mu.Unlock()
+	made := p.made
+	p.poolMu.Unlock()
 	// Each runtime is updated while no call uses it.
 	var taken []*instance
 	defer func() {
@@ -110,7 +103,7 @@ func (p *Package) preparePool(ctx context.Context, names []string) error {
 			p.pool <- in
 		}
 	}()
-	for range cap(p.pool) {
+	for range made {
 		var in *instance
 		select {
 		case in = <-p.pool:
@@ -118,35 +111,84 @@ func (p *Package) preparePool(ctx context.Context, names []string) error {
 			return ctx.Err()
 		}
 		taken = append(taken, in)
-		if in.fns == nil {
-			in.fns = map[string]goja.Value{}
+		if err := in.resolve(ctx, names); err != nil {
+			return err
 		}
-		for _, short := range names {
-			n, err := in.p.Node(ctx, short)
-			if err != nil {
-				return fmt.Errorf("a function runtime: %w", err)
-			}
-			for _, f := range n.Functions {
-				if f.Hook != "" {
-					in.fns[f.Hook] = f.fn
-				}
+	}
+	return nil
+}
+
+// resolve finds the named nodes' functions in the instance's runtime.
+func (in *instance) resolve(ctx context.Context, names []string) error {
+	for _, short := range names {
+		n, err := in.p.Node(ctx, short)
+		if err != nil {
+			return fmt.Errorf("a function runtime: %w", err)
+		}
+		for _, f := range n.Functions {
+			if f.Hook != "" {
+				in.fns[f.Hook] = f.fn
 			}
 		}
 	}
 	return nil
 }
 
+// grow makes a twin runtime when the pool has room for one: a fresh
+// sandbox over the same files, with the nodes whose functions run. It
+// returns nil when the pool is full.
+func (p *Package) grow(ctx context.Context) (*instance, error) {
+	p.poolMu.Lock()
+	if p.made >= cap(p.pool) {
+		p.poolMu.Unlock()
+		return nil, nil
+	}
+	p.made++
+	names := slices.Clone(p.fnNodes)
+	p.poolMu.Unlock()
+	twin := &Package{Name: p.Name, Version: p.Version, src: p.src, dir: p.dir, nodeIdx: p.nodeIdx, nodeFiles: p.nodeFiles,
+		credIdx: p.credIdx, lazy: p.lazy, inModules: p.inModules, nodes: map[string]*Node{}, creds: map[string]*Credential{}, owner: p}
+	in := &instance{p: twin, fns: map[string]goja.Value{}}
+	twin.self = in
+	var err error
+	if twin.sb, err = newSandbox(p.src, p.inModules, p.sb.limits, p.sb.log); err == nil && !p.lazy {
+		err = twin.loadAll(ctx)
+	}
+	if err == nil {
+		err = in.resolve(ctx, names)
+	}
+	if err != nil {
+		p.poolMu.Lock()
+		p.made--
+		p.poolMu.Unlock()
+		return nil, fmt.Errorf("a function runtime: %w", err)
+	}
+	p.sb.log.Debug().Msg("another runtime for the package's functions")
+	return in, nil
+}
+
 // run calls a route function on a runtime of the pool, or, inside
 // another call, on that call's runtime.
 func (f *jsFunction) run(ctx context.Context, frame jsCall, start func(*jsCall, goja.Callable) (goja.Value, error), finish func(*jsCall, goja.Value) error) error {
-	in, nested := f.p.nestedIn(ctx)
+	p := f.p
+	in, nested := p.nestedIn(ctx)
 	if !nested {
 		select {
-		case in = <-f.p.pool:
-		case <-ctx.Done():
-			return fmt.Errorf("%s: %w", f.while(), ctx.Err())
+		case in = <-p.pool:
+		default:
+			var err error
+			if in, err = p.grow(ctx); err != nil {
+				return fmt.Errorf("%s: %w", f.while(), err)
+			}
+			if in == nil {
+				select {
+				case in = <-p.pool:
+				case <-ctx.Done():
+					return fmt.Errorf("%s: %w", f.while(), ctx.Err())
+				}
+			}
 		}
-		defer func() { f.p.pool <- in }()
+		defer func() { p.pool <- in }()
 	}
 	fn, ok := goja.AssertFunction(in.fns[f.fn.Hook])
 	if !ok {
@@ -158,18 +200,10 @@ func (f *jsFunction) run(ctx context.Context, frame jsCall, start func(*jsCall, 
 // nestedIn reports the pool runtime ctx's call runs on, if any.
 func (p *Package) nestedIn(ctx context.Context) (*instance, bool) {
 	q, _ := ctx.Value(callKey{}).(*Package)
-	if q == nil {
+	if q == nil || q.owner != p {
 		return nil, false
 	}
-	if q == p {
-		return p.primary, true
-	}
-	for _, in := range p.twins {
-		if in.p == q {
-			return in, true
-		}
-	}
-	return nil, false
+	return q.self, true
 }
 
 // jsFunction is one function of a node description, callable as a hook.

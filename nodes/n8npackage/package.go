@@ -53,9 +53,10 @@ type Loader struct {
 	// Logger receives what package code logs (console, pino), at debug
 	// level and below as the code chose.
 	Logger zerolog.Logger
-	// FunctionRuntimes is how many runtimes run the package's route
+	// FunctionRuntimes is how many runtimes may run the package's route
 	// functions in parallel (default GOMAXPROCS, at most 4); each one
-	// past the first evaluates the package's loaded nodes again.
+	// past the first is made when calls overlap, and evaluates the nodes
+	// whose functions run again.
 	FunctionRuntimes int
 }
 
@@ -101,12 +102,17 @@ type Package struct {
 	// can end with the caller's context, unlike waiting for mu.
 	turn     chan struct{}
 	turnOnce sync.Once
-	// runtimes is Loader.FunctionRuntimes; pool holds the runtimes that
-	// run route functions (this package and its twins, functions.go).
+	// runtimes is Loader.FunctionRuntimes; pool holds the idle runtimes
+	// that run route functions: this package's and twins' (functions.go).
+	// owner is the package a twin serves (itself for the package), self
+	// its place in the pool.
 	runtimes int
 	pool     chan *instance
-	primary  *instance
-	twins    []*instance
+	owner    *Package
+	self     *instance
+	poolMu   sync.Mutex
+	made     int
+	fnNodes  []string
 }
 
 type classFile struct {
