@@ -103,8 +103,11 @@ func (c *jsCall) where() string {
 	if c == nil {
 		return "no function is running"
 	}
-	if c.credHelpers != nil {
+	switch {
+	case c.credHelpers != nil:
 		return "credential type " + c.credType + ", preAuthentication"
+	case c.fn == nil:
+		return "credential type " + c.credType + ", authenticate"
 	}
 	return "node " + c.fn.nodeType + ", " + c.fn.fn.Kind + " function"
 }
