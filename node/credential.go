@@ -1,5 +1,7 @@
 package node
 
+import "context"
+
 // CredentialType is n8n's ICredentialType: the fields a credential holds,
 // how they authenticate a request, and how to test them.
 type CredentialType struct {
@@ -22,7 +24,18 @@ type CredentialType struct {
 	// description's JSON cannot hold: a package loader or a Go embedder
 	// sets it. It runs only when the type also has an expirable property.
 	PreAuthenticate PreAuthenticateFunc `json:"-"`
+	// AuthenticateRequest is code-based authentication (n8n's
+	// authenticate as a function), which JSON cannot hold either: it
+	// runs for every request the node sends with the credential, after
+	// the generic block, if any, was applied.
+	AuthenticateRequest AuthenticateFunc `json:"-"`
 }
+
+// AuthenticateFunc is n8n's authenticate(credentials, requestOptions):
+// given the credential data and a request as IHttpRequestOptions (url,
+// baseURL, method, headers, qs, body), it returns the request to send.
+// It must not modify data.
+type AuthenticateFunc func(ctx context.Context, data map[string]any, request map[string]any) (map[string]any, error)
 
 // Authenticate is a generic authentication block: each group's keys and
 // values may be expressions over $credentials.

@@ -613,7 +613,7 @@ func (ic *itemContext) sendAuthenticated(ctx context.Context, req *requestData) 
 	if ic.sess, err = p.session(ctx); err != nil {
 		return nil, nil, err
 	}
-	hr, err := ic.finish(req)
+	hr, err := ic.finishAuthenticated(ctx, req)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -625,7 +625,7 @@ func (ic *itemContext) sendAuthenticated(ctx context.Context, req *requestData) 
 	if ic.sess, err = p.reauthenticate(ctx, ic.sess); err != nil {
 		return nil, nil, err
 	}
-	if hr, err = ic.finish(req); err != nil {
+	if hr, err = ic.finishAuthenticated(ctx, req); err != nil {
 		return nil, nil, err
 	}
 	resp, err = p.send(ctx, hr, ic.scope)

@@ -25,7 +25,7 @@ func (ic *itemContext) perform(ctx context.Context, r *requestData) ([]node.Item
 			return nil, operationError(err, ic.index, "")
 		}
 		hr := r.hookRequest(ic.index)
-		if err := hook(ctx, hr); err != nil {
+		if _, err := withHookContext(ctx, ic, func(ctx context.Context) (struct{}, error) { return struct{}{}, hook(ctx, hr) }); err != nil {
 			return nil, operationError(err, ic.index, "")
 		}
 		r.applyHookRequest(hr)
@@ -188,7 +188,9 @@ func (ic *itemContext) postReceive(ctx context.Context, a node.PostReceive, item
 		if err != nil {
 			return fail(err)
 		}
-		out, err := hook(ctx, items, &HookResponse{StatusCode: full.StatusCode, StatusMessage: full.StatusMessage, Headers: full.Headers, Body: full.Body})
+		out, err := withHookContext(ctx, ic, func(ctx context.Context) ([]node.Item, error) {
+			return hook(ctx, items, &HookResponse{StatusCode: full.StatusCode, StatusMessage: full.StatusMessage, Headers: full.Headers, Body: full.Body})
+		})
 		if err != nil {
 			return fail(err)
 		}
@@ -421,7 +423,7 @@ func (ic *itemContext) paginate(ctx context.Context, r *requestData, pg *node.Pa
 			}
 			return ic.fetch(ctx, r, func(c *requestData) { c.applyHookRequest(h) })
 		}
-		items, err := hook(ctx, r.hookRequest(ic.index), fetch)
+		items, err := withHookContext(ctx, ic, func(ctx context.Context) ([]node.Item, error) { return hook(ctx, r.hookRequest(ic.index), fetch) })
 		if err != nil {
 			return nil, operationError(err, ic.index, "pagination")
 		}

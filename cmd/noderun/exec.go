@@ -143,6 +143,8 @@ type execution struct {
 	lineLimit *valueLimitReader
 	// wf is set when the node comes from --workflow.
 	wf *workflowRun
+	// hooks run the JavaScript functions of a package's node.
+	hooks *runtime.Hooks
 }
 
 func (x *execution) run(ctx context.Context) int {
@@ -327,6 +329,7 @@ func (x *execution) engineFor(redactor *credentials.Redactor) *runtime.Engine {
 	x.addSecrets(redactor)
 	x.log = x.flags.logs.setup(x.stderr, x.terminal)
 	return &runtime.Engine{
+		Hooks:                  x.hooks,
 		Logger:                 x.log.logger,
 		MaxConcurrency:         x.flags.maxConcurrency,
 		MaxResponseBytes:       x.flags.maxResponseBytes,

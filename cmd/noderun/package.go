@@ -16,34 +16,39 @@ import (
 )
 
 // packageNodeType loads an n8n node package and one version of a node
-// type of it, for exec's "package" request key. A package that does not
-// load, or names no such node, is unusable input.
-func packageNodeType(path, name string, version float64) (*runtime.NodeType, error) {
+// type of it, for exec's "package" request key, with the hooks that run
+// its JavaScript functions. A package that does not load, or names no
+// such node, is unusable input.
+func packageNodeType(path, name string, version float64) (*runtime.NodeType, *runtime.Hooks, error) {
 	ctx := context.Background() // the sandbox bounds the load's time itself
 	pkg, err := n8npackage.Load(ctx, path)
 	if err != nil {
-		return nil, inputErrorf("%v", err)
+		return nil, nil, inputErrorf("%v", err)
 	}
 	names := pkg.NodeNames()
 	if name == "" {
-		return nil, inputErrorf("\"package\" needs \"node\", one of its node types: %s", strings.Join(names, ", "))
+		return nil, nil, inputErrorf("\"package\" needs \"node\", one of its node types: %s", strings.Join(names, ", "))
 	}
 	if !strings.Contains(name, ".") {
 		name = pkg.Name + "." + name
 	}
 	if !contains(names, name) {
-		return nil, inputErrorf("package %s has no node type %q%s; its node types are %s", pkg.Name, name, suggest(name, names), strings.Join(names, ", "))
+		return nil, nil, inputErrorf("package %s has no node type %q%s; its node types are %s", pkg.Name, name, suggest(name, names), strings.Join(names, ", "))
 	}
 	nt, err := pkg.NodeType(ctx, name, version)
 	if err != nil {
 		var le *n8npackage.LimitError
 		var se *n8npackage.ScriptError
 		if errors.As(err, &le) || errors.As(err, &se) {
-			return nil, err
+			return nil, nil, err
 		}
-		return nil, inputErrorf("%v", err)
+		return nil, nil, inputErrorf("%v", err)
 	}
-	return nt, nil
+	hooks := &runtime.Hooks{}
+	if err := pkg.RegisterHooks(ctx, hooks); err != nil {
+		return nil, nil, err
+	}
+	return nt, hooks, nil
 }
 
 // packageFlag adds --package to a command that reads the node registry.

@@ -21,7 +21,7 @@ func TestExecPackage(t *testing.T) {
 	var seen []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
-		seen = append(seen, r.Method+" "+r.URL.Path+" "+r.Header.Get("X-Widget-Session"))
+		seen = append(seen, strings.TrimSpace(r.Method+" "+r.URL.Path+" "+r.Header.Get("X-Widget-Session")+" "+r.Header.Get("X-Tag")))
 		mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"count": 3}`))
@@ -45,10 +45,9 @@ func TestExecPackage(t *testing.T) {
 			"parameters": map[string]any{"operation": "count", "shape": "square"}, "credentials": creds}, exitOK, nil},
 		{"a route with a JavaScript function", map[string]any{"package": widgets, "node": "widget",
 			"parameters":  map[string]any{"operation": "get", "widgetId": map[string]any{"__rl": true, "mode": "id", "value": "w-1"}},
-			"credentials": creds}, exitFailed,
+			"credentials": creds}, exitOK,
 			func(t *testing.T, res execResultJSON, _ string) {
-				require.NotNil(t, res.Error)
-				assert.Contains(t, res.Error.Message, "n8n-nodes-widgets.widget@2#/properties/0/options/0/routing/send/preSend/0")
+				require.Nil(t, res.Error) // its preSend ran: the request carries X-Tag (below)
 			}},
 		{"unknown node type", map[string]any{"package": widgets, "node": "n8n-nodes-widgets.widgit"}, exitInput,
 			wantInputError(`package n8n-nodes-widgets has no node type "n8n-nodes-widgets.widgit"`)},
@@ -70,7 +69,9 @@ func TestExecPackage(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	assert.Equal(t, []string{"GET /widgets/count/circle s-1", "GET /widgets/count/square s-1"}, seen)
+	require.Len(t, seen, 3)
+	assert.Equal(t, []string{"GET /widgets/count/circle s-1", "GET /widgets/count/square s-1"}, []string{seen[0], seen[1]})
+	assert.True(t, strings.HasPrefix(seen[2], "GET /widgets/") && strings.HasSuffix(seen[2], " s-1 noderun"), seen[2])
 }
 
 func TestPackageCommands(t *testing.T) {

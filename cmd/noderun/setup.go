@@ -14,7 +14,9 @@ import (
 // description file with its credential types.
 func (x *execution) nodeType(req *execRequest) (*runtime.NodeType, error) {
 	if req.Package != "" {
-		return packageNodeType(resolvePath(x.flags.input, req.Package), req.Node, req.TypeVersion)
+		nt, hooks, err := packageNodeType(resolvePath(x.flags.input, req.Package), req.Node, req.TypeVersion)
+		x.hooks = hooks
+		return nt, err
 	}
 	if req.TypeVersion != 0 {
 		return nil, inputErrorf("\"typeVersion\" selects a version of a package's node type: give \"package\" too")

@@ -8,5 +8,6 @@
 // n8n-workflow, the safe part of Node's built-ins, and time, stack and heap
 // limits. Node descriptions are converted to node.Description; functions
 // they hold (preSend, postReceive, pagination) become runtime hooks under
-// generated names, whose execution with n8n's `this` is not done yet.
+// generated names that run the JavaScript with n8n's `this`, and a
+// credential's preAuthentication becomes its PreAuthenticate.
 package n8npackage

@@ -53,6 +53,11 @@ type Loader struct {
 	// Logger receives what package code logs (console, pino), at debug
 	// level and below as the code chose.
 	Logger zerolog.Logger
+	// FunctionRuntimes is how many runtimes may run the package's route
+	// functions in parallel (default GOMAXPROCS, at most 4); each one
+	// past the first is made when calls overlap, and evaluates the nodes
+	// whose functions run again.
+	FunctionRuntimes int
 }
 
 // Load loads the package at path (a directory or an npm .tgz) with a zero
@@ -89,6 +94,25 @@ type Package struct {
 	// nodeOrder is the order nodes were loaded in (package.json's).
 	nodeOrder []string
 	closer    func() error
+	// fnEnv is what running functions needs in the runtime, and cur the
+	// call running now (functions.go).
+	fnEnv *thisEnv
+	cur   *jsCall
+	// turn is held by the function call using the runtime: waiting for it
+	// can end with the caller's context, unlike waiting for mu.
+	turn     chan struct{}
+	turnOnce sync.Once
+	// runtimes is Loader.FunctionRuntimes; pool holds the idle runtimes
+	// that run route functions: this package's and twins' (functions.go).
+	// owner is the package a twin serves (itself for the package), self
+	// its place in the pool.
+	runtimes int
+	pool     chan *instance
+	owner    *Package
+	self     *instance
+	poolMu   sync.Mutex
+	made     int
+	fnNodes  []string
 }
 
 type classFile struct {
@@ -128,7 +152,7 @@ type Function struct {
 	Kind string
 
 	// fn is the function itself, in the package's runtime, kept for
-	// running it (not implemented yet: see RegisterHooks).
+	// running it (see RegisterHooks).
 	fn goja.Value
 }
 
@@ -171,6 +195,7 @@ func (l *Loader) Load(ctx context.Context, pkgPath string) (*Package, error) {
 		return nil, err
 	}
 	log := l.Logger.With().Str("package", p.Name).Logger()
+	p.runtimes = l.FunctionRuntimes
 	p.sb, err = newSandbox(p.src, p.inModules, l.Limits.withDefaults(), log)
 	if err != nil {
 		p.Close()
@@ -474,6 +499,7 @@ func (p *Package) convertCredential(ctx context.Context, inst *goja.Object, cf c
 	if err != nil {
 		return nil, fmt.Errorf("credential %s: %w", p.src.display(cf.file), err)
 	}
+	p.attachCredentialCode(ct, fns, inst)
 	icon := inst.Get("icon")
 	return &Credential{Type: ct, Functions: fns, hasIcon: icon != nil && !goja.IsUndefined(icon) && ct.IconURL == ""}, nil
 }

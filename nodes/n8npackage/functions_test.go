@@ -1,0 +1,336 @@
+package n8npackage_test
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/noderun/noderun/credentials"
+	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/nodes/n8npackage"
+	"github.com/noderun/noderun/runtime"
+)
+
+// gizmoServer is the API the gizmos fixture package talks to. It records
+// each request as "METHOD /path?query body" with the headers it checks.
+type gizmoServer struct {
+	*httptest.Server
+	mu       sync.Mutex
+	seen     []string
+	sessions atomic.Int32
+}
+
+func newGizmoServer(t *testing.T) *gizmoServer {
+	s := &gizmoServer{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		s.mu.Lock()
+		s.seen = append(s.seen, fmt.Sprintf("%s %s %s session=%s region=%s", r.Method, r.URL.RequestURI(), body, r.Header.Get("X-Gizmo-Session"), r.Header.Get("X-Region")))
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		authed := r.Header.Get("X-Gizmo-Session") == "tok-n1"
+		switch {
+		case r.URL.Path == "/hello":
+			fmt.Fprint(w, `{"nonce":"n1"}`)
+		case r.URL.Path == "/session":
+			var in map[string]any
+			_ = json.Unmarshal(body, &in)
+			if in["password"] != "pw" {
+				w.WriteHeader(http.StatusForbidden)
+				return
+			}
+			s.sessions.Add(1)
+			fmt.Fprintf(w, `{"token":"tok-%s"}`, in["nonce"])
+		case !authed:
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprint(w, `{"message":"no session"}`)
+		case r.URL.Path == "/meta":
+			fmt.Fprint(w, `{"version":7}`)
+		case r.Method == http.MethodPost && r.URL.Path == "/things":
+			fmt.Fprint(w, `{"id":"t-1"}`)
+		case r.URL.Path == "/things":
+			switch r.URL.Query().Get("cursor") {
+			case "":
+				fmt.Fprint(w, `{"data":[{"id":"a","next":"c2"},{"id":"b","next":"c2"}]}`)
+			case "c2":
+				fmt.Fprint(w, `{"data":[{"id":"c","next":"c3"}]}`)
+			default:
+				fmt.Fprint(w, `{"data":[]}`)
+			}
+		case r.URL.Path == "/things/abc9":
+			fmt.Fprintf(w, `{"id":"abc9","version":%q}`, r.URL.Query().Get("version"))
+		default:
+			w.WriteHeader(http.StatusNotFound)
+		}
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *gizmoServer) requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.seen...)
+}
+
+func loadGizmos(t testing.TB) (*n8npackage.Package, *runtime.Engine, *runtime.NodeType) {
+	ctx := context.Background()
+	pkg, err := n8npackage.Load(ctx, filepath.Join("testdata", "gizmos"))
+	require.NoError(t, err)
+	t.Cleanup(func() { pkg.Close() })
+	nt, err := pkg.NodeType(ctx, "gizmo", 0)
+	require.NoError(t, err)
+	hooks := &runtime.Hooks{}
+	require.NoError(t, pkg.RegisterHooks(ctx, hooks))
+	return pkg, &runtime.Engine{Hooks: hooks, Retry: runtime.RetryPolicy{Disabled: true}}, nt
+}
+
+func TestFunctionsRun(t *testing.T) {
+	_, engine, nt := loadGizmos(t)
+	srv := newGizmoServer(t)
+	creds := credentials.Map{"gizmoApi": {"baseUrl": srv.URL, "region": "eu-2", "password": "pw"}}
+	run := func(params map[string]any, items ...node.Item) runtime.Result {
+		t.Helper()
+		res, err := engine.Execute(context.Background(), runtime.Run{Node: nt, Parameters: params, Credentials: creds, Items: items, NodeName: "My Gizmo"})
+		require.NoError(t, err)
+		return res
+	}
+	jsons := func(items []node.Item) []any {
+		out := make([]any, len(items))
+		for i, it := range items {
+			out[i] = it.JSON
+		}
+		return out
+	}
+
+	t.Run("preSend and postReceive", func(t *testing.T) {
+		res := run(map[string]any{"operation": "create", "options": map[string]any{"tags": []any{"x", "y"}}},
+			node.Item{JSON: map[string]any{"name": "alpha"}}, node.Item{JSON: map[string]any{"name": "beta"}})
+		require.Nil(t, res.Err)
+		require.Equal(t, []any{
+			map[string]any{"id": "t-1", "status": 200.0, "node": "My Gizmo", "from": "alpha", "mode": "trigger"},
+			map[string]any{"id": "t-1", "status": 200.0, "node": "My Gizmo", "from": "beta", "mode": "trigger"},
+		}, jsons(res.Items))
+		reqs := srv.requests()
+		require.Contains(t, reqs, `POST /things?item=0&tz=America%2FNew_York {"name":"alpha","stamp":"s-alpha","tags":["x","y"]} session=tok-n1 region=eu-2`)
+		require.Contains(t, reqs, `POST /things?item=1&tz=America%2FNew_York {"name":"beta","stamp":"s-beta","tags":["x","y"]} session=tok-n1 region=eu-2`)
+	})
+
+	t.Run("pagination with makeRoutingRequest", func(t *testing.T) {
+		res := run(map[string]any{"operation": "getAll"})
+		require.Nil(t, res.Err)
+		require.Equal(t, []any{map[string]any{"id": "a"}, map[string]any{"id": "b"}, map[string]any{"id": "c"}}, jsons(res.Items))
+	})
+
+	t.Run("resource locator, authenticated helper and timer", func(t *testing.T) {
+		res := run(map[string]any{"operation": "get", "thing": map[string]any{"__rl": true, "mode": "url", "value": "https://gizmos.example/things/abc9"}})
+		require.Nil(t, res.Err)
+		require.Equal(t, []any{map[string]any{"id": "abc9", "version": "7"}}, jsons(res.Items))
+		require.Contains(t, srv.requests(), `GET /meta  session=tok-n1 region=`)
+	})
+
+	t.Run("locator failing its mode's extraction", func(t *testing.T) {
+		res := run(map[string]any{"operation": "get", "thing": map[string]any{"__rl": true, "mode": "url", "value": "https://elsewhere.example/x"}})
+		require.NotNil(t, res.Err)
+		require.Contains(t, res.Err.Error(), "Thing parameter's value is invalid")
+	})
+
+	t.Run("a member noderun does not provide", func(t *testing.T) {
+		res := run(map[string]any{"operation": "broken"})
+		require.NotNil(t, res.Err)
+		require.Contains(t, res.Err.Error(), "this.getWorkflowStaticData is not available in noderun (node n8n-nodes-gizmos.gizmo, preSend function)")
+	})
+
+	t.Run("a rejected promise", func(t *testing.T) {
+		res := run(map[string]any{"operation": "rejects"})
+		require.NotNil(t, res.Err)
+		require.Contains(t, res.Err.Error(), "the gizmo refuses")
+	})
+
+	require.Equal(t, int32(1), srv.sessions.Load(), "preAuthentication ran once and its session was reused")
+}
+
+func TestFunctionRouteMatchesDeclarative(t *testing.T) {
+	_, engine, nt := loadGizmos(t)
+	srv := newPingServer(t)
+	creds := credentials.Map{"gizmoApi": {"baseUrl": srv.URL, "session": "fixed"}}
+	items := []node.Item{{JSON: map[string]any{}}, {JSON: map[string]any{}}}
+	var outs [][]node.Item
+	for _, op := range []string{"tagged", "taggedPlain"} {
+		res, err := engine.Execute(context.Background(), runtime.Run{Node: nt, Parameters: map[string]any{"operation": op, "tag": "red"}, Credentials: creds, Items: items})
+		require.NoError(t, err)
+		require.Nil(t, res.Err)
+		outs = append(outs, res.Items)
+	}
+	require.Equal(t, outs[1], outs[0])
+	require.Equal(t, map[string]any{"id": "red"}, outs[0][0].JSON)
+}
+
+// newPingServer answers GET /ping?tag=X with {"id": X}.
+func newPingServer(tb testing.TB) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"id":%q}`, r.URL.Query().Get("tag"))
+	}))
+	tb.Cleanup(srv.Close)
+	return srv
+}
+
+// BenchmarkFunctionRoute compares a route whose preSend and postReceive
+// are package functions with the same route made declaratively (issue 17:
+// the functions keep ≥ 0.5× its items/s). The two runs alternate within
+// each iteration, so that a shared machine's load swings hit both alike;
+// it reports each one's items/s and their ratio.
+func BenchmarkFunctionRoute(b *testing.B) {
+	_, engine, nt := loadGizmos(b)
+	srv := newPingServer(b)
+	creds := credentials.Map{"gizmoApi": {"baseUrl": srv.URL, "session": "fixed"}}
+	const n = 64
+	items := make([]node.Item, n)
+	for i := range items {
+		items[i] = node.Item{JSON: map[string]any{"i": float64(i)}}
+	}
+	var spent [2]time.Duration
+	for b.Loop() {
+		for i, op := range []string{"taggedPlain", "tagged"} {
+			start := time.Now()
+			res, err := engine.Execute(context.Background(), runtime.Run{Node: nt, Parameters: map[string]any{"operation": op, "tag": "red"}, Credentials: creds, Items: items})
+			spent[i] += time.Since(start)
+			if err != nil || res.Err != nil || len(res.Items) != n {
+				b.Fatal(err, res.Err)
+			}
+		}
+	}
+	plain := float64(b.N*n) / spent[0].Seconds()
+	funcs := float64(b.N*n) / spent[1].Seconds()
+	b.ReportMetric(plain, "declarative-items/s")
+	b.ReportMetric(funcs, "functions-items/s")
+	b.ReportMetric(funcs/plain, "ratio")
+}
+
+func TestCredentialAuthenticateFunction(t *testing.T) {
+	ctx := context.Background()
+	pkg, err := n8npackage.Load(ctx, filepath.Join("testdata", "gizmos"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	nt, err := pkg.NodeType(ctx, "sprocket", 0)
+	require.NoError(t, err)
+	var got []string
+	var mu sync.Mutex
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.URL.RequestURI()+" "+r.Header.Get("Authorization"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"ok":true}`)
+	}))
+	defer srv.Close()
+	engine := &runtime.Engine{Retry: runtime.RetryPolicy{Disabled: true}}
+	res, err := engine.Execute(ctx, runtime.Run{Node: nt, Parameters: map[string]any{"id": "={{$json.id}}"},
+		Credentials: credentials.Map{"sprocketApi": {"baseUrl": srv.URL, "account": "acme", "key": "k3y"}},
+		Items:       []node.Item{{JSON: map[string]any{"id": "s1"}}, {JSON: map[string]any{"id": "s2"}}}})
+	require.NoError(t, err)
+	require.Nil(t, res.Err)
+	sign := func(s string) string {
+		m := hmac.New(sha256.New, []byte("k3y"))
+		m.Write([]byte(s))
+		return "Sprocket " + hex.EncodeToString(m.Sum(nil))
+	}
+	require.ElementsMatch(t, []string{
+		"/sprockets/s1?acct=acme " + sign("GET /sprockets/s1"),
+		"/sprockets/s2?acct=acme " + sign("GET /sprockets/s2"),
+	}, got)
+}
+
+func TestFunctionLimits(t *testing.T) {
+	ctx := context.Background()
+	l := n8npackage.Loader{Limits: n8npackage.Limits{Timeout: 300 * time.Millisecond}}
+	pkg, err := l.Load(ctx, filepath.Join("testdata", "gizmos"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	nt, err := pkg.NodeType(ctx, "gizmo", 0)
+	require.NoError(t, err)
+	hooks := &runtime.Hooks{}
+	require.NoError(t, pkg.RegisterHooks(ctx, hooks))
+	engine := &runtime.Engine{Hooks: hooks, Retry: runtime.RetryPolicy{Disabled: true}}
+	creds := credentials.Map{"gizmoApi": {"baseUrl": "http://127.0.0.1:1", "session": "s"}}
+	for _, tt := range []struct{ op, msg string }{
+		{"spins", "package code ran longer than 300ms"},
+		{"waitsForever", "the function's promise never settles"},
+	} {
+		t.Run(tt.op, func(t *testing.T) {
+			res, err := engine.Execute(ctx, runtime.Run{Node: nt, Parameters: map[string]any{"operation": tt.op}, Credentials: creds})
+			require.NoError(t, err)
+			require.NotNil(t, res.Err)
+			require.Contains(t, res.Err.Error(), tt.msg)
+			require.Contains(t, res.Err.Error(), "preSend function at /properties/0/options/")
+		})
+	}
+	// The runtime is usable after a stopped call.
+	srv := newPingServer(t)
+	res, err := engine.Execute(ctx, runtime.Run{Node: nt, Parameters: map[string]any{"operation": "tagged", "tag": "t"},
+		Credentials: credentials.Map{"gizmoApi": {"baseUrl": srv.URL, "session": "s"}}})
+	require.NoError(t, err)
+	require.Nil(t, res.Err)
+	require.Equal(t, map[string]any{"id": "t"}, res.Items[0].JSON)
+
+	t.Run("cancelled", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		res, err := engine.Execute(cctx, runtime.Run{Node: nt, Parameters: map[string]any{"operation": "tagged", "tag": "t"},
+			Credentials: credentials.Map{"gizmoApi": {"baseUrl": srv.URL, "session": "s"}}})
+		if err == nil {
+			require.NotNil(t, res.Err)
+		}
+	})
+}
+
+// Items run their functions on several runtimes at once; each item's
+// output is its own.
+func TestFunctionsOnSeveralRuntimes(t *testing.T) {
+	ctx := context.Background()
+	l := n8npackage.Loader{FunctionRuntimes: 3}
+	pkg, err := l.Load(ctx, filepath.Join("testdata", "gizmos"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	nt, err := pkg.NodeType(ctx, "gizmo", 0)
+	require.NoError(t, err)
+	hooks := &runtime.Hooks{}
+	require.NoError(t, pkg.RegisterHooks(ctx, hooks))
+	srv := newGizmoServer(t)
+	engine := &runtime.Engine{Hooks: hooks, Retry: runtime.RetryPolicy{Disabled: true}, MaxConcurrency: 16}
+	const n = 120
+	in := make([]node.Item, n)
+	for i := range in {
+		in[i] = node.Item{JSON: map[string]any{"name": fmt.Sprintf("g%d", i)}}
+	}
+	res, err := engine.Execute(ctx, runtime.Run{Node: nt, Parameters: map[string]any{"operation": "create"},
+		Credentials: credentials.Map{"gizmoApi": {"baseUrl": srv.URL, "region": "r", "password": "pw"}}, Items: in})
+	require.NoError(t, err)
+	require.Nil(t, res.Err)
+	require.Len(t, res.Items, n)
+	for i, it := range res.Items {
+		require.Equal(t, fmt.Sprintf("g%d", i), it.JSON.(map[string]any)["from"])
+	}
+	bodies := 0
+	for _, r := range srv.requests() {
+		if strings.HasPrefix(r, "POST /things?item=") {
+			bodies++
+		}
+	}
+	require.Equal(t, n, bodies)
+}
