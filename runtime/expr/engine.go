@@ -23,6 +23,7 @@ type Engine struct {
 	prelude     *goja.Program
 	preludeOnce sync.Once
 	pool        chan *jsRuntime
+	guard       heapGuard
 	live        atomic.Int64 // runtimes created and not yet dropped
 	// noFast sends every segment through JavaScript (tests compare paths).
 	noFast bool
@@ -48,6 +49,7 @@ func New(opts Options) *Engine {
 	setRegexpLimit()
 	e := &Engine{opts: opts, now: opts.Now}
 	e.cache.max = opts.MaxCachedExpressions
+	e.guard.limit = guardFactor * uint64(opts.MaxMemory)
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -307,6 +309,7 @@ func (ev *evaluation) release() {
 	rt.scope, rt.ctx = nil, nil
 	clear(rt.vars)
 	if ev.broken {
+		ev.x.eng.guard.remove(rt)
 		ev.x.eng.live.Add(-1)
 		ev.rt = nil
 		return
@@ -314,6 +317,7 @@ func (ev *evaluation) release() {
 	select {
 	case ev.x.eng.pool <- rt:
 	default:
+		ev.x.eng.guard.remove(rt)
 		ev.x.eng.live.Add(-1) // the pool is full: this runtime is dropped
 	}
 	ev.rt = nil

@@ -362,7 +362,11 @@ func (rt *jsRuntime) installLimits() error {
 	if err := rt.installBufferLimits(global); err != nil {
 		return err
 	}
-	return rt.installRegexpLimits(get(get(global, "RegExp"), "prototype"))
+	if err := rt.installRegexpLimits(get(get(global, "RegExp"), "prototype")); err != nil {
+		return err
+	}
+	rt.eng.guard.add(rt)
+	return nil
 }
 
 // define puts a native method on o as built-ins are: writable,

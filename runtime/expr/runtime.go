@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dop251/goja"
@@ -67,6 +68,9 @@ type jsRuntime struct {
 	noArgs   goja.Value
 	lim      limits
 	exported int // values export has read, to check the time limit
+	// heapBase is the heap when the running evaluation started, 0 when
+	// none runs (heapGuard).
+	heapBase atomic.Uint64
 }
 
 func (e *Engine) newRuntime() (*jsRuntime, error) {
@@ -304,6 +308,7 @@ func (rt *jsRuntime) arm(timeout time.Duration) uint64 {
 	rt.armed, rt.deadline = true, time.Now().Add(timeout)
 	rt.mu.Unlock()
 	rt.timer.Reset(timeout)
+	rt.eng.guard.enter(rt)
 	return id
 }
 
@@ -311,6 +316,7 @@ func (rt *jsRuntime) arm(timeout time.Duration) uint64 {
 // longer match its id, and an interrupt that raced in is cleared.
 func (rt *jsRuntime) disarm() {
 	rt.timer.Stop()
+	rt.eng.guard.exit(rt)
 	rt.mu.Lock()
 	rt.evalID++
 	rt.armed = false
