@@ -49,7 +49,7 @@ func New(opts Options) *Engine {
 	setRegexpLimit()
 	e := &Engine{opts: opts, now: opts.Now}
 	e.cache.max = opts.MaxCachedExpressions
-	e.guard.limit = guardFactor * uint64(opts.MaxMemory)
+	e.guard.limit = max(guardFactor*uint64(opts.MaxMemory), guardFloor)
 	if e.now == nil {
 		e.now = time.Now
 	}

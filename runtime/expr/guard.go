@@ -12,8 +12,8 @@ import (
 // interpreter, to a gigabyte within a one-second limit. While any
 // evaluation of the Engine runs JavaScript, it reads the Go heap every
 // guardTick; an evaluation during which the heap grew by more than
-// guardFactor × Options.MaxMemory is interrupted with a KindTooLarge
-// error. The heap is the process's: another goroutine's allocations count
+// guardFactor × Options.MaxMemory (at least guardFloor) is interrupted
+// with a KindTooLarge error. The heap is the process's: another goroutine's allocations count
 // too, which the factor allows for; ordinary evaluations last far less
 // than a tick and never see such growth.
 type heapGuard struct {
@@ -28,6 +28,9 @@ type heapGuard struct {
 const (
 	guardTick   = 10 * time.Millisecond
 	guardFactor = 4
+	// guardFloor keeps a small MaxMemory from making the guard react to
+	// the allocations of the rest of the process.
+	guardFloor = 64 << 20
 	// guardIdle is how long the goroutine outlives the last evaluation.
 	guardIdle = time.Second
 )

@@ -340,7 +340,7 @@ func (rt *jsRuntime) installLimits() error {
 				return rt.call(orig, c.This, sep, lim)
 			}
 			if !isUndef(lim) {
-				lim = vm.ToValue(float64(uint32(lim.ToFloat()))) // ToUint32, as split does
+				lim = vm.ToValue(toUint32(lim)) // as split reads it
 				if toInt(lim) <= rt.lim.elems {
 					return rt.call(orig, c.This, sep, lim)
 				}
@@ -398,6 +398,19 @@ func thisString(vm *goja.Runtime, v goja.Value) goja.String {
 		panic(vm.NewTypeError("String.prototype method called on null or undefined"))
 	}
 	return jsString(vm, v)
+}
+
+// toUint32 is ECMAScript's ToUint32.
+func toUint32(v goja.Value) uint32 {
+	f := v.ToFloat()
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0
+	}
+	m := math.Mod(math.Trunc(f), 1<<32)
+	if m < 0 {
+		m += 1 << 32
+	}
+	return uint32(m)
 }
 
 // satMul multiplies non-negative numbers, saturating.
@@ -468,12 +481,7 @@ func (rt *jsRuntime) checkedReplace(name string, c goja.FunctionCall) []goja.Val
 			matches = n + 1
 		}
 	} else if name == "replaceAll" {
-		p := pat.ToString().String()
-		if p == "" {
-			matches = n + 1
-		} else {
-			matches = int64(strings.Count(s.String(), p))
-		}
+		matches = n + 1
 	}
 	fn, isFn := goja.AssertFunction(repl)
 	if !isFn {
@@ -484,16 +492,21 @@ func (rt *jsRuntime) checkedReplace(name string, c goja.FunctionCall) []goja.Val
 			per += satMul(dollars, n)
 		}
 		if n+satMul(matches, per) <= rt.lim.chars {
-			return []goja.Value{pat, rs}
+			return []goja.Value{pat, rs} // small: the common case
 		}
-		if ps, isStr := pat.(goja.String); isStr && dollars == 0 {
-			// The result's length is known: refuse before any work.
-			rt.checkChars("String.prototype."+name+" result", n+satMul(matches, per-int64(ps.Length())))
+		if _, isObj := pat.(*goja.Object); !isObj && dollars == 0 {
+			// A string pattern: the result's length is known; refuse it
+			// before any work.
+			p := jsString(vm, pat)
+			if name == "replaceAll" && p.Length() > 0 {
+				matches = int64(strings.Count(s.String(), p.String()))
+			} else if name == "replace" && !strings.Contains(s.String(), p.String()) {
+				matches = 0
+			}
+			rt.checkChars("String.prototype."+name+" result", n+satMul(matches, per-int64(p.Length())))
 			return []goja.Value{pat, rs}
 		}
 		fn = rt.substitution(rs)
-	} else if n+satMul(matches, rt.lim.chars) <= rt.lim.chars {
-		return []goja.Value{pat, repl}
 	}
 	// The result is s less the matches plus what replaces them: counting
 	// the replacements bounds it.
@@ -572,19 +585,19 @@ func (rt *jsRuntime) substitution(rs goja.String) goja.Callable {
 // installJSONLimits bounds JSON.parse and JSON.stringify: both recurse on
 // the Go stack for every level of nesting.
 func (rt *jsRuntime) installJSONLimits(json *goja.Object) error {
+	vm := rt.vm
 	parse, ok1 := goja.AssertFunction(json.Get("parse"))
 	stringify, ok2 := goja.AssertFunction(json.Get("stringify"))
 	if !ok1 || !ok2 {
 		return fmt.Errorf("limits: JSON.parse or JSON.stringify is not a function")
 	}
 	err := rt.define(json, "parse", func(c goja.FunctionCall) goja.Value {
-		text := c.Argument(0).ToString()
-		s := text.String()
+		text := jsString(vm, c.Argument(0))
 		// The parsed values take several times the text's size.
-		if int64(len(s)) > rt.lim.bytes/4 {
-			rt.tooLarge("JSON.parse text", int64(len(s)), rt.lim.bytes/4, "bytes")
+		if n := int64(text.Length()); n > rt.lim.bytes/4 {
+			rt.tooLarge("JSON.parse text", n, rt.lim.bytes/4, "characters")
 		}
-		if d := jsonDepth(s, maxJSONDepth); d > maxJSONDepth {
+		if d := jsonDepth(text.String(), maxJSONDepth); d > maxJSONDepth {
 			rt.tooDeep("JSON.parse text")
 		}
 		if len(c.Arguments) > 1 {
