@@ -608,13 +608,8 @@ func (rt *jsRuntime) installJSONLimits(json *goja.Object) error {
 	if err != nil {
 		return err
 	}
-	return rt.define(json, "stringify", func(c goja.FunctionCall) goja.Value {
-		v, repl, space := c.Argument(0), c.Argument(1), c.Argument(2)
-		if _, ok := v.(*goja.Object); !ok {
-			return rt.call(stringify, c.This, c.Arguments...)
-		}
-		return rt.call(stringify, c.This, v, rt.countingReplacer(repl, space), space)
-	}, 3)
+	rt.replacer = vm.ToValue(rt.countValue)
+	return rt.define(json, "stringify", func(c goja.FunctionCall) goja.Value { return rt.stringify(stringify, c) }, 3)
 }
 
 func (rt *jsRuntime) tooDeep(what string) {
@@ -649,87 +644,103 @@ func jsonDepth(s string, max int) int {
 	return deepest
 }
 
-// countingReplacer is a replacer for JSON.stringify that applies the
-// user's replacer (a function or a property list) and counts the depth
-// and the size of the text as it is made. stringify calls it for every
-// value, its holder as this, in document order: the holders still open
-// are a stack.
-func (rt *jsRuntime) countingReplacer(repl, space goja.Value) goja.Value {
-	vm := rt.vm
-	user, _ := goja.AssertFunction(repl)
-	var list map[string]bool
-	if ro, ok := repl.(*goja.Object); ok && user == nil && ro.ClassName() == "Array" {
+// stringifyState is one JSON.stringify call's: the user's replacer (a
+// function or a property list), the indent, the holders still open (a
+// stack: stringify calls the replacer for every value, its holder as
+// this, in document order) and the size of the text so far.
+type stringifyState struct {
+	user  goja.Callable
+	list  map[string]bool
+	gap   int64
+	stack []*goja.Object
+	total int64
+}
+
+// stringify is JSON.stringify with the runtime's one counting replacer
+// (made once: a function value per call would cost more than a small
+// stringify). A nested stringify (in a toJSON) keeps its own state.
+func (rt *jsRuntime) stringify(native goja.Callable, c goja.FunctionCall) goja.Value {
+	v, repl, space := c.Argument(0), c.Argument(1), c.Argument(2)
+	if _, ok := v.(*goja.Object); !ok {
+		return rt.call(native, c.This, c.Arguments...)
+	}
+	st := stringifyState{}
+	st.user, _ = goja.AssertFunction(repl)
+	if ro, ok := repl.(*goja.Object); ok && st.user == nil && ro.ClassName() == "Array" {
 		// A property list keeps only the listed keys of objects. (The
 		// built-in would also order them as listed.)
-		list = map[string]bool{}
+		st.list = map[string]bool{}
 		n := lengthOf(ro)
 		rt.checkElems("JSON.stringify property list", n)
 		for i := int64(0); i < n; i++ {
 			switch e := ro.Get(itoa(int(i))).(type) {
 			case nil:
 			case goja.String:
-				list[e.String()] = true
+				st.list[e.String()] = true
 			case *goja.Object:
 				if cls := e.ClassName(); cls == "String" || cls == "Number" {
-					list[e.String()] = true
+					st.list[e.String()] = true
 				}
 			default:
 				if et := e.ExportType(); et == reflectInt64 || et == reflectFloat64 {
-					list[e.String()] = true
+					st.list[e.String()] = true
 				}
 			}
 		}
 	}
-	gap := int64(0)
 	switch t := space.(type) {
 	case goja.String:
-		gap = int64(min(t.Length(), 10))
+		st.gap = int64(min(t.Length(), 10))
 	case nil:
 	default:
 		if _, isObj := t.(*goja.Object); !isObj && !goja.IsUndefined(t) && !goja.IsNull(t) {
 			if et := t.ExportType(); et == reflectInt64 || et == reflectFloat64 {
-				gap = min(max(toInt(t), 0), 10)
+				st.gap = min(max(toInt(t), 0), 10)
 			}
 		}
 	}
-	var stack []*goja.Object
-	total := int64(0)
-	f := func(c goja.FunctionCall) goja.Value {
-		if rt.stopping() {
-			rt.abort()
-			return goja.Undefined() // the rest is skipped quickly
-		}
-		holder, _ := c.This.(*goja.Object)
-		key, val := c.Argument(0), c.Argument(1)
-		root := len(stack) == 0 && key.String() == ""
-		if list != nil && !root && holder != nil && holder.ClassName() != "Array" && !list[key.String()] {
-			return goja.Undefined()
-		}
-		if user != nil {
-			val = rt.call(user, c.This, key, val)
-		}
-		for len(stack) > 0 && stack[len(stack)-1] != holder {
-			stack = stack[:len(stack)-1]
-		}
-		depth := int64(len(stack))
-		total += int64(len(key.String())) + 4 + depth*gap
-		switch t := val.(type) {
-		case *goja.Object:
-			if _, isFn := goja.AssertFunction(t); !isFn {
-				if len(stack) >= maxJSONDepth {
-					rt.tooDeep("JSON.stringify value")
-				}
-				stack = append(stack, t)
-			}
-		case goja.String:
-			total += int64(t.Length())
-		default:
-			total += 8
-		}
-		rt.checkChars("JSON.stringify result", total)
-		return val
+	outer := rt.json
+	rt.json = &st
+	defer func() { rt.json = outer }()
+	return rt.call(native, c.This, v, rt.replacer, space)
+}
+
+// countValue is the replacer of stringify.
+func (rt *jsRuntime) countValue(c goja.FunctionCall) goja.Value {
+	st := rt.json
+	if rt.stopping() {
+		rt.abort()
+		return goja.Undefined() // the rest is skipped quickly
 	}
-	return vm.ToValue(f)
+	holder, _ := c.This.(*goja.Object)
+	key, val := c.Argument(0), c.Argument(1)
+	ks := key.String()
+	if st.list != nil && (len(st.stack) > 0 || ks != "") && holder != nil && holder.ClassName() != "Array" && !st.list[ks] {
+		return goja.Undefined()
+	}
+	if st.user != nil {
+		val = rt.call(st.user, c.This, key, val)
+	}
+	for len(st.stack) > 0 && st.stack[len(st.stack)-1] != holder {
+		st.stack = st.stack[:len(st.stack)-1]
+	}
+	depth := int64(len(st.stack))
+	st.total += int64(len(ks)) + 4 + depth*st.gap
+	switch t := val.(type) {
+	case *goja.Object:
+		if _, isFn := goja.AssertFunction(t); !isFn {
+			if len(st.stack) >= maxJSONDepth {
+				rt.tooDeep("JSON.stringify value")
+			}
+			st.stack = append(st.stack, t)
+		}
+	case goja.String:
+		st.total += int64(t.Length())
+	default:
+		st.total += 8
+	}
+	rt.checkChars("JSON.stringify result", st.total)
+	return val
 }
 
 // installBufferLimits checks the size of typed arrays and array buffers
@@ -798,15 +809,15 @@ func (rt *jsRuntime) installBufferLimits(global *goja.Object) error {
 
 // installRegexpLimits reports a match that regexp2 stopped at its time
 // limit: goja takes its error for "no match", which would be a wrong
-// result. exec and test are the only ways into a match (the other
-// methods call exec once exec is not goja's own).
+// result. test, the Symbol methods that String.prototype.match, replace,
+// search and split call, and the matchAll iterator are timed. exec is
+// not: writing RegExp.prototype.exec turns every regular expression off
+// goja's fast path (a global replace then recompiles its pattern on every
+// evaluation, 8 times slower).
 func (rt *jsRuntime) installRegexpLimits(proto *goja.Object) error {
-	for name, none := range map[string]goja.Value{"exec": goja.Null(), "test": rt.vm.ToValue(false)} {
-		orig, ok := goja.AssertFunction(proto.Get(name))
-		if !ok {
-			return fmt.Errorf("limits: RegExp.prototype.%s is not a function", name)
-		}
-		f := func(c goja.FunctionCall) goja.Value {
+	vm := rt.vm
+	timed := func(orig goja.Callable, none goja.Value) func(goja.FunctionCall) goja.Value {
+		return func(c goja.FunctionCall) goja.Value {
 			if rt.stopping() {
 				// The evaluation is over: the interrupt ends it at the
 				// next instruction; do not start a match that may not end.
@@ -815,16 +826,41 @@ func (rt *jsRuntime) installRegexpLimits(proto *goja.Object) error {
 			t0 := time.Now()
 			v := rt.call(orig, c.This, c.Arguments...)
 			if time.Since(t0) >= regexpMatchLimit {
-				panic(rt.vm.NewGoError(&Error{Kind: KindTimeout, Message: "Expression timed out",
+				panic(vm.NewGoError(&Error{Kind: KindTimeout, Message: "Expression timed out",
 					Description: fmt.Sprintf("a regular expression match ran longer than %s, the limit of one match", regexpMatchLimit)}))
 			}
 			return v
 		}
-		if err := rt.define(proto, name, f, 1); err != nil {
+	}
+	test, ok := goja.AssertFunction(proto.Get("test"))
+	if !ok {
+		return fmt.Errorf("limits: RegExp.prototype.test is not a function")
+	}
+	if err := rt.define(proto, "test", timed(test, vm.ToValue(false)), 1); err != nil {
+		return err
+	}
+	for _, sym := range []*goja.Symbol{goja.SymMatch, goja.SymMatchAll, goja.SymReplace, goja.SymSearch, goja.SymSplit} {
+		orig, ok := goja.AssertFunction(proto.GetSymbol(sym))
+		if !ok {
+			return fmt.Errorf("limits: RegExp.prototype[%s] is not a function", sym)
+		}
+		if err := proto.DefineDataPropertySymbol(sym, vm.ToValue(timed(orig, goja.Null())), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
 			return err
 		}
 	}
-	return nil
+	// The matchAll iterator matches in its next.
+	it, err := vm.RunString(`Object.getPrototypeOf(/x/g[Symbol.matchAll](""))`)
+	if err != nil {
+		return err
+	}
+	itProto := it.ToObject(vm)
+	next, ok := goja.AssertFunction(itProto.Get("next"))
+	if !ok {
+		return fmt.Errorf("limits: the matchAll iterator has no next")
+	}
+	done := vm.NewObject()
+	_ = done.Set("done", true)
+	return rt.define(itProto, "next", timed(next, done), 0)
 }
 
 // stopping reports whether the running evaluation is past its time limit

@@ -68,6 +68,9 @@ type jsRuntime struct {
 	noArgs   goja.Value
 	lim      limits
 	exported int // values export has read, to check the time limit
+	// json and replacer count what JSON.stringify makes (limits.go).
+	json     *stringifyState
+	replacer goja.Value
 	// heapBase is the heap when the running evaluation started, 0 when
 	// none runs (heapGuard).
 	heapBase atomic.Uint64
