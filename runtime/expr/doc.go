@@ -21,7 +21,9 @@
 // The sandbox follows n8n: eval, Function, require, process, Reflect, Proxy,
 // setTimeout and other host globals evaluate to empty objects, member names
 // such as constructor and __proto__ are refused, and each evaluation has a
-// time limit and a result-size limit. Where n8n silently turns a runtime
+// time limit, a result-size limit and a memory bound: built-ins that
+// allocate or loop in Go are checked before they run (limits.go), and a
+// heap guard stops code that grows memory in the interpreter (guard.go). Where n8n silently turns a runtime
 // error into undefined (E5), noderun reports a KindRuntime error unless
 // Options.Lenient is set. The fixture testdata/expressions/n8n-2.41.json
 // records real n8n 2.41 results for every rule the package implements.

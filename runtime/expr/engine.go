@@ -357,6 +357,7 @@ func (ev *evaluation) runtime() (*jsRuntime, error) {
 			return nil, &Error{Kind: KindRuntime, Message: "cannot start the JavaScript runtime", Cause: err}
 		}
 		e.live.Add(1)
+		e.guard.add(rt)
 	}
 	rt.ctx, rt.scope, rt.dirty = context.WithValue(ev.ctx, nestedKey{}, true), ev.scope, false
 	id := rt.arm(e.opts.Timeout)

@@ -362,11 +362,7 @@ func (rt *jsRuntime) installLimits() error {
 	if err := rt.installBufferLimits(global); err != nil {
 		return err
 	}
-	if err := rt.installRegexpLimits(get(get(global, "RegExp"), "prototype")); err != nil {
-		return err
-	}
-	rt.eng.guard.add(rt)
-	return nil
+	return rt.installRegexpLimits(get(get(global, "RegExp"), "prototype"))
 }
 
 // define puts a native method on o as built-ins are: writable,
@@ -849,11 +845,16 @@ func (rt *jsRuntime) installRegexpLimits(proto *goja.Object) error {
 		}
 	}
 	// The matchAll iterator matches in its next.
-	it, err := vm.RunString(`Object.getPrototypeOf(/x/g[Symbol.matchAll](""))`)
+	rx, err := vm.New(vm.Get("RegExp"), vm.ToValue("x"), vm.ToValue("g"))
 	if err != nil {
 		return err
 	}
-	itProto := it.ToObject(vm)
+	matchAll, _ := goja.AssertFunction(proto.GetSymbol(goja.SymMatchAll))
+	it, err := matchAll(rx, vm.ToValue(""))
+	if err != nil {
+		return err
+	}
+	itProto := it.ToObject(vm).Prototype()
 	next, ok := goja.AssertFunction(itProto.Get("next"))
 	if !ok {
 		return fmt.Errorf("limits: the matchAll iterator has no next")
