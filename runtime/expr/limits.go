@@ -177,7 +177,7 @@ func (rt *jsRuntime) installLimits() error {
 	}
 	for _, name := range []string{"every", "filter", "find", "findIndex", "findLast", "findLastIndex", "forEach",
 		"includes", "indexOf", "lastIndexOf", "map", "reduce", "reduceRight", "reverse", "some",
-		"copyWithin", "keys", "entries", "shift", "slice", "toReversed", "with"} {
+		"copyWithin", "keys", "entries", "shift", "slice", "toReversed", "with", "toLocaleString"} {
 		if o, ok := arrayProto.Get(name).(*goja.Object); ok && o != nil {
 			checked(arrayProto, name, thisLength(name))
 		}
