@@ -23,8 +23,8 @@
 // such as constructor and __proto__ are refused, and each evaluation has a
 // time limit, a result-size limit and a memory bound: built-ins that
 // allocate or loop in Go are checked before they run (limits.go), and a
-// heap guard stops code that grows memory in the interpreter (guard.go). Where n8n silently turns a runtime
-// error into undefined (E5), noderun reports a KindRuntime error unless
-// Options.Lenient is set. The fixture testdata/expressions/n8n-2.41.json
+// heap guard stops code that grows memory in the interpreter (guard.go).
+// Where n8n silently turns a runtime error into undefined (E5), noderun
+// reports a KindRuntime error unless Options.Lenient is set. The fixture testdata/expressions/n8n-2.41.json
 // records real n8n 2.41 results for every rule the package implements.
 package expr

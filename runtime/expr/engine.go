@@ -23,7 +23,7 @@ type Engine struct {
 	prelude     *goja.Program
 	preludeOnce sync.Once
 	pool        chan *jsRuntime
-	guard       heapGuard
+	guardLimit  uint64       // heap growth that stops an evaluation (guard.go)
 	live        atomic.Int64 // runtimes created and not yet dropped
 	// noFast sends every segment through JavaScript (tests compare paths).
 	noFast bool
@@ -49,7 +49,7 @@ func New(opts Options) *Engine {
 	setRegexpLimit()
 	e := &Engine{opts: opts, now: opts.Now}
 	e.cache.max = opts.MaxCachedExpressions
-	e.guard.limit = max(guardFactor*uint64(opts.MaxMemory), guardFloor)
+	e.guardLimit = guardLimit(opts.MaxMemory)
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -309,7 +309,6 @@ func (ev *evaluation) release() {
 	rt.scope, rt.ctx = nil, nil
 	clear(rt.vars)
 	if ev.broken {
-		ev.x.eng.guard.remove(rt)
 		ev.x.eng.live.Add(-1)
 		ev.rt = nil
 		return
@@ -317,7 +316,6 @@ func (ev *evaluation) release() {
 	select {
 	case ev.x.eng.pool <- rt:
 	default:
-		ev.x.eng.guard.remove(rt)
 		ev.x.eng.live.Add(-1) // the pool is full: this runtime is dropped
 	}
 	ev.rt = nil
@@ -357,7 +355,6 @@ func (ev *evaluation) runtime() (*jsRuntime, error) {
 			return nil, &Error{Kind: KindRuntime, Message: "cannot start the JavaScript runtime", Cause: err}
 		}
 		e.live.Add(1)
-		e.guard.add(rt)
 	}
 	rt.ctx, rt.scope, rt.dirty = context.WithValue(ev.ctx, nestedKey{}, true), ev.scope, false
 	id := rt.arm(e.opts.Timeout)

@@ -39,7 +39,7 @@ func (ev *evaluation) mapError(err error) error {
 		if m, ok := ie.Value().(memoryMarker); ok {
 			return &Error{Kind: KindTooLarge, Message: "the evaluation used more memory than its limit",
 				Description: fmt.Sprintf("the heap grew by %d MiB while it ran, more than %d MiB (%d × Options.MaxMemory (%d MiB), at least %d MiB); raise Options.MaxMemory to allow more",
-					m.grew>>20, ev.x.eng.guard.limit>>20, guardFactor, ev.x.eng.opts.MaxMemory>>20, guardFloor>>20)}
+					m.grew>>20, ev.x.eng.guardLimit>>20, guardFactor, ev.x.eng.opts.MaxMemory>>20, guardFloor>>20)}
 		}
 		cause, _ := ie.Value().(error)
 		msg := "evaluation canceled"

@@ -16,11 +16,11 @@ import (
 	"math"
 	"reflect"
 	"runtime"
+	"runtime/metrics"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/dop251/goja"
@@ -71,9 +71,11 @@ type jsRuntime struct {
 	// json and replacer count what JSON.stringify makes (limits.go).
 	json     *stringifyState
 	replacer goja.Value
-	// heapBase is the heap when the running evaluation started, 0 when
-	// none runs (heapGuard).
-	heapBase atomic.Uint64
+	// The heap guard (guard.go); heapBase and guardID are guarded by mu.
+	guard      *time.Timer
+	heapSample []metrics.Sample
+	heapBase   uint64
+	guardID    uint64
 }
 
 func (e *Engine) newRuntime() (*jsRuntime, error) {
@@ -92,6 +94,7 @@ func (e *Engine) newRuntime() (*jsRuntime, error) {
 		}
 	})
 	rt.timer.Stop()
+	rt.startGuard()
 	if err := vm.Set("__n8nx_dtn", rt.natives()); err != nil {
 		return nil, err
 	}
@@ -309,9 +312,10 @@ func (rt *jsRuntime) arm(timeout time.Duration) uint64 {
 	rt.evalID++
 	id := rt.evalID
 	rt.armed, rt.deadline = true, time.Now().Add(timeout)
+	rt.heapBase, rt.guardID = 0, id
 	rt.mu.Unlock()
 	rt.timer.Reset(timeout)
-	rt.eng.guard.enter(rt)
+	rt.guard.Reset(guardFirst)
 	return id
 }
 
@@ -319,7 +323,7 @@ func (rt *jsRuntime) arm(timeout time.Duration) uint64 {
 // longer match its id, and an interrupt that raced in is cleared.
 func (rt *jsRuntime) disarm() {
 	rt.timer.Stop()
-	rt.eng.guard.exit(rt)
+	rt.guard.Stop()
 	rt.mu.Lock()
 	rt.evalID++
 	rt.armed = false
