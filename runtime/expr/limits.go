@@ -225,14 +225,21 @@ func (rt *jsRuntime) installLimits() error {
 	// sort and fill run long on large arrays (goja's sort converts both
 	// sides to strings for every comparison: a million numbers take
 	// 15 s): they are done here, where the time limit can stop them.
-	if err == nil {
-		err = rt.define(arrayProto, "sort", func(c goja.FunctionCall) goja.Value { return rt.sort(c, false) }, 1)
-	}
-	if err == nil && arrayProto.Get("toSorted") != nil {
-		err = rt.define(arrayProto, "toSorted", func(c goja.FunctionCall) goja.Value { return rt.sort(c, true) }, 1)
-	}
-	if err == nil {
-		err = rt.define(arrayProto, "fill", rt.fill, 1)
+	// Small arrays, the common case, keep goja's own versions.
+	for _, name := range []string{"sort", "toSorted", "fill"} {
+		wrap(arrayProto, name, func(orig goja.Callable) func(goja.FunctionCall) goja.Value {
+			what := "Array.prototype." + name + " on an array"
+			return func(c goja.FunctionCall) goja.Value {
+				if n := lengthOf(c.This); n <= smallArray {
+					rt.checkElems(what, n)
+					return rt.call(orig, c.This, c.Arguments...)
+				}
+				if name == "fill" {
+					return rt.fill(c)
+				}
+				return rt.sort(c, name == "toSorted")
+			}
+		})
 	}
 	fnProto := get(get(global, "Function"), "prototype")
 	checked(fnProto, "apply", func(c goja.FunctionCall) {
@@ -880,6 +887,10 @@ func (rt *jsRuntime) abort() {
 	}
 	rt.vm.Interrupt(timeoutMarker{})
 }
+
+// smallArray is the length up to which goja's sort and fill run: they
+// finish within milliseconds.
+const smallArray = 1000
 
 // stopCheckEvery is how many steps a long built-in takes between checks
 // of the time limit.

@@ -265,8 +265,19 @@ func TestCheckedBuiltins(t *testing.T) {
 		{`/a(?=b)/.test("ab") + "," + "aab".replace(/(a+)(?=b)/, "x") + "," + /(a)\1/.exec("aa")[0]`, `true,xb,aa`},
 		{`(() => { const r = /a/g; r.lastIndex = 1; return r.exec("aba").index })()`, `2`},
 	}
+	// Long arrays take the Go sort and fill.
+	long := append(tests[:len(tests):len(tests)],
+		struct{ expr, want string }{`(() => { const a = []; for (let i = 0; i < 1500; i++) a.push(3, 1, undefined, 10, 2); const s = a.sort(); return [s[0], s[1499], s[1500], s[3000], s[4500], s[6000], s[7499], s === a].join() })()`, `1,1,10,2,3,,,true`},
+		struct{ expr, want string }{`(() => { const a = []; for (let i = 0; i < 3000; i++) a.push({k: i % 2, v: i}); return a.toSorted((x, y) => x.k - y.k).slice(1499, 1502).map(x => x.v).join() + "|" + a[0].v })()`, `2998,1,3|0`},
+		struct{ expr, want string }{`(() => { const a = new Array(2000); a[5] = 2; a[7] = 1; a.sort(); return [a.length, a[0], a[1], 2 in a].join() })()`, `2000,1,2,false`},
+		struct{ expr, want string }{`new Array(2000).fill(0, 1, -1).reduce((n, x, i) => n + (x === 0 ? 1 : 0), 0)`, `1998`},
+	)
 	for _, e := range []*Engine{newTestEngine(Options{}), newTestEngine(Options{MaxMemory: 4096})} {
-		for _, tt := range tests {
+		cases := tests
+		if e.opts.MaxMemory == defaultMaxMemory {
+			cases = long
+		}
+		for _, tt := range cases {
 			v, err := evalText(t, e, "={{ "+tt.expr+" }}", nil)
 			if assert.NoError(t, err, "%s (MaxMemory %d)", tt.expr, e.opts.MaxMemory) {
 				assert.Equal(t, tt.want, fmt.Sprint(v), "%s (MaxMemory %d)", tt.expr, e.opts.MaxMemory)
