@@ -2,6 +2,7 @@ package expr
 
 import (
 	"runtime/metrics"
+	"sync/atomic"
 	"time"
 )
 
@@ -9,7 +10,8 @@ import (
 // no built-in can check it: s += s doubles a string inside goja's
 // interpreter, to a gigabyte within a one-second limit. While an
 // evaluation runs, a timer of its runtime reads the Go heap every
-// guardTick (the first reading, after guardFirst, is the baseline); once
+// guardTick (the baseline is a reading from the last guardFresh, or the
+// first one, after guardFirst); once
 // the heap has grown by more than guardFactor × Options.MaxMemory (at
 // least guardFloor), the evaluation is interrupted with a KindTooLarge
 // error. The heap is the process's: another goroutine's allocations count
@@ -28,6 +30,24 @@ const (
 // follows allocation without waiting for a GC, and reading it does not
 // stop the world.
 const heapMetric = "/memory/classes/heap/objects:bytes"
+
+// lastHeap is the latest reading of any runtime's guard, and when it was
+// taken (Unix nanoseconds): an evaluation starting while it is fresh takes
+// it as its baseline, so that a first reading delayed by a loaded machine
+// does not miss the growth before it.
+var lastHeap, lastHeapAt atomic.Int64
+
+// guardFresh is how old a reading may be to serve as a baseline.
+const guardFresh = 20 * time.Millisecond
+
+// baseline is the heap reading an evaluation starting at now may take as
+// its own, or 0.
+func baseline(now time.Time) uint64 {
+	if now.UnixNano()-lastHeapAt.Load() > int64(guardFresh) {
+		return 0
+	}
+	return uint64(lastHeap.Load())
+}
 
 // guardLimit is the heap growth an Engine's evaluations may cause.
 func guardLimit(maxMemory int) uint64 { return max(guardFactor*uint64(maxMemory), guardFloor) }
@@ -55,6 +75,8 @@ func (rt *jsRuntime) checkHeap() {
 		return
 	}
 	h := rt.heapSample[0].Value.Uint64()
+	lastHeap.Store(int64(h))
+	lastHeapAt.Store(time.Now().UnixNano())
 	switch {
 	case rt.heapBase == 0:
 		rt.heapBase = h

@@ -311,8 +311,9 @@ func (rt *jsRuntime) arm(timeout time.Duration) uint64 {
 	rt.mu.Lock()
 	rt.evalID++
 	id := rt.evalID
-	rt.armed, rt.deadline = true, time.Now().Add(timeout)
-	rt.heapBase, rt.guardID = 0, id
+	now := time.Now()
+	rt.armed, rt.deadline = true, now.Add(timeout)
+	rt.heapBase, rt.guardID = baseline(now), id
 	rt.mu.Unlock()
 	rt.timer.Reset(timeout)
 	rt.guard.Reset(guardFirst)
