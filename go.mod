@@ -3,6 +3,7 @@ module github.com/noderun/noderun
 go 1.26.8
 
 require (
+	github.com/dlclark/regexp2 v1.11.4
 	github.com/dlclark/regexp2/v2 v2.5.2
 	github.com/dop251/goja v0.0.0-20260311135729-065cd970411c
 	github.com/getkin/kin-openapi v0.135.0
@@ -19,7 +20,6 @@ require (
 )
 
 require (
-	github.com/dlclark/regexp2 v1.11.4 // indirect
 	github.com/gabriel-vasile/mimetype v1.4.16 // indirect
 	github.com/go-openapi/jsonpointer v0.22.5 // indirect
 	github.com/go-openapi/swag/jsonname v0.25.5 // indirect

@@ -43,6 +43,17 @@ type Options struct {
 	// throw, a bad JSON.parse) evaluate to undefined, as n8n does (E5).
 	// Off by default: noderun reports such errors.
 	Lenient bool
+	// MaxMemory bounds, in bytes, what one built-in call of an
+	// evaluation may allocate, and so what an evaluation holds: larger
+	// arrays (MaxMemory/16 elements), strings (MaxMemory/2 characters),
+	// typed arrays and buffers (MaxMemory bytes) and JSON.parse texts
+	// (MaxMemory/4 bytes) are a KindTooLarge error before they are made.
+	// Zero means 64 MiB.
+	MaxMemory int
+	// MaxCachedExpressions bounds the compiled expressions the Engine
+	// keeps (about 2.5 KB each); the least recently used are dropped
+	// first. Zero means 8192.
+	MaxCachedExpressions int
 	// MaxRuntimes bounds the JavaScript runtimes kept for reuse (more are
 	// made when needed, and dropped after use). Zero means GOMAXPROCS.
 	MaxRuntimes int
@@ -195,7 +206,9 @@ const (
 	// KindTimeout: the evaluation ran past Options.Timeout, or its context
 	// was canceled (the context's error is then the Cause).
 	KindTimeout
-	// KindTooLarge: the result was larger than Options.MaxResultSize.
+	// KindTooLarge: the result was larger than Options.MaxResultSize, a
+	// value was larger than Options.MaxMemory allows, or JSON was nested
+	// deeper than 2,000 levels.
 	KindTooLarge
 	// KindResult: the result is a function or the DateTime class (E6).
 	KindResult

@@ -62,6 +62,20 @@ func BenchmarkJSArithmetic(b *testing.B) {
 	benchEval(b, "={{ $json.age * 2 + 1 }}", func(v any) bool { return v == 63.0 })
 }
 
+// Built-ins the resource limits check or replace (limits.go).
+func BenchmarkJSRegexp(b *testing.B) {
+	benchEval(b, `={{ /^ann@/.test($json.email) && $json.email.replace(/[.@]/g, "-") }}`, func(v any) bool { return v == "ann-example-com" })
+}
+
+func BenchmarkJSArrayMethods(b *testing.B) {
+	benchEval(b, `={{ [5, 3, 9, 1, 7, 2].map(x => x * 2).filter(x => x > 2).sort((x, y) => x - y).join("-") }}`,
+		func(v any) bool { return v == "4-6-10-14-18" })
+}
+
+func BenchmarkJSStringify(b *testing.B) {
+	benchEval(b, `={{ JSON.stringify($json) }}`, func(v any) bool { s, ok := v.(string); return ok && len(s) > 50 })
+}
+
 func BenchmarkJSParallel(b *testing.B) {
 	e := New(Options{Timezone: time.UTC})
 	x := e.Compile("={{ $json.email.extractDomain().toUpperCase() }}")

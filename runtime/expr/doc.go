@@ -21,11 +21,14 @@
 // The sandbox follows n8n: eval, Function, require, process, Reflect, Proxy,
 // setTimeout and other host globals evaluate to empty objects, member names
 // such as constructor and __proto__ are refused (also computed ones, and in
-// destructuring), with is refused, and each evaluation has a time limit and
-// a result-size limit. Each runtime is sealed when created (sandbox.go): the
-// code compilers refuse to run and every built-in is frozen, so nothing an
-// evaluation does outlives it. Where n8n silently turns a runtime
-// error into undefined (E5), noderun reports a KindRuntime error unless
-// Options.Lenient is set. The fixture testdata/expressions/n8n-2.41.json
+// destructuring), with is refused, and each evaluation has a time limit, a
+// result-size limit and a memory bound: built-ins that allocate or loop in
+// Go are checked before they run (limits.go), and a heap guard stops code
+// that grows memory in the interpreter (guard.go). Each runtime is sealed
+// when created (sandbox.go): the code compilers refuse to run and every
+// built-in is frozen, so nothing an evaluation does outlives it. Where n8n
+// silently turns a runtime error into undefined (E5), noderun reports a
+// KindRuntime error unless Options.Lenient is set. The fixture
+// testdata/expressions/n8n-2.41.json
 // records real n8n 2.41 results for every rule the package implements.
 package expr

@@ -13,15 +13,17 @@ import (
 )
 
 // Engine compiles and evaluates n8n expressions. It is safe for concurrent
-// use; compiled expressions are cached by their text.
+// use; compiled expressions are cached by their text, up to
+// Options.MaxCachedExpressions.
 type Engine struct {
 	opts        Options
-	cache       sync.Map // string -> *Expression
+	cache       exprCache
 	zones       *zones
 	now         func() time.Time
 	prelude     *goja.Program
 	preludeOnce sync.Once
 	pool        chan *jsRuntime
+	guardLimit  uint64       // heap growth that stops an evaluation (guard.go)
 	live        atomic.Int64 // runtimes created and not yet dropped
 	// sandboxTrips counts expressions that reached a tamed code compiler
 	// or the real global object (sandbox.go): each one is a sanitizer hole.
@@ -41,7 +43,16 @@ func New(opts Options) *Engine {
 	if opts.MaxRuntimes <= 0 {
 		opts.MaxRuntimes = defaultRuntimes()
 	}
+	if opts.MaxMemory <= 0 {
+		opts.MaxMemory = defaultMaxMemory
+	}
+	if opts.MaxCachedExpressions <= 0 {
+		opts.MaxCachedExpressions = defaultMaxCached
+	}
+	setRegexpLimit()
 	e := &Engine{opts: opts, now: opts.Now}
+	e.cache.max = opts.MaxCachedExpressions
+	e.guardLimit = guardLimit(opts.MaxMemory)
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -78,12 +89,10 @@ type Expression struct {
 // "=" is a literal. Compile never fails: a syntax error is kept and
 // returned by every Eval, as n8n raises it per item; Err reports it early.
 func (e *Engine) Compile(text string) *Expression {
-	if x, ok := e.cache.Load(text); ok {
-		return x.(*Expression)
+	if x := e.cache.get(text); x != nil {
+		return x
 	}
-	x := e.compile(text)
-	actual, _ := e.cache.LoadOrStore(text, x)
-	return actual.(*Expression)
+	return e.cache.add(e.compile(text))
 }
 
 func (e *Engine) compile(text string) *Expression {
@@ -431,6 +440,9 @@ func (ev *evaluation) run(c *codeChunk) (*jsRuntime, goja.Value, error) {
 	}
 	fn, ok := rt.fns[c]
 	if !ok {
+		if len(rt.fns) >= ev.x.eng.opts.MaxCachedExpressions {
+			clear(rt.fns) // bounded as the Engine's cache is; refilled on use
+		}
 		v, err := rt.vm.RunProgram(c.prog)
 		if err != nil {
 			return nil, nil, ev.mapError(err)

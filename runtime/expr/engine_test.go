@@ -185,10 +185,11 @@ func TestResultSize(t *testing.T) {
 	v, err := evalText(t, e, `={{ "x".repeat(100) }}`, nil)
 	require.NoError(t, err)
 	assert.Len(t, v, 100)
-	// A huge string is refused before it is built.
+	// A huge string is refused before it is built, naming the limit.
 	_, err = evalText(t, e, `={{ "x".repeat(1e12).length }}`, nil)
-	ee := requireKind(t, err, KindRuntime)
-	assert.Equal(t, "RangeError: Invalid string length", ee.Message)
+	ee := requireKind(t, err, KindTooLarge)
+	assert.Contains(t, ee.Message, "String.prototype.repeat result of 1000000000000 characters")
+	assert.Contains(t, ee.Description, "Options.MaxMemory")
 }
 
 func TestCyclicResult(t *testing.T) {

@@ -36,6 +36,11 @@ func (ev *evaluation) mapError(err error) error {
 			return &Error{Kind: KindTimeout, Message: "Expression timed out",
 				Description: fmt.Sprintf("the evaluation ran longer than %s", ev.x.eng.opts.Timeout)}
 		}
+		if m, ok := ie.Value().(memoryMarker); ok {
+			return &Error{Kind: KindTooLarge, Message: "the evaluation used more memory than its limit",
+				Description: fmt.Sprintf("the heap grew by %d MiB while it ran, more than %d MiB (%d × Options.MaxMemory (%d MiB), at least %d MiB); raise Options.MaxMemory to allow more",
+					m.grew>>20, ev.x.eng.guardLimit>>20, guardFactor, ev.x.eng.opts.MaxMemory>>20, guardFloor>>20)}
+		}
 		cause, _ := ie.Value().(error)
 		msg := "evaluation canceled"
 		if cause != nil {

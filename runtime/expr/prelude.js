@@ -931,18 +931,6 @@
     value: function (locale, opts) { return N.formatNumber(Number(this), locale === undefined ? 'en-US' : String(locale), opts || {}); },
     writable: true, enumerable: false, configurable: true,
   });
-  // goja has no memory limit: the string builders users reach for are
-  // bounded by the result-size limit (V8 throws the same RangeError).
-  for (const [name, len] of [['repeat', (s, n) => s.length * n], ['padStart', (s, n) => n], ['padEnd', (s, n) => n]]) {
-    const native = String.prototype[name];
-    Object.defineProperty(String.prototype, name, {
-      value: function (n, ...rest) {
-        if (len(String(this), Number(n)) > N.maxString) throw new RangeError('Invalid string length');
-        return native.call(this, n, ...rest);
-      },
-      writable: true, enumerable: false, configurable: true,
-    });
-  }
   G.__n8nx_S = S;
   G.__n8nx_san = sanitize;
   // box stands in for null and undefined before .isEmpty() and

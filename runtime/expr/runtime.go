@@ -16,6 +16,7 @@ import (
 	"math"
 	"reflect"
 	"runtime"
+	"runtime/metrics"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,7 +65,17 @@ type jsRuntime struct {
 	vars  map[string]goja.Value
 	dirty bool // a lazily converted Go value was changed by the code
 
-	noArgs goja.Value
+	noArgs   goja.Value
+	lim      limits
+	exported int // values export has read, to check the time limit
+	// json and replacer count what JSON.stringify makes (limits.go).
+	json     *stringifyState
+	replacer goja.Value
+	// The heap guard (guard.go); heapBase and guardID are guarded by mu.
+	guard      *time.Timer
+	heapSample []metrics.Sample
+	heapBase   uint64
+	guardID    uint64
 }
 
 func (e *Engine) newRuntime() (*jsRuntime, error) {
@@ -83,10 +94,14 @@ func (e *Engine) newRuntime() (*jsRuntime, error) {
 		}
 	})
 	rt.timer.Stop()
+	rt.startGuard()
 	if err := vm.Set("__n8nx_dtn", rt.natives()); err != nil {
 		return nil, err
 	}
 	if _, err := vm.RunProgram(e.preludeProgram()); err != nil {
+		return nil, err
+	}
+	if err := rt.installLimits(); err != nil {
 		return nil, err
 	}
 	lib := vm.Get("__n8nx_lib").ToObject(vm)
@@ -105,7 +120,13 @@ func (e *Engine) newRuntime() (*jsRuntime, error) {
 		return nil, err
 	}
 	// Last: after the seal nothing can define a global or change an intrinsic.
-	if err := rt.seal(); err != nil {
+	// The seal walks the built-ins through their checked versions; it is
+	// the engine's own code, not bounded by an evaluation's MaxMemory.
+	lim := rt.lim
+	rt.lim = limits{bytes: math.MaxInt64, elems: math.MaxInt64, chars: math.MaxInt64}
+	err := rt.seal()
+	rt.lim = lim
+	if err != nil {
 		return nil, err
 	}
 	return rt, nil
@@ -241,6 +262,9 @@ var (
 	reflectInt64   = reflect.TypeOf(int64(0))
 	reflectFloat64 = reflect.TypeOf(float64(0))
 	reflectBool    = reflect.TypeOf(false)
+
+	reflectLazyObject = reflect.TypeOf((*lazyObject)(nil))
+	reflectLazyArray  = reflect.TypeOf((*lazyArray)(nil))
 )
 
 // extType classifies a receiver as n8n's extend() does, or -1.
@@ -297,9 +321,12 @@ func (rt *jsRuntime) arm(timeout time.Duration) uint64 {
 	rt.mu.Lock()
 	rt.evalID++
 	id := rt.evalID
-	rt.armed, rt.deadline = true, time.Now().Add(timeout)
+	now := time.Now()
+	rt.armed, rt.deadline = true, now.Add(timeout)
+	rt.heapBase, rt.guardID = baseline(now), id
 	rt.mu.Unlock()
 	rt.timer.Reset(timeout)
+	rt.guard.Reset(guardFirst)
 	return id
 }
 
@@ -307,6 +334,7 @@ func (rt *jsRuntime) arm(timeout time.Duration) uint64 {
 // longer match its id, and an interrupt that raced in is cleared.
 func (rt *jsRuntime) disarm() {
 	rt.timer.Stop()
+	rt.guard.Stop()
 	rt.mu.Lock()
 	rt.evalID++
 	rt.armed = false
@@ -499,7 +527,6 @@ func (rt *jsRuntime) natives() *goja.Object {
 		names = append(names, n)
 	}
 	_ = o.Set("extensionNames", vm.NewArray(names...))
-	_ = o.Set("maxString", rt.eng.opts.MaxResultSize)
 	return o
 }
 
@@ -839,6 +866,11 @@ func (rt *jsRuntime) export(v goja.Value, depth int, size *int) (any, error) {
 		return nil, &Error{Kind: KindTooLarge, Message: "result is nested too deeply (a cycle?)"}
 	}
 	limit := rt.eng.opts.MaxResultSize
+	if rt.exported++; rt.exported%stopCheckEvery == 0 && rt.stopping() {
+		// A graph of shared values ([a, a] nested) is walked once per path.
+		return nil, &Error{Kind: KindTimeout, Message: "Expression timed out",
+			Description: fmt.Sprintf("reading the result took longer than %s", rt.eng.opts.Timeout)}
+	}
 	if *size > limit {
 		return nil, &Error{Kind: KindTooLarge, Message: "result is larger than the size limit"}
 	}
@@ -881,7 +913,14 @@ func (rt *jsRuntime) export(v goja.Value, depth int, size *int) (any, error) {
 		}
 		return nil, &Error{Kind: KindResult, Message: "this is a function, please add ()"}
 	}
-	switch t := obj.Export().(type) {
+	// Only the lazy views are exported by goja: its Export of an array or
+	// object copies the whole graph first, unbounded (a sparse
+	// new Array(2**32-1) is 64 GB, [a, a] nested 60 times 2^60 values).
+	var lazy any
+	if t := obj.ExportType(); t == reflectLazyObject || t == reflectLazyArray {
+		lazy = obj.Export()
+	}
+	switch t := lazy.(type) {
 	case *lazyObject:
 		if !rt.dirty {
 			*size += approxSize(t.src)
@@ -912,7 +951,12 @@ func (rt *jsRuntime) export(v goja.Value, depth int, size *int) (any, error) {
 		}
 		return JSDate{T: time.UnixMilli(int64(ms)).UTC(), Valid: true}, nil
 	case "Array":
-		n := int(obj.Get("length").ToInteger())
+		// Checked before the slice is made: a sparse new Array(2**32-1)
+		// has no elements but would take 64 GB here.
+		n := int(lengthOf(obj))
+		if int64(n) > rt.lim.elems || *size+4*n > limit {
+			return nil, &Error{Kind: KindTooLarge, Message: fmt.Sprintf("result is larger than the size limit (an array of %s elements)", count(int64(n)))}
+		}
 		out := make([]any, n)
 		for i := 0; i < n; i++ {
 			x, err := rt.export(obj.Get(itoa(i)), depth+1, size)
@@ -922,6 +966,11 @@ func (rt *jsRuntime) export(v goja.Value, depth int, size *int) (any, error) {
 			out[i] = x
 		}
 		return out, nil
+	}
+	if strings.HasSuffix(obj.ClassName(), "Array") { // a typed array: as many keys as elements
+		if n := lengthOf(obj); *size+4*int(n) > limit {
+			return nil, &Error{Kind: KindTooLarge, Message: fmt.Sprintf("result is larger than the size limit (%s elements)", count(n))}
+		}
 	}
 	keys := obj.Keys()
 	out := make(map[string]any, len(keys))
