@@ -144,7 +144,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.overlap = true
 	}
 	s.inFlight++
-	rec := Request{Method: r.Method, Path: r.URL.Path, Query: map[string]any{}, Headers: map[string]string{}}
+	// The path as sent (percent-encoded), as the oracle records URL.pathname.
+	rec := Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: map[string]any{}, Headers: map[string]string{}}
 	for k, vs := range r.URL.Query() {
 		if len(vs) == 1 {
 			rec.Query[k] = vs[0]
