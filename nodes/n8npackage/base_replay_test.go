@@ -134,9 +134,9 @@ func (t rewriteTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.next.RoundTrip(req)
 }
 
-// withCredentialDefaults returns nt with the given property defaults set
-// on its credential types, as the harness pinned them in n8n (hidden
-// fields such as an OAuth2 token URL ignore stored data).
+// withCredentialDefaults sets the given property defaults on copies of
+// nt's credential types, as the harness pinned them in n8n (hidden fields
+// such as an OAuth2 token URL ignore stored data).
 func withCredentialDefaults(nt *runtime.NodeType, defaults map[string]any) {
 	for name, ct := range nt.CredentialTypes {
 		c := *ct
@@ -151,8 +151,9 @@ func withCredentialDefaults(nt *runtime.NodeType, defaults map[string]any) {
 }
 
 // compared is the part of a recording both sides must agree on: the
-// requests in arrival order, the output and the node's error. Arrival
-// overlap is left out: noderun runs the replay one item at a time.
+// requests in arrival order, the output (binary data as node.Binary
+// holds it) and the node's error. Arrival overlap is left out: noderun
+// runs the replay one item at a time.
 func compared(t *testing.T, r *runtimetest.Recording) any {
 	t.Helper()
 	b, err := json.Marshal(struct {
@@ -268,5 +269,5 @@ func TestPeerBaseFixtures(t *testing.T) {
 		}
 	}
 	t.Logf("n8n-nodes-base fixtures: %d cases, %d match n8n, %d known gaps", len(names), matched, gaps)
-	assert.GreaterOrEqual(t, len(names), 60, "the corpus holds fewer cases than recorded")
+	assert.GreaterOrEqual(t, len(names), 60, "issue 17's Proof asks for at least 60 recorded cases")
 }
