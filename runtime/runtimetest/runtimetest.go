@@ -68,9 +68,10 @@ type Request struct {
 
 // OutputItem is one output item as the oracle prints it.
 type OutputItem struct {
-	JSON       any              `json:"json"`
-	PairedItem *node.PairedItem `json:"pairedItem,omitempty"`
-	Error      *Error           `json:"error,omitempty"`
+	JSON       any                    `json:"json"`
+	Binary     map[string]node.Binary `json:"binary,omitempty"` // n8n also prints bytes, which node.Binary lacks
+	PairedItem *node.PairedItem       `json:"pairedItem,omitempty"`
+	Error      *Error                 `json:"error,omitempty"`
 }
 
 // Error is an error as the oracle prints it.
@@ -144,6 +145,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.overlap = true
 	}
 	s.inFlight++
+	// The path as sent (percent-encoded), as the oracle records URL.pathname.
 	rec := Request{Method: r.Method, Path: r.URL.EscapedPath(), Query: map[string]any{}, Headers: map[string]string{}}
 	for k, vs := range r.URL.Query() {
 		if len(vs) == 1 {
@@ -296,7 +298,7 @@ func RunCaseOn(t testing.TB, srv *Server, nt *runtime.NodeType, c *Case, opts Op
 		return rec
 	}
 	for _, it := range res.Items {
-		o := OutputItem{JSON: it.JSON, PairedItem: it.PairedItem}
+		o := OutputItem{JSON: it.JSON, Binary: it.Binary, PairedItem: it.PairedItem}
 		if it.Error != nil {
 			o.Error = infoError(it.Error)
 		}
