@@ -429,12 +429,23 @@ func TestSecretsBasicNeverWritten(t *testing.T) {
 // response received on idle HTTP channel starting with ..."), which the
 // command routes through its masking.
 func TestStandardLoggerMasked(t *testing.T) {
+	// The first item answers only once the second item's request holds a
+	// connection of its own: on a busy machine the second request could
+	// otherwise be sent after the first answer, on the same connection,
+	// and read the unsolicited bytes as its response.
+	slowArrived := make(chan struct{})
+	var once sync.Once
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/contacts/2") {
-			time.Sleep(2 * time.Second) // keeps the command running until the first connection logs, also on a busy machine
+			once.Do(func() { close(slowArrived) })
+			time.Sleep(2 * time.Second) // keeps the command running until the first connection logs
 			w.Header().Set("Content-Type", "application/json")
 			fmt.Fprint(w, `{"payload":{"id":2}}`)
 			return
+		}
+		select {
+		case <-slowArrived:
+		case <-time.After(10 * time.Second):
 		}
 		conn, buf, err := w.(http.Hijacker).Hijack()
 		if err != nil {
