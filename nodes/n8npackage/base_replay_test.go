@@ -33,12 +33,10 @@ var baseFixtures = filepath.Join("..", "..", "testdata", "n8nbase")
 // what the replay showed first: a case stopped by a function may hide a
 // later difference (its locator, say).
 var knownBaseGaps = map[string]string{
-	"gong/user-get-404":                         "postReceive function not run yet; resource locator value sent whole, not resolved yet",
 	"googleCloudStorage/bucket-get-refresh-401": "preSend function not run yet",
 	"metabase/databases-getall-simple":          "setKeyValue over a response item without details: n8n evaluates $responseItem.details.db to undefined and leaves the key out, noderun fails the node with the TypeError",
 	"metabase/questions-resultdata-csv":         "postReceive function not run yet",
 	"microsoftEntra/user-get-refresh-401":       "preSend function not run yet",
-	"postBin/bin-get-invalid-id":                "preSend function not run yet",
 }
 
 // baseCaseExtras are the case fields of oracle-base.js that

@@ -409,10 +409,10 @@ func rejection(reason goja.Value) error {
 			}
 		}
 		if st := o.Get("stack"); st != nil && !goja.IsUndefined(st) {
-			return &ScriptError{Message: reason.String(), Stack: st.String()}
+			return &ScriptError{Message: reason.String(), Stack: st.String(), thrown: reason}
 		}
 	}
-	return &ScriptError{Message: "Uncaught (in promise) " + reason.String(), Stack: reason.String()}
+	return &ScriptError{Message: "Uncaught (in promise) " + reason.String(), Stack: reason.String(), thrown: reason}
 }
 
 // async returns a promise that do settles once the runtime is idle: host

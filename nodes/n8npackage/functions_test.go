@@ -161,6 +161,23 @@ func TestFunctionsRun(t *testing.T) {
 		require.Contains(t, res.Err.Error(), "the gizmo refuses")
 	})
 
+	// n8n reports a node error a function throws as it was made, not
+	// wrapped; where it was thrown stays in the cause.
+	t.Run("a thrown NodeApiError", func(t *testing.T) {
+		res := run(map[string]any{"operation": "refusesApi"})
+		require.NotNil(t, res.Err)
+		require.Equal(t, &node.ErrorInfo{Name: "NodeApiError", Message: "The gizmo is busy", Description: "Try another gizmo", HTTPCode: "409", ItemIndex: new(0)}, res.Err.Info())
+		var se *n8npackage.ScriptError
+		require.ErrorAs(t, res.Err, &se)
+		require.Contains(t, se.While, "preSend function at")
+	})
+
+	t.Run("a thrown NodeOperationError", func(t *testing.T) {
+		res := run(map[string]any{"operation": "refusesOperation"})
+		require.NotNil(t, res.Err)
+		require.Equal(t, &node.ErrorInfo{Name: "NodeOperationError", Message: "The gizmo answer makes no sense", Description: "Check the gizmo", ItemIndex: new(0), Parameter: "postReceive function"}, res.Err.Info())
+	})
+
 	require.Equal(t, int32(1), srv.sessions.Load(), "preAuthentication ran once and its session was reused")
 }
 
