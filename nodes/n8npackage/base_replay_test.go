@@ -33,10 +33,8 @@ var baseFixtures = filepath.Join("..", "..", "testdata", "n8nbase")
 // what the replay showed first: a case stopped by a function may hide a
 // later difference (its locator, say).
 var knownBaseGaps = map[string]string{
-	"googleCloudStorage/bucket-get-refresh-401": "preSend function not run yet",
-	"metabase/databases-getall-simple":          "setKeyValue over a response item without details: n8n evaluates $responseItem.details.db to undefined and leaves the key out, noderun fails the node with the TypeError",
-	"metabase/questions-resultdata-csv":         "postReceive function not run yet",
-	"microsoftEntra/user-get-refresh-401":       "preSend function not run yet",
+	"metabase/databases-getall-simple":  "setKeyValue over a response item without details: n8n evaluates $responseItem.details.db to undefined and leaves the key out, noderun fails the node with the TypeError",
+	"metabase/questions-resultdata-csv": "postReceive function not run yet",
 }
 
 // baseCaseExtras are the case fields of oracle-base.js that

@@ -246,6 +246,8 @@ func TestCredentialAuthenticateFunction(t *testing.T) {
 	defer pkg.Close()
 	nt, err := pkg.NodeType(ctx, "sprocket", 0)
 	require.NoError(t, err)
+	// The type sprocketApi extends comes along, and its default is used.
+	require.Contains(t, nt.CredentialTypes, "sprocketBaseApi")
 	var got []string
 	var mu sync.Mutex
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -268,8 +270,8 @@ func TestCredentialAuthenticateFunction(t *testing.T) {
 		return "Sprocket " + hex.EncodeToString(m.Sum(nil))
 	}
 	require.ElementsMatch(t, []string{
-		"/sprockets/s1?acct=acme " + sign("GET /sprockets/s1"),
-		"/sprockets/s2?acct=acme " + sign("GET /sprockets/s2"),
+		"/sprockets/s1?acct=acme&region=eu-1 " + sign("GET /sprockets/s1"),
+		"/sprockets/s2?acct=acme&region=eu-1 " + sign("GET /sprockets/s2"),
 	}, got)
 }
 
