@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -58,6 +59,9 @@ func newGizmoServer(t *testing.T) *gizmoServer {
 		case !authed:
 			w.WriteHeader(http.StatusUnauthorized)
 			fmt.Fprint(w, `{"message":"no session"}`)
+		case r.URL.Path == "/export":
+			w.Header().Set("Content-Type", "application/octet-stream")
+			_, _ = w.Write([]byte("id\xff\n1\n"))
 		case r.URL.Path == "/meta":
 			fmt.Fprint(w, `{"version":7}`)
 		case r.Method == http.MethodPost && r.URL.Path == "/things":
@@ -159,6 +163,15 @@ func TestFunctionsRun(t *testing.T) {
 		res := run(map[string]any{"operation": "rejects"})
 		require.NotNil(t, res.Err)
 		require.Contains(t, res.Err.Error(), "the gizmo refuses")
+	})
+
+	t.Run("prepareBinaryData over an arraybuffer response", func(t *testing.T) {
+		res := run(map[string]any{"operation": "download"})
+		require.Nil(t, res.Err)
+		require.Len(t, res.Items, 1)
+		require.Equal(t, map[string]any{"bytes": 6.0}, res.Items[0].JSON, "the body is a Buffer of the bytes")
+		require.Equal(t, map[string]node.Binary{"file": {Data: base64.StdEncoding.EncodeToString([]byte("id\xff\n1\n")), MimeType: "text/csv",
+			FileName: "things.csv", Directory: "exports", FileExtension: "csv", FileSize: "6 B", FileType: "text"}}, res.Items[0].Binary)
 	})
 
 	// n8n reports a node error a function throws as it was made, not

@@ -640,3 +640,14 @@ type ScriptError struct {
 }
 
 func (e *ScriptError) Error() string { return e.While + ": " + e.Message }
+
+// bufferOf is a Buffer holding a copy of b.
+func (s *sandbox) bufferOf(b []byte) goja.Value {
+	buffer := s.builtin.Get("buffer").ToObject(s.vm).Get("Buffer").ToObject(s.vm)
+	from, _ := goja.AssertFunction(buffer.Get("from"))
+	v, err := from(buffer, s.vm.ToValue(s.vm.NewArrayBuffer(append([]byte(nil), b...))))
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

@@ -88,6 +88,11 @@ async function refusesApi() {
         message: 'The gizmo is busy', description: 'Try another gizmo',
     });
 }
+// An arraybuffer response made binary data, as Metabase's CSV result.
+async function asFile(items, responseData) {
+    const binary = await this.helpers.prepareBinaryData(responseData.body, 'exports/things.csv');
+    return items.map((item) => ({ json: { bytes: responseData.body.length }, binary: { file: binary } }));
+}
 function refusesOperation() {
     throw new n8n_workflow_1.NodeOperationError(this.getNode(), 'The gizmo answer makes no sense', {
         description: 'Check the gizmo',
@@ -143,6 +148,10 @@ class Gizmo {
                         { name: 'Rejects', value: 'rejects', routing: {
                             request: { method: 'GET', url: '/things' },
                             send: { preSend: [rejects] },
+                        } },
+                        { name: 'Download', value: 'download', routing: {
+                            request: { method: 'GET', url: '/export', encoding: 'arraybuffer' },
+                            output: { postReceive: [asFile] },
                         } },
                         { name: 'Refuses API', value: 'refusesApi', routing: {
                             request: { method: 'GET', url: '/things' },
