@@ -181,7 +181,11 @@ func (ic *itemContext) postReceive(ctx context.Context, a node.PostReceive, item
 	scope.Response = full
 	scope.Value, scope.HasValue = value, true
 	fail := func(err error) ([]node.Item, error) {
-		return nil, operationError(err, ic.index, "postReceive "+a.Type)
+		where := "postReceive " + a.Type
+		if a.Hook != "" {
+			where = "postReceive function"
+		}
+		return nil, operationError(err, ic.index, where)
 	}
 	if a.Hook != "" {
 		hook, err := ic.p.engine.Hooks.postReceiveHook(a.Hook)

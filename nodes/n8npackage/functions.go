@@ -238,7 +238,12 @@ func (f *jsFunction) postReceive(ctx context.Context, items []node.Item, resp *r
 	var out []node.Item
 	err := f.run(ctx, jsCall{hc: hc, fn: f}, func(c *jsCall, fn goja.Callable) (goja.Value, error) {
 		r := c.vm.NewObject()
-		_ = r.Set("body", toJS(c.vm, resp.Body))
+		body := toJS(c.vm, resp.Body)
+		if b, ok := resp.Body.([]byte); ok {
+			// An arraybuffer response is a Buffer in n8n.
+			body = c.p.sb.bufferOf(b)
+		}
+		_ = r.Set("body", body)
 		_ = r.Set("headers", toJS(c.vm, resp.Headers))
 		_ = r.Set("statusCode", resp.StatusCode)
 		_ = r.Set("statusMessage", resp.StatusMessage)
@@ -409,10 +414,10 @@ func rejection(reason goja.Value) error {
 			}
 		}
 		if st := o.Get("stack"); st != nil && !goja.IsUndefined(st) {
-			return &ScriptError{Message: reason.String(), Stack: st.String()}
+			return &ScriptError{Message: reason.String(), Stack: st.String(), thrown: reason}
 		}
 	}
-	return &ScriptError{Message: "Uncaught (in promise) " + reason.String(), Stack: reason.String()}
+	return &ScriptError{Message: "Uncaught (in promise) " + reason.String(), Stack: reason.String(), thrown: reason}
 }
 
 // async returns a promise that do settles once the runtime is idle: host
@@ -491,12 +496,15 @@ func itemsToJS(vm *goja.Runtime, items []node.Item) *goja.Object {
 	for i, it := range items {
 		o := vm.NewObject()
 		_ = o.Set("json", toJS(vm, it.JSON))
+		if it.Binary != nil {
+			_ = o.Set("binary", binaryToJS(vm, it.Binary))
+		}
 		vals[i] = o
 	}
 	return vm.NewArray(vals...)
 }
 
-// itemsFromJS reads INodeExecutionData[]: each entry's json.
+// itemsFromJS reads INodeExecutionData[]: each entry's json and binary.
 func itemsFromJS(vm *goja.Runtime, v goja.Value) ([]node.Item, error) {
 	if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
 		return nil, errors.New("no items (it must return an array of {json} items)")
@@ -516,7 +524,15 @@ func itemsFromJS(vm *goja.Runtime, v goja.Value) ([]node.Item, error) {
 		if j == nil || goja.IsUndefined(j) {
 			return nil, fmt.Errorf("an array whose element %d has no \"json\"", i)
 		}
-		out = append(out, node.Item{JSON: fromJS(j)})
+		it := node.Item{JSON: fromJS(j)}
+		if b := e.Get("binary"); b != nil && !goja.IsUndefined(b) && !goja.IsNull(b) {
+			bin, err := binaryFromJS(b)
+			if err != nil {
+				return nil, fmt.Errorf("an array whose element %d: %w", i, err)
+			}
+			it.Binary = bin
+		}
+		out = append(out, it)
 	}
 	return out, nil
 }

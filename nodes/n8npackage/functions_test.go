@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -58,6 +59,9 @@ func newGizmoServer(t *testing.T) *gizmoServer {
 		case !authed:
 			w.WriteHeader(http.StatusUnauthorized)
 			fmt.Fprint(w, `{"message":"no session"}`)
+		case r.URL.Path == "/export":
+			w.Header().Set("Content-Type", "application/octet-stream")
+			_, _ = w.Write([]byte("id\xff\n1\n"))
 		case r.URL.Path == "/meta":
 			fmt.Fprint(w, `{"version":7}`)
 		case r.Method == http.MethodPost && r.URL.Path == "/things":
@@ -161,6 +165,32 @@ func TestFunctionsRun(t *testing.T) {
 		require.Contains(t, res.Err.Error(), "the gizmo refuses")
 	})
 
+	t.Run("prepareBinaryData over an arraybuffer response", func(t *testing.T) {
+		res := run(map[string]any{"operation": "download"})
+		require.Nil(t, res.Err)
+		require.Len(t, res.Items, 1)
+		require.Equal(t, map[string]any{"bytes": 6.0}, res.Items[0].JSON, "the body is a Buffer of the bytes")
+		require.Equal(t, map[string]node.Binary{"file": {Data: base64.StdEncoding.EncodeToString([]byte("id\xff\n1\n")), MimeType: "text/csv",
+			FileName: "things.csv", Directory: "exports", FileExtension: "csv", FileSize: "6 B", FileType: "text"}}, res.Items[0].Binary)
+	})
+
+	// n8n reports a node error a function throws as it was made, not
+	// wrapped; where it was thrown stays in the cause.
+	t.Run("a thrown NodeApiError", func(t *testing.T) {
+		res := run(map[string]any{"operation": "refusesApi"})
+		require.NotNil(t, res.Err)
+		require.Equal(t, &node.ErrorInfo{Name: "NodeApiError", Message: "The gizmo is busy", Description: "Try another gizmo", HTTPCode: "409", ItemIndex: new(0)}, res.Err.Info())
+		var se *n8npackage.ScriptError
+		require.ErrorAs(t, res.Err, &se)
+		require.Contains(t, se.While, "preSend function at")
+	})
+
+	t.Run("a thrown NodeOperationError", func(t *testing.T) {
+		res := run(map[string]any{"operation": "refusesOperation"})
+		require.NotNil(t, res.Err)
+		require.Equal(t, &node.ErrorInfo{Name: "NodeOperationError", Message: "The gizmo answer makes no sense", Description: "Check the gizmo", ItemIndex: new(0), Parameter: "postReceive function"}, res.Err.Info())
+	})
+
 	require.Equal(t, int32(1), srv.sessions.Load(), "preAuthentication ran once and its session was reused")
 }
 
@@ -229,6 +259,8 @@ func TestCredentialAuthenticateFunction(t *testing.T) {
 	defer pkg.Close()
 	nt, err := pkg.NodeType(ctx, "sprocket", 0)
 	require.NoError(t, err)
+	// The type sprocketApi extends comes along, and its default is used.
+	require.Contains(t, nt.CredentialTypes, "sprocketBaseApi")
 	var got []string
 	var mu sync.Mutex
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -251,8 +283,8 @@ func TestCredentialAuthenticateFunction(t *testing.T) {
 		return "Sprocket " + hex.EncodeToString(m.Sum(nil))
 	}
 	require.ElementsMatch(t, []string{
-		"/sprockets/s1?acct=acme " + sign("GET /sprockets/s1"),
-		"/sprockets/s2?acct=acme " + sign("GET /sprockets/s2"),
+		"/sprockets/s1?acct=acme&region=eu-1 " + sign("GET /sprockets/s1"),
+		"/sprockets/s2?acct=acme&region=eu-1 " + sign("GET /sprockets/s2"),
 	}, got)
 }
 

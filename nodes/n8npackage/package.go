@@ -393,7 +393,7 @@ func (p *Package) credential(ctx context.Context, name string) (*Credential, err
 
 // NodeType returns a runnable node type for a version of a node (0 for
 // the node's default version), with the package's credential types the
-// node names attached. Each call returns a fresh value.
+// node names, and those they extend, attached. Each call returns a fresh value.
 func (p *Package) NodeType(ctx context.Context, name string, version float64) (*runtime.NodeType, error) {
 	n, err := p.Node(ctx, name)
 	if err != nil {
@@ -418,6 +418,31 @@ func (p *Package) NodeType(ctx context.Context, name string, version float64) (*
 			return nil, err
 		}
 		creds = append(creds, c.Type)
+	}
+	// The types those extend, which the package provides, come along:
+	// their properties (an OAuth2 token URL, a grant type) are part of the
+	// credential, as n8n merges them.
+	seen := map[string]bool{}
+	for _, c := range creds {
+		seen[c.Name] = true
+	}
+	for i := 0; i < len(creds); i++ {
+		for _, parent := range creds[i].Extends {
+			if seen[parent] {
+				continue
+			}
+			seen[parent] = true
+			_, indexed := p.credIdx[parent]
+			if _, loaded := p.creds[parent]; !loaded && !(p.lazy && indexed) {
+				continue // a base type of n8n's, or another package's
+			}
+			c, err := p.credential(ctx, parent)
+			if err != nil {
+				p.mu.Unlock()
+				return nil, err
+			}
+			creds = append(creds, c.Type)
+		}
 	}
 	p.mu.Unlock()
 	return runtime.NewNodeType(d, creds...)

@@ -27,6 +27,8 @@ import (
 
 	"github.com/dop251/goja"
 	"github.com/rs/zerolog"
+
+	"github.com/noderun/noderun/runtime"
 )
 
 //go:embed sandbox.js
@@ -500,7 +502,7 @@ func (s *sandbox) protect(f func() error) (err error) {
 					stack = st.String()
 				}
 			}
-			err = &ScriptError{Message: msg, Stack: stack}
+			err = &ScriptError{Message: msg, Stack: stack, thrown: v}
 		default:
 			panic(r)
 		}
@@ -584,7 +586,7 @@ func (s *sandbox) explain(while string, err error) error {
 		if se.While == "" {
 			se.While = while
 		}
-		return se
+		return s.nodeError(se)
 	}
 	var so *goja.StackOverflowError
 	if errors.As(err, &so) {
@@ -595,9 +597,36 @@ func (s *sandbox) explain(while string, err error) error {
 		if strings.Contains(ex.Error(), "Maximum call stack size exceeded") {
 			return &LimitError{Limit: "stack", While: while, msg: "package code exceeded the call depth limit (" + strconv.Itoa(s.limits.MaxCallStack) + " frames)"}
 		}
-		return &ScriptError{While: while, Message: ex.Error(), Stack: ex.String()}
+		return s.nodeError(&ScriptError{While: while, Message: ex.Error(), Stack: ex.String(), thrown: ex.Value()})
 	}
 	return fmt.Errorf("%s: %w", while, err)
+}
+
+// nodeError returns the node error package code threw on purpose (an
+// n8n-workflow NodeApiError or NodeOperationError) as n8n reports it: its
+// own name, message, description and HTTP code, the ScriptError, which
+// says where, as the cause. Any other exception stays a ScriptError.
+func (s *sandbox) nodeError(se *ScriptError) error {
+	o, ok := se.thrown.(*goja.Object)
+	if !ok || s.hostWF == nil {
+		return se
+	}
+	class, ok := s.hostWF.Get("NodeError").(*goja.Object)
+	if !ok || !s.vm.InstanceOf(o, class) {
+		return se
+	}
+	str := func(k string) string {
+		v := o.Get(k)
+		if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
+			return ""
+		}
+		return v.String()
+	}
+	name := runtime.NameNodeOperationError
+	if api, ok := s.hostWF.Get("NodeApiError").(*goja.Object); ok && s.vm.InstanceOf(o, api) {
+		name = runtime.NameNodeAPIError
+	}
+	return &runtime.NodeError{Name: name, Message: str("message"), Description: str("description"), HTTPCode: str("httpCode"), ItemIndex: -1, Cause: se}
 }
 
 // ScriptError is an exception thrown by package code.
@@ -606,6 +635,19 @@ type ScriptError struct {
 	Message string
 	// Stack is the JavaScript stack trace, with source paths.
 	Stack string
+	// thrown is the value thrown, nil when not known.
+	thrown goja.Value
 }
 
 func (e *ScriptError) Error() string { return e.While + ": " + e.Message }
+
+// bufferOf is a Buffer holding a copy of b.
+func (s *sandbox) bufferOf(b []byte) goja.Value {
+	buffer := s.builtin.Get("buffer").ToObject(s.vm).Get("Buffer").ToObject(s.vm)
+	from, _ := goja.AssertFunction(buffer.Get("from"))
+	v, err := from(buffer, s.vm.ToValue(s.vm.NewArrayBuffer(append([]byte(nil), b...))))
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

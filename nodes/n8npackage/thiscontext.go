@@ -248,6 +248,27 @@ func (p *Package) nodeMembers(env *thisEnv, guard func(*goja.Object, string) goj
 		hc := c.item("helpers.requestWithAuthentication")
 		return c.async(func(ctx context.Context) (any, error) { return hc.HTTPRequestWithAuthentication(ctx, typ, opts) })
 	})
+	hset("prepareBinaryData", func(c *jsCall, call goja.FunctionCall) goja.Value {
+		var data []byte
+		switch v := call.Argument(0).Export().(type) {
+		case []byte:
+			data = v
+		case string:
+			data = []byte(v)
+		default:
+			c.throw(fmt.Errorf("helpers.prepareBinaryData: the data must be a Buffer or a string (%s)", c.where()))
+		}
+		str := func(v goja.Value) string {
+			if goja.IsUndefined(v) || goja.IsNull(v) {
+				return ""
+			}
+			return v.String()
+		}
+		bin := prepareBinaryData(data, str(call.Argument(1)), str(call.Argument(2)))
+		return c.async(func(context.Context) (any, error) {
+			return binaryToJS(vm, map[string]node.Binary{"b": bin}).Get("b"), nil
+		})
+	})
 	_ = helpers.Set("returnJsonArray", env.returnJSONArr)
 	_ = t.Set("helpers", guard(helpers, "this.helpers"))
 	_ = t.Set("logger", p.logger())

@@ -7,6 +7,7 @@ class SprocketApi {
     constructor() {
         this.name = 'sprocketApi';
         this.displayName = 'Sprocket API';
+        this.extends = ['sprocketBaseApi'];
         this.properties = [
             { displayName: 'Base URL', name: 'baseUrl', type: 'string', default: '' },
             { displayName: 'Account', name: 'account', type: 'string', default: '' },
@@ -17,7 +18,7 @@ class SprocketApi {
     async authenticate(credentials, requestOptions) {
         const signature = crypto_1.createHmac('sha256', credentials.key).update(requestOptions.method + ' ' + requestOptions.url).digest('hex');
         requestOptions.headers = Object.assign({}, requestOptions.headers, { Authorization: this.scheme + ' ' + signature });
-        requestOptions.qs = Object.assign({}, requestOptions.qs, { acct: credentials.account });
+        requestOptions.qs = Object.assign({}, requestOptions.qs, { acct: credentials.account, region: credentials.region });
         return requestOptions;
     }
 }

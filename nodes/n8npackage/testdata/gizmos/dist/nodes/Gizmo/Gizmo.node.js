@@ -1,6 +1,7 @@
 "use strict";
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.Gizmo = void 0;
+const n8n_workflow_1 = require("n8n-workflow");
 
 // preSend changing body, query and headers, awaiting credentials.
 async function stampRequest(requestOptions) {
@@ -81,6 +82,23 @@ async function rejects() {
     throw new Error('the gizmo refuses');
 }
 
+// n8n's own error classes, thrown on purpose, as Gong's and PostBin's do.
+async function refusesApi() {
+    throw new n8n_workflow_1.NodeApiError(this.getNode(), { statusCode: 409 }, {
+        message: 'The gizmo is busy', description: 'Try another gizmo',
+    });
+}
+// An arraybuffer response made binary data, as Metabase's CSV result.
+async function asFile(items, responseData) {
+    const binary = await this.helpers.prepareBinaryData(responseData.body, 'exports/things.csv');
+    return items.map((item) => ({ json: { bytes: responseData.body.length }, binary: { file: binary } }));
+}
+function refusesOperation() {
+    throw new n8n_workflow_1.NodeOperationError(this.getNode(), 'The gizmo answer makes no sense', {
+        description: 'Check the gizmo',
+    });
+}
+
 class Gizmo {
     constructor() {
         this.description = {
@@ -130,6 +148,18 @@ class Gizmo {
                         { name: 'Rejects', value: 'rejects', routing: {
                             request: { method: 'GET', url: '/things' },
                             send: { preSend: [rejects] },
+                        } },
+                        { name: 'Download', value: 'download', routing: {
+                            request: { method: 'GET', url: '/export', encoding: 'arraybuffer' },
+                            output: { postReceive: [asFile] },
+                        } },
+                        { name: 'Refuses API', value: 'refusesApi', routing: {
+                            request: { method: 'GET', url: '/things' },
+                            send: { preSend: [refusesApi] },
+                        } },
+                        { name: 'Refuses Operation', value: 'refusesOperation', routing: {
+                            request: { method: 'GET', url: '/meta' },
+                            output: { postReceive: [refusesOperation] },
                         } },
                     ],
                 },
