@@ -139,11 +139,23 @@ var parityTable = []parityRow{
 func TestParity(t *testing.T) {
 	nt, err := chatwoot.NodeType()
 	require.NoError(t, err)
+	summary := replayParity(t, nt, parityTable)
+	t.Run("summary", func(t *testing.T) {
+		assert.Equal(t, len(readParityIndex(t).Cases), summary.count(), "fixtures that match n8n")
+		t.Log(summary.String())
+		t.Log("\n" + parityREADMETable())
+	})
+}
+
+// replayParity replays every fixture through nt, comparing modulo the
+// table's rows, and returns how the fixtures that passed matched.
+func replayParity(t *testing.T, nt *runtime.NodeType, table []parityRow) *paritySummary {
+	t.Helper()
 	idx := readParityIndex(t)
 	t.Run("index", func(t *testing.T) { checkParityIndex(t, idx, nt) })
 
 	rows := map[string][]parityRow{}
-	for _, r := range parityTable {
+	for _, r := range table {
 		require.Contains(t, idx.byName, r.fixture, "table row names a fixture that is not in index.json")
 		require.Contains(t, parityDifferences, r.difference(), "%s: the difference %q is not in parityDifferences (the README table)", r.fixture, r.difference().name)
 		rows[r.fixture] = append(rows[r.fixture], r)
@@ -180,11 +192,7 @@ func TestParity(t *testing.T) {
 			}
 		})
 	}
-	t.Run("summary", func(t *testing.T) {
-		assert.Equal(t, len(idx.Cases), summary.count(), "fixtures that match n8n")
-		t.Log(summary.String())
-		t.Log("\n" + parityREADMETable())
-	})
+	return &summary
 }
 
 // parityMode selects how a fixture is run.
