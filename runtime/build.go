@@ -118,11 +118,17 @@ func (ic *itemContext) Item(int) node.Item { return ic.item }
 // when it is an expression; routing reads the whole locator through
 // nodeParameter and extracts its value itself.
 func (ic *itemContext) Parameter(ctx context.Context, name string) (any, bool, error) {
-	if v, ok := params.ParameterValue(ic.p.compiledParameters[name]); ok {
-		resolved, err := ic.resolve(ctx, v, &ic.base)
-		return resolved, true, err
+	raw, ok := ic.p.compiledParameters[name]
+	if !ok {
+		return nil, false, nil
 	}
-	return ic.parameter(ctx, name)
+	if m, isMap := raw.(map[string]any); isMap {
+		if v, ok := params.ParameterValue(m); ok {
+			resolved, err := ic.resolve(ctx, v, &ic.base)
+			return resolved, true, err
+		}
+	}
+	return ic.resolveParameter(ctx, name, raw)
 }
 
 // parameter is the parameter's normalised value resolved for this item,
@@ -132,6 +138,11 @@ func (ic *itemContext) parameter(ctx context.Context, name string) (any, bool, e
 	if !ok {
 		return nil, false, nil
 	}
+	return ic.resolveParameter(ctx, name, raw)
+}
+
+// resolveParameter resolves the stored value raw of parameter name.
+func (ic *itemContext) resolveParameter(ctx context.Context, name string, raw any) (any, bool, error) {
 	if _, isExpr := raw.(*expr.Expression); !isExpr && !containsExpression(raw) {
 		return raw, true, nil
 	}
