@@ -355,7 +355,7 @@ func (ev *evaluation) runtime() (*jsRuntime, error) {
 		}
 		var err error
 		if rt, err = e.newRuntime(); err != nil {
-			return nil, &Error{Kind: KindRuntime, Message: "cannot start the JavaScript runtime", Cause: err}
+			return nil, &Error{Kind: KindRuntime, Message: "cannot start the JavaScript runtime: " + err.Error(), Cause: err}
 		}
 		e.live.Add(1)
 	}

@@ -819,6 +819,11 @@ func (rt *jsRuntime) installBufferLimits(global *goja.Object) error {
 // evaluation, 8 times slower).
 func (rt *jsRuntime) installRegexpLimits(proto *goja.Object) error {
 	vm := rt.vm
+	// timed calls orig and reports regexp2's time limit. goja gives a
+	// stopped match as "no match" (none), so only a no-match answer that
+	// took the limit is one; a match found is not, however long a busy
+	// machine kept the goroutine waiting. The engine's own code (runtime
+	// set-up, no evaluation armed) is not judged.
 	timed := func(orig goja.Callable, none goja.Value) func(goja.FunctionCall) goja.Value {
 		return func(c goja.FunctionCall) goja.Value {
 			if rt.stopping() {
@@ -828,7 +833,7 @@ func (rt *jsRuntime) installRegexpLimits(proto *goja.Object) error {
 			}
 			t0 := time.Now()
 			v := rt.call(orig, c.This, c.Arguments...)
-			if time.Since(t0) >= regexpMatchLimit {
+			if rt.armed && time.Since(t0) >= regexpMatchLimit && noMatch(v, none, c) {
 				panic(vm.NewGoError(&Error{Kind: KindTimeout, Message: "Expression timed out",
 					Description: fmt.Sprintf("a regular expression match ran longer than %s, the limit of one match", regexpMatchLimit)}))
 			}
@@ -869,6 +874,31 @@ func (rt *jsRuntime) installRegexpLimits(proto *goja.Object) error {
 	done := vm.NewObject()
 	_ = done.Set("done", true)
 	return rt.define(itProto, "next", timed(next, done), 0)
+}
+
+// noMatch reports whether v, the answer of a timed regular expression
+// method, may be the "no match" that goja gives for a stopped match: the
+// method's own no-match value, a search's -1, or a replace or split that
+// left its input whole.
+func noMatch(v, none goja.Value, c goja.FunctionCall) bool {
+	switch {
+	case v == nil || goja.IsNull(v) || goja.IsUndefined(v):
+		return true
+	case none != nil && !goja.IsNull(none) && v.SameAs(none):
+		return true
+	}
+	input := c.Argument(0)
+	switch t := v.(type) {
+	case goja.String:
+		return t.SameAs(input)
+	case *goja.Object:
+		if t.ClassName() == "Array" {
+			return lengthOf(t) == 1 && t.Get("0").SameAs(input)
+		}
+		d := t.Get("done") // the matchAll iterator's end
+		return d != nil && d.ToBoolean()
+	}
+	return v.ToFloat() == -1 // search
 }
 
 // stopping reports whether the running evaluation is past its time limit
