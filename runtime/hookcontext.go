@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/noderun/noderun/credentials"
 	"maps"
 	"time"
 
@@ -218,39 +219,9 @@ func (h *HookContext) HTTPRequestWithAuthentication(ctx context.Context, typeNam
 		auth = sess.auth
 	}
 	opts := maps.Clone(options)
-	if len(auth.Headers) > 0 {
-		hs, _ := opts["headers"].(map[string]any)
-		hs = maps.Clone(hs)
-		if hs == nil {
-			hs = map[string]any{}
-		}
-		for _, x := range auth.Headers {
-			hs[x.Name] = x.Value
-		}
-		opts["headers"] = hs
-	}
-	if len(auth.Query) > 0 {
-		qs, _ := opts["qs"].(map[string]any)
-		qs = maps.Clone(qs)
-		if qs == nil {
-			qs = map[string]any{}
-		}
-		for _, x := range auth.Query {
-			qs[x.Name] = x.Value
-		}
-		opts["qs"] = qs
-	}
-	if len(auth.Body) > 0 {
-		body, _ := opts["body"].(map[string]any)
-		body = maps.Clone(body)
-		if body == nil {
-			body = map[string]any{}
-		}
-		for _, x := range auth.Body {
-			body[x.Name] = x.Value
-		}
-		opts["body"] = body
-	}
+	mergeAuthFields(opts, "headers", auth.Headers)
+	mergeAuthFields(opts, "qs", auth.Query)
+	mergeAuthFields(opts, "body", auth.Body)
 	if auth.Basic != nil {
 		opts["auth"] = map[string]any{"username": auth.Basic.Username, "password": auth.Basic.Password}
 	}
@@ -388,4 +359,21 @@ func hookRequestFromMap(m map[string]any) (*HookRequest, error) {
 		}
 	}
 	return r, nil
+}
+
+// mergeAuthFields sets the credential's pairs in options[key], an object
+// of IHttpRequestOptions, on a copy so the caller's object is unchanged.
+func mergeAuthFields(options map[string]any, key string, pairs []credentials.Pair) {
+	if len(pairs) == 0 {
+		return
+	}
+	m, _ := options[key].(map[string]any)
+	m = maps.Clone(m)
+	if m == nil {
+		m = map[string]any{}
+	}
+	for _, x := range pairs {
+		m[x.Name] = x.Value
+	}
+	options[key] = m
 }
