@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/noderun/noderun/credentials"
 	"maps"
 	"time"
 
+	"github.com/noderun/noderun/credentials"
 	"github.com/noderun/noderun/node"
 	"github.com/noderun/noderun/runtime/expr"
 )
