@@ -18,6 +18,7 @@ import (
 	"github.com/noderun/noderun/credentials"
 	"github.com/noderun/noderun/node"
 	"github.com/noderun/noderun/node/jsontree"
+	"github.com/noderun/noderun/nodes/n8npackage"
 	"github.com/noderun/noderun/runtime"
 	"github.com/noderun/noderun/runtime/expr"
 )
@@ -145,9 +146,13 @@ type execution struct {
 	wf *workflowRun
 	// hooks run the JavaScript functions of a package's node.
 	hooks *runtime.Hooks
+	// pkg is the n8n node package the node comes from, loaded from pkgPath.
+	pkg     *n8npackage.Package
+	pkgPath string
 }
 
 func (x *execution) run(ctx context.Context) int {
+	defer x.closePackage()
 	if x.flags.sim {
 		s, err := startSimulator(ctx, "127.0.0.1:0", x.stderr)
 		if err != nil {

@@ -9,7 +9,9 @@ sends the node's HTTP requests and writes one JSON result on stdout.
 The request:
   {"node": "chatwoot",                       a built-in node (noderun list), or instead
    "descriptor": "my.node.json",             a declarative n8n node description, with
-   "credentialTypes": ["my.credential.json"],  the credential types it uses
+   "credentialTypes": ["my.credential.json"],  the credential types it uses, or
+   "package": "node_modules/n8n-nodes-base",  an installed n8n node package (or --package),
+   "node": "n8n-nodes-base.npm", "typeVersion": 1,  its node type and version
    "parameters": {"resource": "Contacts", "operation": "Contact Create",
                   "account_id": 1, "name": "={{ $json.name }}"},
    "credentials": {"chatwootApi": {"url": "https://chatwoot.example.com", "accessToken": "..."}},

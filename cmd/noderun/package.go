@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -15,15 +17,39 @@ import (
 	"github.com/noderun/noderun/runtime"
 )
 
-// packageNodeType loads an n8n node package and one version of a node
-// type of it, for exec's "package" request key, with the hooks that run
-// its JavaScript functions. A package that does not load, or names no
-// such node, is unusable input.
-func packageNodeType(path, name string, version float64) (*runtime.NodeType, *runtime.Hooks, error) {
+// openPackage loads the n8n node package at path once per invocation: a
+// workflow run looks its node up in it before the node type is made. A
+// package that does not load is unusable input.
+func (x *execution) openPackage(path string) (*n8npackage.Package, error) {
+	if x.pkg != nil && x.pkgPath == path {
+		return x.pkg, nil
+	}
 	ctx := context.Background() // the sandbox bounds the load's time itself
 	pkg, err := n8npackage.Load(ctx, path)
 	if err != nil {
-		return nil, nil, inputErrorf("%v", err)
+		return nil, inputErrorf("%v", err)
+	}
+	x.pkg, x.pkgPath = pkg, path
+	return pkg, nil
+}
+
+// closePackage releases the package's files once the run is over.
+func (x *execution) closePackage() {
+	if x.pkg != nil {
+		x.pkg.Close()
+		x.pkg = nil
+	}
+}
+
+// packageNodeType loads one version of a node type of an n8n node package,
+// for exec's "package" request key and --package, with the hooks that run
+// its JavaScript functions. A package that names no such node is unusable
+// input.
+func (x *execution) packageNodeType(path, name string, version float64) (*runtime.NodeType, *runtime.Hooks, error) {
+	ctx := context.Background()
+	pkg, err := x.openPackage(path)
+	if err != nil {
+		return nil, nil, err
 	}
 	names := pkg.NodeNames()
 	if name == "" {
@@ -44,6 +70,8 @@ func packageNodeType(path, name string, version float64) (*runtime.NodeType, *ru
 		}
 		return nil, nil, inputErrorf("%v", err)
 	}
+	// After NodeType: a package with n8n's index evaluates a node on
+	// first use, and only evaluated nodes have functions to register.
 	hooks := &runtime.Hooks{}
 	if err := pkg.RegisterHooks(ctx, hooks); err != nil {
 		return nil, nil, err
@@ -127,4 +155,30 @@ func (a *app) validatePackage(ctx context.Context, path string, asJSON bool) int
 		fmt.Fprintf(a.stdout, "%s: %s\n", k, report[k])
 	}
 	return code
+}
+
+// packageFromFlag settles which package a request's node comes from: the
+// request's "package" (relative to --input's directory) or --package; both
+// naming different packages is unusable input.
+func (x *execution) packageFromFlag(req *execRequest) error {
+	flagPath := x.flags.inputs.pkg
+	if req.Package == "" {
+		req.Package = flagPath
+		return nil
+	}
+	req.Package = resolvePath(x.flags.input, req.Package)
+	if flagPath != "" && !samePath(req.Package, flagPath) {
+		return inputErrorf("the request's \"package\" (%s) and --package (%s) name different packages: give one", req.Package, flagPath)
+	}
+	return nil
+}
+
+// samePath reports whether two paths name the same file.
+func samePath(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }

@@ -13,8 +13,11 @@ import (
 // nodeType resolves the request's node: a built-in by name, or a
 // description file with its credential types.
 func (x *execution) nodeType(req *execRequest) (*runtime.NodeType, error) {
+	if err := x.packageFromFlag(req); err != nil {
+		return nil, err
+	}
 	if req.Package != "" {
-		nt, hooks, err := packageNodeType(resolvePath(x.flags.input, req.Package), req.Node, req.TypeVersion)
+		nt, hooks, err := x.packageNodeType(req.Package, req.Node, req.TypeVersion)
 		x.hooks = hooks
 		return nt, err
 	}

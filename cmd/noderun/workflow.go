@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -23,12 +24,14 @@ import (
 type inputFlags struct {
 	workflow string
 	node     string
+	pkg      string
 	lenient  bool
 }
 
 func (f *inputFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.workflow, "workflow", "", "run one node of this n8n workflow file (exported, or nodes copied from the editor); stdin holds the input items")
 	fs.StringVar(&f.node, "node", "", "with --workflow: the name of the node to run (optional when only one node can run)")
+	fs.StringVar(&f.pkg, "package", "", "the n8n node package (a directory or an npm .tgz) whose node types the request or the --workflow node names")
 	fs.BoolVar(&f.lenient, "lenient-inputs", false, "drop unknown parameters and send values of any kind, as n8n does, instead of refusing them")
 }
 
@@ -100,7 +103,6 @@ func (x *execution) workflowRequest(in io.Reader) (*execRequest, *json.Decoder, 
 	if err != nil {
 		return nil, nil, inputErrorf("%s: %v", path, err)
 	}
-	entry, _ := x.registry.Lookup(wn.Type)
 	settings := wn.Settings
 	if raw, err := json.Marshal(settings); err == nil {
 		if err := checkSettings(raw); err != nil {
@@ -108,12 +110,23 @@ func (x *execution) workflowRequest(in io.Reader) (*execRequest, *json.Decoder, 
 		}
 	}
 	req := &execRequest{
-		Node:       entry.Name,
 		Parameters: wn.Parameters,
 		Settings:   &settings,
 		NodeName:   wn.Name,
 		Workflow:   &workflowInfo{ID: wf.ID, Name: wf.Name, Active: wf.Active},
 		Nodes:      map[string]nodeData{},
+	}
+	if x.flags.inputs.pkg != "" {
+		// The package's node type at the node's typeVersion, as n8n picks
+		// the version a workflow saved.
+		abs, err := filepath.Abs(x.flags.inputs.pkg)
+		if err != nil {
+			return nil, nil, inputErrorf("--package: %v", err)
+		}
+		req.Package, req.Node, req.TypeVersion = abs, wn.Type, wn.TypeVersion
+	} else {
+		entry, _ := x.registry.Lookup(wn.Type)
+		req.Node = entry.Name
 	}
 	// Other nodes feed $('Name'): their parameters, and their items when
 	// the workflow pins them; an unpinned node has not run.
@@ -150,6 +163,14 @@ func (x *execution) selectWorkflowNode(wf *node.Workflow) (*node.WorkflowNode, e
 		_, ok := x.registry.Lookup(n.Type)
 		return ok
 	}
+	if x.flags.inputs.pkg != "" {
+		pkg, err := x.openPackage(x.flags.inputs.pkg)
+		if err != nil {
+			return nil, err
+		}
+		names := pkg.NodeNames()
+		runnable = func(n *node.WorkflowNode) bool { return slices.Contains(names, n.Type) }
+	}
 	name := x.flags.inputs.node
 	if name == "" {
 		var candidates []*node.WorkflowNode
@@ -176,6 +197,10 @@ func (x *execution) selectWorkflowNode(wf *node.Workflow) (*node.WorkflowNode, e
 		return nil, fmt.Errorf("no node is named %q%s; the nodes are %s", name, suggest(name, wf.NodeNames()), quoteNames(wf.NodeNames()))
 	}
 	if !runnable(wn) {
+		if x.pkg != nil && x.flags.inputs.pkg != "" {
+			names := x.pkg.NodeNames()
+			return nil, fmt.Errorf("node %q has type %q, which package %s (--package) does not have%s; its node types are %s", wn.Name, wn.Type, x.pkg.Name, suggest(wn.Type, names), quoteNames(names))
+		}
 		return nil, fmt.Errorf("node %q has type %q, which noderun does not run; it runs %s", wn.Name, wn.Type, x.knownTypes())
 	}
 	if wn.Disabled {
@@ -186,6 +211,9 @@ func (x *execution) selectWorkflowNode(wf *node.Workflow) (*node.WorkflowNode, e
 
 // knownTypes lists the node types a workflow may name.
 func (x *execution) knownTypes() string {
+	if x.pkg != nil && x.flags.inputs.pkg != "" {
+		return "the node types of package " + x.pkg.Name + ": " + quoteNames(x.pkg.NodeNames())
+	}
 	var list []string
 	for _, name := range x.registry.Names() {
 		e, _ := x.registry.Lookup(name)
