@@ -161,6 +161,9 @@ type dynamicCredential struct {
 	// renewable is the field renewals change: oauthTokenData or the
 	// expirable field.
 	renewable string
+	// alwaysRenew runs preAuthentication for the first session even when
+	// the expirable field has a value (a credential test).
+	alwaysRenew bool
 	// base is the prepared data and baseSecrets its secrets, before any
 	// renewal.
 	base        map[string]any
@@ -220,8 +223,8 @@ func (p *Prepared) setUpDynamic(c *preparedCredential, stored map[string]any) er
 		if err != nil {
 			return err
 		}
-		if err := o.NotConnected(); err != nil {
-			return err
+		if err := o.NotConnected(); err != nil && !p.nodeType.credentialTest {
+			return err // a credential test reports it as its outcome
 		}
 		d.oauth = o
 		// A type extending oAuth2Api may not declare clientSecret as a
@@ -242,7 +245,14 @@ func (p *Prepared) setUpDynamic(c *preparedCredential, stored map[string]any) er
 	if d.oauth != nil {
 		d.renewable = "oauthTokenData"
 	}
-	d.state = p.engine.creds.state(credentialKey(c.typ.Name, c.data, d.renewable), seedOf(c.data[d.renewable]), maps.Clone(stored))
+	key := credentialKey(c.typ.Name, c.data, d.renewable)
+	if p.nodeType.credentialTest {
+		// As n8n's credential test: the data given is tested, not a
+		// session this engine holds, and preAuthentication runs even when
+		// the expirable field has a value.
+		key, d.alwaysRenew = "", true
+	}
+	d.state = p.engine.creds.state(key, seedOf(c.data[d.renewable]), maps.Clone(stored))
 	c.dyn = d
 	return nil
 }
@@ -493,7 +503,7 @@ func (p *Prepared) renewPreAuth(ctx context.Context, d *dynamicCredential, cur *
 		data = cur.data
 	}
 	value := credentials.Stringify(data[d.expirable])
-	if value != "" && !forced {
+	if value != "" && !forced && (cur != nil || !d.alwaysRenew || d.preAuth == nil) {
 		return p.preAuthSession(ctx, d, cur, data, nil)
 	}
 	if d.preAuth == nil {

@@ -2,55 +2,148 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/noderun/noderun/credentials"
+	"github.com/noderun/noderun/node"
 )
 
-// TestCredential runs a credential type's test request with the data in
-// store, as n8n's credential test does (C4): a temporary declarative node
-// whose one request is the test request, authenticated by the credential.
-// The node type's PrepareCredential (URL normalisation) applies.
+// Messages of n8n's credential test for an OAuth2 type without a test
+// request.
+const (
+	oauth2TestSucceeded = "Connection Successful!"
+	oauth2TestFailed    = "This OAuth2 credential was not connected to an account."
+)
+
+// TestCredential tests the credential of type typeName in store as n8n's
+// credential test does (C4). A type with a test request: a temporary
+// declarative node whose one request is the test request, authenticated
+// by the credential: a preAuthentication runs first (also when its
+// expirable field holds a value), an `authenticate` function signs the
+// request, an OAuth2 type signs it with its token (a client-credentials
+// grant fetches one), and a 401 renews and resends once. An OAuth2 type
+// without one: its token data must hold an access token; noderun fetches
+// one for the client-credentials grant, where n8n asks to connect the
+// credential first. The node type's PrepareCredential (URL
+// normalisation) and credential types (the parents typeName extends)
+// apply. The data is tested as given: no session the engine holds is
+// used, and renewed values reach the store only when it is a
+// credentials.Updater.
 func (e *Engine) TestCredential(ctx context.Context, nt *NodeType, typeName string, store credentials.Store) (credentials.TestResult, error) {
 	ct := nt.CredentialTypes[typeName]
 	if ct == nil {
 		return credentials.TestResult{}, fmt.Errorf("node %s has no credential type %q", nt.Description.Name, typeName)
 	}
-	if ct.Test == nil {
+	lookup := func(name string) *node.CredentialType { return nt.CredentialTypes[name] }
+	oauth := credentials.IsOAuth2(ct, lookup)
+	if ct.Test == nil && !oauth {
 		return credentials.TestResult{}, fmt.Errorf("credential type %q defines no test request, so it cannot be tested", typeName)
 	}
-	desc, err := credentials.TestDescription(ct)
-	if err != nil {
-		return credentials.TestResult{}, err
+	desc := &node.Description{DisplayName: "Credential test", Name: "credentialTest", Version: node.Version{1},
+		Credentials: []node.CredentialRef{{Name: ct.Name, Required: true}}, RequestDefaults: &node.Request{}}
+	if ct.Test != nil {
+		var err error
+		if desc, err = credentials.TestDescription(ct); err != nil {
+			return credentials.TestResult{}, err
+		}
 	}
-	testType, err := NewNodeType(desc, ct)
+	// The types ct extends come along: their properties (an OAuth2 token
+	// URL, a grant type) are the credential's.
+	types := []*node.CredentialType{ct}
+	for i := 0; i < len(types); i++ {
+		for _, parent := range types[i].Extends {
+			if pt := nt.CredentialTypes[parent]; pt != nil && !containsType(types, pt) {
+				types = append(types, pt)
+			}
+		}
+	}
+	testType, err := NewNodeType(desc, types...)
 	if err != nil {
 		return credentials.TestResult{}, err
 	}
 	testType.PrepareCredential = nt.PrepareCredential
-	res, err := e.Execute(ctx, Run{Node: testType, Credentials: store})
+	testType.credentialTest = true
+	p, err := e.Prepare(ctx, Run{Node: testType, Credentials: store})
+	if err != nil {
+		var ne *NodeError
+		if !errors.As(err, &ne) || ctx.Err() != nil {
+			return credentials.TestResult{}, errors.Join(err, ctx.Err())
+		}
+		return judgeFailure(ct, ne), nil
+	}
+	if ct.Test == nil {
+		return p.testOAuth2Connection(ctx)
+	}
+	if d := p.cred.dyn; d != nil && d.oauth != nil {
+		if err := d.oauth.NotConnected(); err != nil {
+			return credentials.TestResult{Message: err.Error()}, nil // as n8n's requestOAuth2 fails
+		}
+	}
+	res, err := p.Execute(ctx, nil)
 	if err != nil {
 		return credentials.TestResult{}, err
 	}
 	if ne := res.Err; ne != nil {
-		status, convErr := strconv.Atoi(ne.HTTPCode)
-		switch {
-		case convErr == nil:
-			return credentials.JudgeResponse(ct.Test, status, ne.Body), nil
-		case ne.HTTPCode != "" && ne.HTTPCode != "none":
-			return credentials.TestResult{Message: ne.HTTPCode + ": " + ne.Message}, nil
-		default:
-			msg := ne.Message
-			if ne.Description != "" {
-				msg += ": " + ne.Description
-			}
-			return credentials.TestResult{Message: msg}, nil
-		}
+		return judgeFailure(ct, ne), nil
 	}
 	var body any
 	if len(res.Items) > 0 {
 		body = res.Items[0].JSON
 	}
 	return credentials.JudgeResponse(ct.Test, 200, body), nil
+}
+
+func containsType(list []*node.CredentialType, t *node.CredentialType) bool {
+	for _, x := range list {
+		if x == t || x.Name == t.Name {
+			return true
+		}
+	}
+	return false
+}
+
+// judgeFailure is the outcome of a test whose node failed: a refusal by
+// the server is judged by the test's rules, anything else reports its
+// message.
+func judgeFailure(ct *node.CredentialType, ne *NodeError) credentials.TestResult {
+	status, convErr := strconv.Atoi(ne.HTTPCode)
+	switch {
+	case convErr == nil && ct.Test != nil:
+		return credentials.JudgeResponse(ct.Test, status, ne.Body)
+	case ne.HTTPCode != "" && ne.HTTPCode != "none" && convErr != nil:
+		return credentials.TestResult{Message: ne.HTTPCode + ": " + ne.Message}
+	}
+	msg := ne.Message
+	if ne.Description != "" {
+		msg += ": " + ne.Description
+	}
+	return credentials.TestResult{Message: msg}
+}
+
+// testOAuth2Connection is n8n's test of an OAuth2 type without a test
+// request: connected when its token data holds an access token. A
+// client-credentials credential without one is connected by fetching
+// one, as n8n's editor does when the credential is connected.
+func (p *Prepared) testOAuth2Connection(ctx context.Context) (credentials.TestResult, error) {
+	o := p.cred.dyn.oauth
+	if _, ok := o.TokenData["access_token"]; ok {
+		return credentials.TestResult{OK: true, Message: oauth2TestSucceeded}, nil
+	}
+	if o.GrantType != credentials.GrantClientCredentials {
+		return credentials.TestResult{Message: oauth2TestFailed}, nil
+	}
+	if _, err := p.session(ctx); err != nil {
+		if ctx.Err() != nil {
+			return credentials.TestResult{}, ctx.Err()
+		}
+		msg := err.Error()
+		var ne *NodeError
+		if errors.As(err, &ne) {
+			msg = ne.Message
+		}
+		return credentials.TestResult{Message: p.redactString(msg)}, nil
+	}
+	return credentials.TestResult{OK: true, Message: oauth2TestSucceeded}, nil
 }

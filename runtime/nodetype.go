@@ -27,6 +27,9 @@ type NodeType struct {
 	// which kind of token an operation needs after a 401. It receives the
 	// normalised parameters and must not keep them.
 	ExplainError func(parameters map[string]any, err *NodeError)
+	// credentialTest marks the temporary node of TestCredential: its
+	// credential gets a session of its own, obtained afresh.
+	credentialTest bool
 }
 
 // NewNodeType prepares a description for running. It copies the

@@ -50,6 +50,8 @@ type oauthServer struct {
 	expiredStatus int
 	// hold, when set, delays token answers until closed.
 	hold chan struct{}
+	// refuseClients answers every token request invalid_client.
+	refuseClients bool
 }
 
 func newOAuthServer(t *testing.T) *oauthServer {
@@ -66,6 +68,10 @@ func (s *oauthServer) handle(w http.ResponseWriter, r *http.Request, c captured)
 		form, _ := url.ParseQuery(string(c.Body))
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		if s.refuseClients {
+			writeJSON(w, 401, map[string]any{"error": "invalid_client"})
+			return
+		}
 		switch form.Get("grant_type") {
 		case "client_credentials":
 		case "refresh_token":
