@@ -154,7 +154,8 @@ func (st *credState) get(ctx context.Context, now func() time.Time, stale *credS
 type dynamicCredential struct {
 	state *credState
 	// oauth is set for OAuth2 types; expirable names the field
-	// preAuthentication renews otherwise.
+	// preAuthentication renews otherwise. preAuth is the type's
+	// preAuthentication, of either kind.
 	oauth     *credentials.OAuth2
 	expirable string
 	preAuth   node.PreAuthenticateFunc
@@ -227,6 +228,7 @@ func (p *Prepared) setUpDynamic(c *preparedCredential, stored map[string]any) er
 			return err // a credential test reports it as its outcome
 		}
 		d.oauth = o
+		d.preAuth = c.typ.PreAuthenticate // n8n's requestOAuth2 runs it whatever the expirable field
 		// A type extending oAuth2Api may not declare clientSecret as a
 		// password, and the tokens are secrets in any case.
 		d.baseSecrets = append(d.baseSecrets, o.ClientSecret)
@@ -393,13 +395,13 @@ func (p *Prepared) renewOAuth2(ctx context.Context, d *dynamicCredential, cur *c
 	// otherwise it is tried, and the API's answer decides (n8n renews
 	// only after a refusal).
 	if hasToken && !forced && (!due || !refreshable) {
-		return p.oauthSession(d, cur, o.TokenData)
+		return p.oauthSession(ctx, d, cur, o.TokenData)
 	}
 	if forced {
 		// As n8n: a token the store holds that is not the refused one was
 		// renewed elsewhere (another process sharing the store): use it.
 		if td := p.storedTokenData(ctx); td != nil && credentials.AccessToken(td) != credentials.AccessToken(o.TokenData) {
-			s, err := p.oauthSession(d, cur, td)
+			s, err := p.oauthSession(ctx, d, cur, td)
 			if err == nil {
 				return s, nil
 			}
@@ -431,7 +433,7 @@ func (p *Prepared) renewOAuth2(ctx context.Context, d *dynamicCredential, cur *c
 		return nil, err
 	}
 	tokenData := credentials.NewTokenData(o.TokenData, answer, now)
-	s, err := p.oauthSession(d, cur, tokenData)
+	s, err := p.oauthSession(ctx, d, cur, tokenData)
 	if err != nil {
 		return nil, err
 	}
@@ -462,15 +464,49 @@ func (p *Prepared) storedTokenData(ctx context.Context) map[string]any {
 	return o.TokenData
 }
 
-// oauthSession signs with the access token of tokenData.
-func (p *Prepared) oauthSession(d *dynamicCredential, prev *credSession, tokenData map[string]any) (*credSession, error) {
-	auth, err := credentials.SignOAuth2(tokenData)
+// oauthSession signs with the access token of tokenData, the token
+// endpoint's answer. A type that also has preAuthentication runs it over
+// the credential with that token data, as n8n's requestOAuth2 does, and
+// signs with the oauthTokenData it returns (n8n runs it before every
+// request; noderun once per token, shared as the token is).
+func (p *Prepared) oauthSession(ctx context.Context, d *dynamicCredential, prev *credSession, tokenData map[string]any) (*credSession, error) {
+	if d.preAuth == nil {
+		return p.signedSession(d, prev, tokenData, tokenData)
+	}
+	data := maps.Clone(d.base)
+	data["oauthTokenData"] = maps.Clone(tokenData)
+	p.log.Debug().Str("credentialType", p.cred.typ.Name).Msg("running preAuthentication of an OAuth2 credential")
+	out, err := d.preAuth(ctx, data, credentialHelpers{p: p})
+	if err != nil {
+		return nil, fmt.Errorf("preAuthentication of credential type %q: %w", p.cred.typ.Name, err)
+	}
+	sign := tokenData
+	if td, ok := out["oauthTokenData"].(map[string]any); ok {
+		sign = td
+	} else if v, present := out["oauthTokenData"]; present && v != nil {
+		return nil, fmt.Errorf("preAuthentication of credential type %q returned oauthTokenData that is %T, not an object", p.cred.typ.Name, v)
+	}
+	// What preAuthentication returns is as secret as the token it read.
+	var extra []string
+	for _, v := range out {
+		if str, ok := v.(string); ok {
+			extra = append(extra, str)
+		}
+	}
+	return p.signedSession(d, prev, tokenData, sign, extra...)
+}
+
+// signedSession is a session signing with the access token of sign; its
+// token data, renewed and written back, is tokenData.
+func (p *Prepared) signedSession(d *dynamicCredential, prev *credSession, tokenData, sign map[string]any, extra ...string) (*credSession, error) {
+	auth, err := credentials.SignOAuth2(sign)
 	if err != nil {
 		return nil, err
 	}
 	data := maps.Clone(d.base)
 	data["oauthTokenData"] = tokenData
-	s := newSession(d, prev, data, tokenData, auth, credentials.TokenSecrets(tokenData)...)
+	secrets := append(credentials.TokenSecrets(tokenData), credentials.TokenSecrets(sign)...)
+	s := newSession(d, prev, data, tokenData, auth, append(secrets, extra...)...)
 	s.expires, s.margin = credentials.TokenExpiry(tokenData)
 	return s, nil
 }
@@ -603,7 +639,7 @@ func (p *Prepared) drySession(ctx context.Context) (*credSession, error) {
 		if credentials.AccessToken(td) == "" {
 			td = map[string]any{"access_token": credentials.Mask}
 		}
-		return p.oauthSession(d, nil, td)
+		return p.signedSession(d, nil, td, td) // a dry run runs no preAuthentication
 	}
 	data := d.base
 	if credentials.Stringify(data[d.expirable]) == "" {

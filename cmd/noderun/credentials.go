@@ -6,11 +6,13 @@ import (
 	"strings"
 
 	"github.com/noderun/noderun/credentials"
+	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/runtime"
 )
 
 func runCredentials(ctx context.Context, a *app, args []string) int {
 	if len(args) == 0 || args[0] != "test" {
-		fmt.Fprintln(a.stderr, "usage: noderun credentials test [--node NAME | --descriptor FILE --credential-type FILE] [--credentials FILE] [--sim]")
+		fmt.Fprintln(a.stderr, "usage: noderun credentials test [--node NAME | --descriptor FILE --credential-type FILE | --package DIR [--node NAME] [--type TYPE]] [--credentials FILE] [--sim]")
 		fmt.Fprintln(a.stderr, "Run `noderun credentials test -h` for the flags.")
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
 			return exitOK
@@ -18,8 +20,9 @@ func runCredentials(ctx context.Context, a *app, args []string) int {
 		return exitInput
 	}
 	var f execFlags
-	fs := a.newFlags("credentials test", "[--node NAME | --descriptor FILE --credential-type FILE] [--type TYPE] [--credentials FILE] [--sim]")
-	nodeName := fs.String("node", "chatwoot", "the built-in node whose credential to test")
+	fs := a.newFlags("credentials test", "[--node NAME | --descriptor FILE --credential-type FILE | --package DIR [--node NAME]] [--type TYPE] [--credentials FILE] [--sim]")
+	nodeName := fs.String("node", "", "the node whose credential to test: a built-in node (default chatwoot), or with --package one of the package's node types")
+	pkgPath := fs.String("package", "", "test a credential type of this n8n node package (a directory or an npm .tgz), named by --type or by --node's credential")
 	descriptor := fs.String("descriptor", "", "test a credential of this declarative node description instead of a built-in node")
 	var credentialTypes []string
 	fs.Func("credential-type", "a credential type file the --descriptor uses (repeatable)", func(s string) error {
@@ -44,11 +47,25 @@ func runCredentials(ctx context.Context, a *app, args []string) int {
 		return exitInput
 	}
 	x := &execution{app: a, flags: f}
-	req := &execRequest{Node: *nodeName}
-	if *descriptor != "" {
-		req = &execRequest{Descriptor: *descriptor, CredentialTypes: credentialTypes}
+	defer x.closePackage()
+	var nt *runtime.NodeType
+	var err error
+	switch {
+	case *pkgPath != "" && *descriptor != "":
+		err = inputErrorf("give --package or --descriptor, not both")
+	case *pkgPath != "" && *nodeName == "":
+		nt, err = x.packageCredentialType(*pkgPath, *typeName)
+	case *pkgPath != "":
+		nt, _, err = x.packageNodeType(*pkgPath, *nodeName, 0)
+	case *descriptor != "":
+		nt, err = x.nodeType(&execRequest{Descriptor: *descriptor, CredentialTypes: credentialTypes})
+	default:
+		if *nodeName == "" {
+			*nodeName = "chatwoot"
+		}
+		nt, err = x.nodeType(&execRequest{Node: *nodeName})
 	}
-	nt, err := x.nodeType(req)
+	req := &execRequest{}
 	if err != nil {
 		fmt.Fprintf(a.stderr, "noderun credentials test: %s\n", oneLine(err.Error()))
 		return exitInput
@@ -89,4 +106,41 @@ func runCredentials(ctx context.Context, a *app, args []string) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// packageCredentialType is the node type credentials test runs for a
+// credential type of a package named by --type: the type and those it
+// extends that the package provides (an OAuth2 base's token URL and
+// grant type).
+func (x *execution) packageCredentialType(path, typeName string) (*runtime.NodeType, error) {
+	if typeName == "" {
+		return nil, inputErrorf("with --package, name the credential type to test with --type (or a node type of the package with --node)")
+	}
+	pkg, err := x.openPackage(path)
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background() // the sandbox bounds the load's time itself
+	c, err := pkg.Credential(ctx, typeName)
+	if err != nil {
+		return nil, inputErrorf("%v", err)
+	}
+	types := []*node.CredentialType{c.Type}
+	seen := map[string]bool{typeName: true}
+	for i := 0; i < len(types); i++ {
+		for _, parent := range types[i].Extends {
+			if seen[parent] {
+				continue
+			}
+			seen[parent] = true
+			pc, err := pkg.Credential(ctx, parent)
+			if err != nil {
+				continue // a base type of n8n's or of another package
+			}
+			types = append(types, pc.Type)
+		}
+	}
+	desc := &node.Description{DisplayName: "Credential test", Name: "credentialTest", Version: node.Version{1},
+		Credentials: []node.CredentialRef{{Name: typeName, Required: true}}}
+	return runtime.NewNodeType(desc, types...)
 }
