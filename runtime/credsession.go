@@ -162,9 +162,6 @@ type dynamicCredential struct {
 	// renewable is the field renewals change: oauthTokenData or the
 	// expirable field.
 	renewable string
-	// alwaysRenew runs preAuthentication for the first session even when
-	// the expirable field has a value (a credential test).
-	alwaysRenew bool
 	// base is the prepared data and baseSecrets its secrets, before any
 	// renewal.
 	base        map[string]any
@@ -250,9 +247,8 @@ func (p *Prepared) setUpDynamic(c *preparedCredential, stored map[string]any) er
 	key := credentialKey(c.typ.Name, c.data, d.renewable)
 	if p.nodeType.credentialTest {
 		// As n8n's credential test: the data given is tested, not a
-		// session this engine holds, and preAuthentication runs even when
-		// the expirable field has a value.
-		key, d.alwaysRenew = "", true
+		// session this engine holds.
+		key = ""
 	}
 	d.state = p.engine.creds.state(key, seedOf(c.data[d.renewable]), maps.Clone(stored))
 	c.dyn = d
@@ -539,7 +535,7 @@ func (p *Prepared) renewPreAuth(ctx context.Context, d *dynamicCredential, cur *
 		data = cur.data
 	}
 	value := credentials.Stringify(data[d.expirable])
-	if value != "" && !forced && (cur != nil || !d.alwaysRenew || d.preAuth == nil) {
+	if value != "" && !forced {
 		return p.preAuthSession(ctx, d, cur, data, nil)
 	}
 	if d.preAuth == nil {

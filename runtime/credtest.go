@@ -20,8 +20,9 @@ const (
 // TestCredential tests the credential of type typeName in store as n8n's
 // credential test does (C4). A type with a test request: a temporary
 // declarative node whose one request is the test request, authenticated
-// by the credential: a preAuthentication runs first (also when its
-// expirable field holds a value), an `authenticate` function signs the
+// by the credential: a preAuthentication runs first when its expirable
+// field is empty (n8n 2.41 tests a session given as it is), an
+// `authenticate` function signs the
 // request, an OAuth2 type signs it with its token (a client-credentials
 // grant fetches one), and a 401 renews and resends once. An OAuth2 type
 // without one: its token data must hold an access token; noderun fetches

@@ -15,8 +15,8 @@ import (
 )
 
 // TestCredentialTestRenewal: a credential test runs as n8n's CredentialsTester
-// does — preAuthentication before the test request (also when the
-// expirable field holds a value, as n8n's isTestingCredentials), the
+// does — preAuthentication before the test request when the expirable
+// field is empty, the
 // credential's authenticate code, a 401 answered by one renewal and
 // resend, OAuth2 tokens — and never uses or changes a session the
 // engine holds for runs.
@@ -38,8 +38,8 @@ func TestCredentialTestRenewal(t *testing.T) {
 	}{
 		{"empty session: preAuthentication first", "", false, false,
 			credentials.TestResult{OK: true, Message: "Connection successful!"}, 1, 1, "session-1-id"},
-		{"a session given is renewed all the same", "session-old", false, false,
-			credentials.TestResult{OK: true, Message: "Connection successful!"}, 1, 1, "session-1-id"},
+		{"a session given is sent as it is, and renewed when refused", "session-old", false, false,
+			credentials.TestResult{OK: true, Message: "Connection successful!"}, 1, 2, "session-1-id"},
 		{"a 401 renews once and resends", "", true, false,
 			credentials.TestResult{OK: true, Message: "Connection successful!"}, 2, 2, "session-2-id"},
 		{"preAuthentication refused", "", false, true,
