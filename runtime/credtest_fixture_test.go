@@ -104,7 +104,7 @@ func readCredTestCase(t testing.TB, dir, name, url string, c *credTestCase) *cre
 }
 
 // Credential types written for the replay, with n8n-nodes-base's fields
-// (Databricks' token URL as a plain default: `$self` is not supported).
+// and expressions (Databricks' token URL reads the host through $self).
 const (
 	metabaseAPIType = `{"name":"metabaseApi","displayName":"Metabase API","properties":[
 	  {"displayName":"Session Token","name":"sessionToken","type":"hidden","typeOptions":{"expirable":true},"default":""},
@@ -116,7 +116,7 @@ const (
 	databricksType = `{"name":"databricksOAuth2Api","displayName":"Databricks OAuth2 API","extends":["oAuth2Api"],"properties":[
 	  {"displayName":"Host","name":"host","type":"string","default":""},
 	  {"displayName":"Grant Type","name":"grantType","type":"options","options":[{"name":"Client Credentials","value":"clientCredentials"},{"name":"Authorization Code","value":"authorizationCode"}],"default":"clientCredentials"},
-	  {"displayName":"Access Token URL","name":"accessTokenUrl","type":"hidden","default":"@URL@/oidc/v1/token"},
+	  {"displayName":"Access Token URL","name":"accessTokenUrl","type":"hidden","default":"={{$self[\"host\"].replace(/\\/$/, \"\")}}/oidc/v1/token"},
 	  {"displayName":"Scope","name":"scope","type":"hidden","default":"all-apis"},
 	  {"displayName":"Client ID","name":"clientId","type":"string","default":""},
 	  {"displayName":"Client Secret","name":"clientSecret","type":"string","typeOptions":{"password":true},"default":""},

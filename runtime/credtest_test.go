@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -226,4 +227,36 @@ func TestCredentialTestOAuth2(t *testing.T) {
 		_, err := e.TestCredential(context.Background(), nt, "metabaseLikeApi", staticCreds("metabaseLikeApi", map[string]any{}))
 		require.EqualError(t, err, `credential type "metabaseLikeApi" defines no test request, so it cannot be tested`)
 	})
+}
+
+// TestCredentialSelf: in a credential's own expressions $self is its data,
+// as n8n resolves them (selfData): Databricks' and Microsoft's token URLs
+// are built so.
+func TestCredentialSelf(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, expr, want string
+	}{
+		{"index", `={{$self["host"]}}oidc/v1/token`, "https://h.example/oidc/v1/token"},
+		{"member and method", `={{$self.host.replace(/\/$/, "")}}/t`, "https://h.example/t"},
+		{"a field with a default", `={{$self.region}}-x`, "eu-x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newRecorder(t, nil)
+			derived, err := json.Marshal(tt.expr)
+			require.NoError(t, err)
+			nt := nodeTypeJSON(t, srv.URL, `{"displayName":"N","name":"n","version":1,"credentials":[{"name":"selfApi","required":true}],
+			  "requestDefaults":{"baseURL":"@URL@"},"properties":[{"displayName":"P","name":"p","type":"string","default":"","routing":{"request":{"url":"/x"}}}]}`,
+				`{"name":"selfApi","displayName":"Self","properties":[
+				  {"displayName":"Host","name":"host","type":"string","default":""},
+				  {"displayName":"Region","name":"region","type":"string","default":"eu"},
+				  {"displayName":"Derived","name":"derived","type":"hidden","default":`+string(derived)+`}],
+				 "authenticate":{"type":"generic","properties":{"headers":{"X-Derived":"={{$credentials.derived}}"}}}}`)
+			e, _ := newEngine(t)
+			mustSucceed(t, e, runtime.Run{Node: nt, Credentials: staticCreds("selfApi", map[string]any{"host": "https://h.example/"})})
+			assert.Equal(t, tt.want, srv.only(t).Header.Get("X-Derived"))
+		})
+	}
 }

@@ -872,7 +872,7 @@ func (p *Prepared) unknownCredentialType(name string) error {
 // is meaningful there, with item and run 0 (C2).
 func (p *Prepared) credentialEvaluator() credentials.Evaluator {
 	return func(ctx context.Context, v any, data map[string]any) (any, error) {
-		scope := &expr.Scope{Credentials: data, Node: p.nodeInfo(), Workflow: p.workflow, Execution: p.execute}
+		scope := &expr.Scope{Credentials: data, Self: data, Node: p.nodeInfo(), Workflow: p.workflow, Execution: p.execute}
 		return p.engine.exprs.Resolve(ctx, v, scope)
 	}
 }

@@ -498,10 +498,13 @@ func checkCredential(typ *node.CredentialType, known map[string]*node.Credential
 	// Only an absent field is missing: an empty one was set on purpose
 	// (Chatwoot's public API needs no token).
 	var data map[string]any
+	overridden := map[string]bool{} // a type's own field replaces its parent's, as n8n merges them
 	for _, props := range lists {
+		own := make([]string, 0, len(props))
 		for i := range props {
 			p := &props[i]
-			if !p.Required || p.Type == node.TypeHidden || stored[p.Name] != nil || p.Default != nil && p.Default != "" {
+			own = append(own, p.Name)
+			if overridden[p.Name] || !p.Required || p.Type == node.TypeHidden || stored[p.Name] != nil || p.Default != nil && p.Default != "" {
 				continue
 			}
 			if data == nil {
@@ -511,6 +514,9 @@ func checkCredential(typ *node.CredentialType, known map[string]*node.Credential
 				out.Issues = append(out.Issues, fmt.Sprintf("Credential %s needs %s, which is missing.", owner, paramLabelText(p.Name, p.DisplayName)))
 				out.Parameters = append(out.Parameters, base+p.Name)
 			}
+		}
+		for _, name := range own {
+			overridden[name] = true
 		}
 	}
 }

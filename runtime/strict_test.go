@@ -194,3 +194,41 @@ func TestTypeVersion(t *testing.T) {
 	require.True(t, errors.As(err, &issues), "version 1 hides it: %v", err)
 	assert.Contains(t, issues.Issues[0], `it applies only to other values of the node version`)
 }
+
+// A field a type declares replaces its parent's field of the same name, as
+// n8n merges a type's properties over those of the types it extends: a
+// parent's required field that the type fixes as hidden (an OAuth2 token
+// URL) is not missing.
+func TestStrictCredentialOverridesParent(t *testing.T) {
+	t.Parallel()
+	parent := `{"name":"baseApi","displayName":"Base","properties":[
+	  {"displayName":"Token URL","name":"tokenUrl","type":"string","required":true,"default":""},
+	  {"displayName":"Client ID","name":"clientId","type":"string","required":true,"default":""}]}`
+	tests := []struct {
+		name   string
+		child  string
+		issues []string
+	}{
+		{"the child fixes the field as hidden", `{"displayName":"Token URL","name":"tokenUrl","type":"hidden","default":"={{$self.host}}/token"}`, nil},
+		{"the child declares it optional", `{"displayName":"Token URL","name":"tokenUrl","type":"string","default":""}`, nil},
+		{"the child leaves it to the parent", `{"displayName":"Host","name":"other","type":"string","default":""}`,
+			[]string{`Credential "childApi" (Child) needs "tokenUrl" (Token URL), which is missing.`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			child := `{"name":"childApi","displayName":"Child","extends":["baseApi"],"properties":[
+			  {"displayName":"Host","name":"host","type":"string","default":""},` + tt.child + `]}`
+			nt := nodeTypeJSON(t, "http://x", `{"displayName":"N","name":"n","version":1,"credentials":[{"name":"childApi","required":true}],"properties":[]}`, child, parent)
+			engine, _ := newEngine(t)
+			_, err := engine.Prepare(context.Background(), runtime.Run{Node: nt, Credentials: credentials.Map{"childApi": {"host": "http://h", "clientId": "c"}}})
+			if tt.issues == nil {
+				require.NoError(t, err)
+				return
+			}
+			var issues *runtime.IssuesError
+			require.True(t, errors.As(err, &issues), "%v", err)
+			assert.Equal(t, tt.issues, issues.Issues)
+		})
+	}
+}

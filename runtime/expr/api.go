@@ -83,6 +83,9 @@ type Scope struct {
 	HasValue bool
 	// Credentials is $credentials.
 	Credentials map[string]any
+	// Self is $self: in a credential's expressions, its data (n8n's
+	// selfData); nil gives an empty object.
+	Self map[string]any
 	// Response is $response (postReceive and pagination).
 	Response *Response
 	// ResponseItem is $responseItem when HasResponseItem is set.

@@ -138,6 +138,9 @@ func (rt *jsRuntime) buildVariable(name string) goja.Value {
 		}
 		return rt.toJS(rt.eng.opts.Vars)
 	case "$self":
+		if s.Self != nil {
+			return rt.toJS(s.Self)
+		}
 		return vm.NewObject()
 	case "process":
 		env := vm.NewObject()
