@@ -474,7 +474,13 @@ func (p *Prepared) oauthSession(ctx context.Context, d *dynamicCredential, prev 
 	p.log.Debug().Str("credentialType", p.cred.typ.Name).Msg("running preAuthentication of an OAuth2 credential")
 	out, err := d.preAuth(ctx, data, credentialHelpers{p: p})
 	if err != nil {
-		return nil, fmt.Errorf("preAuthentication of credential type %q: %w", p.cred.typ.Name, err)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// The token it was given is not yet one the run's redactor knows:
+		// an error quoting it (a server echoing it) is masked here.
+		r := credentials.NewRedactor(append(credentials.TokenSecrets(tokenData), d.baseSecrets...)...)
+		return nil, fmt.Errorf("preAuthentication of credential type %q: %w", p.cred.typ.Name, maskedError(err, r))
 	}
 	sign := tokenData
 	if td, ok := out["oauthTokenData"].(map[string]any); ok {
@@ -490,6 +496,21 @@ func (p *Prepared) oauthSession(ctx context.Context, d *dynamicCredential, prev 
 		}
 	}
 	return p.signedSession(d, prev, tokenData, sign, extra...)
+}
+
+// maskedError is err with r's secrets masked from every text it carries;
+// a NodeError stays one (its status decides what a failure means), the
+// rest of the chain is reduced to its masked text.
+func maskedError(err error, r *credentials.Redactor) error {
+	var ne *NodeError
+	if errors.As(err, &ne) {
+		m := *ne
+		m.Message, m.Description = r.String(m.Message), r.String(m.Description)
+		m.Body = redactValue(r.String, m.Body)
+		m.Cause = errors.New(r.String(err.Error()))
+		return &m
+	}
+	return errors.New(r.String(err.Error()))
 }
 
 // signedSession is a session signing with the access token of sign; its

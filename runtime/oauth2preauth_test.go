@@ -45,7 +45,7 @@ func newExchangeServer(t *testing.T) *exchangeServer {
 			writeJSON(w, 200, map[string]any{"access_token": at, "token_type": "Bearer", "expires_in": 3600})
 		case r.URL.Path == "/exchange":
 			if s.refuseX || !s.issued[bearer] {
-				writeJSON(w, 403, map[string]any{"message": "no exchange"})
+				writeJSON(w, 403, map[string]any{"message": "no exchange for " + bearer}) // echoes the token
 				return
 			}
 			s.api++
