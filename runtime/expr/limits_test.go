@@ -318,8 +318,9 @@ func TestLimitErrors(t *testing.T) {
 // a timeout, not a false result.
 func TestRegexpTimeoutIsAnError(t *testing.T) {
 	e := newTestEngine(Options{Timeout: 10 * time.Second})
-	// (A direct exec is not timed: see installRegexpLimits.)
 	for _, expr := range []string{`/^(a+)+(?=c)$/.test("a".repeat(28) + "b")`, `("a".repeat(28) + "b").match(/^(a+)+(?=c)$/)`,
+		`/^(a+)+(?=c)$/.exec("a".repeat(28) + "b")`, `/x/.exec.call(/^(a+)+(?=c)$/, "a".repeat(28) + "b")`,
+		`("a".repeat(28) + "b").replace(/^(a+)+(?=c)$/g, "x")`, `("a".repeat(28) + "b").split(/^(a+)+(?=c)$/)`,
 		`("a".repeat(28) + "b").replace(/^(a+)+(?=c)$/, "x")`, `[...("a".repeat(28) + "b").matchAll(/^(a+)+(?=c)$/g)]`} {
 		_, err := evalText(t, e, "={{ "+expr+" }}", nil)
 		ee := requireKind(t, err, KindTimeout)
