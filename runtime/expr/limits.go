@@ -821,7 +821,7 @@ func (rt *jsRuntime) installBufferLimits(global *goja.Object) error {
 // time (regexploop.go).
 func (rt *jsRuntime) installRegexpLimits(proto *goja.Object) error {
 	vm := rt.vm
-	rt.rx = regexpState{proto: proto, asciiType: reflect.TypeOf(vm.ToValue("a")), patterns: map[string]*loopPattern{}}
+	rt.rx = regexpState{proto: proto, asciiType: reflect.TypeOf(vm.ToValue("a")), patterns: map[string]*loopPattern{}, minLength: loopMinLength}
 	// timed calls orig and reports regexp2's time limit. goja gives a
 	// stopped match as "no match" (none), so only a no-match answer that
 	// took the limit is one; a match found is not, however long a busy

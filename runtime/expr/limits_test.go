@@ -345,18 +345,23 @@ func TestHeapGuard(t *testing.T) {
 }
 
 // TestCancelStopsNativeWork: canceling the context stops an evaluation
-// that is inside a long regular-expression match.
+// that is inside a long regular-expression match, or a global replace
+// of a few million matches.
 func TestCancelStopsNativeWork(t *testing.T) {
 	e := newTestEngine(Options{Timeout: time.Minute})
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(50*time.Millisecond, cancel)
-	t0 := time.Now()
-	_, err := e.Compile(`={{ (() => { for (;;) /^(a+)+(?=c)$/.test("a".repeat(40) + "b") })() }}`).Eval(ctx, nil)
-	requireKind(t, err, KindTimeout)
-	// Not a speed target: without the match limit this ran for minutes.
-	took := time.Since(t0) - 50*time.Millisecond
-	t.Logf("stopped %s after the cancel", took)
-	assert.Less(t, took, 5*time.Second)
+	for _, expr := range []string{`(() => { for (;;) /^(a+)+(?=c)$/.test("a".repeat(40) + "b") })()`,
+		`"ab".repeat(8e6).replace(/a/g, "xy").length`, `"ab".repeat(8e6).split(/a/, 2e6).length`} {
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(50*time.Millisecond, cancel)
+		t0 := time.Now()
+		_, err := e.Compile("={{ "+expr+" }}").Eval(ctx, nil)
+		requireKind(t, err, KindTimeout)
+		// Not a speed target: without the match limit this ran for
+		// minutes, and the replace for seconds.
+		took := time.Since(t0) - 50*time.Millisecond
+		t.Logf("stopped %s after the cancel: %s", took, expr)
+		assert.Less(t, took, 5*time.Second, expr)
+	}
 }
 
 // TestCacheBounded: the Engine keeps at most MaxCachedExpressions
@@ -397,4 +402,44 @@ func FuzzResourceLimits(f *testing.F) {
 			t.Fatalf("%q: error %T is not *Error: %v", text, err, err)
 		}
 	})
+}
+
+// TestRegexpLoopAgrees runs the regular-expression cases of
+// testdata/limits/regexp-loop.json through the loop of regexploop.go
+// (every string taken, as long strings are) and through goja's native
+// methods (the default for short strings), and compares the answers.
+func TestRegexpLoopAgrees(t *testing.T) {
+	b, err := os.ReadFile("testdata/limits/regexp-loop.json")
+	require.NoError(t, err)
+	var f struct {
+		Cases []struct {
+			Expression string `json:"expression"`
+			V8         string `json:"v8"`
+		} `json:"cases"`
+	}
+	require.NoError(t, json.Unmarshal(b, &f))
+	require.NotEmpty(t, f.Cases)
+	native, loop := newTestEngine(Options{MaxRuntimes: 1}), newTestEngine(Options{MaxRuntimes: 1})
+	rt, err := loop.newRuntime()
+	require.NoError(t, err)
+	rt.rx.minLength = 0
+	loop.pool <- rt
+	for _, c := range f.Cases {
+		text := "={{ (() => { const v = (" + c.Expression + "); return Array.isArray(v) ? JSON.stringify(v) : String(v) })() }}"
+		want, err := evalText(t, native, text, nil)
+		require.NoError(t, err, c.Expression)
+		loops := rt.rx.loops
+		got, err := evalText(t, loop, text, nil)
+		require.NoError(t, err, c.Expression)
+		assert.Greater(t, rt.rx.loops, loops, "%s: the loop did not run", c.Expression)
+		if got != want {
+			// goja's Go-regexp matching (ASCII strings) drops an empty
+			// match right after a match; its regexp2 matching, the loop
+			// and V8 keep it.
+			assert.Equal(t, c.V8, got, "%s: the loop differs from goja (%s) and from V8", c.Expression, want)
+		}
+		if want != c.V8 {
+			t.Logf("%s: goja %s, V8 %s", c.Expression, want, c.V8)
+		}
+	}
 }

@@ -48,6 +48,8 @@ type regexpState struct {
 	asciiType reflect.Type // goja's type of an all-ASCII string
 	patterns  map[string]*loopPattern
 	execCalls int // calls of the timed exec (checkRegexpFastPath)
+	minLength int // loopMinLength; tests lower it to compare the loop with goja
+	loops     int // calls the loop took
 }
 
 // loopCandidate reports whether a call of a RegExp.prototype symbol
@@ -71,7 +73,7 @@ func (rt *jsRuntime) loopCandidate(this, arg goja.Value, needGlobal bool) (rx *g
 		return nil, nil, str
 	}
 	src := source.String()
-	short := str.Length() < loopMinLength && reflect.TypeOf(str) == rt.rx.asciiType
+	short := str.Length() < rt.rx.minLength && reflect.TypeOf(str) == rt.rx.asciiType
 	if short && !maybeRegexp2(src) {
 		return nil, nil, str
 	}
@@ -82,6 +84,7 @@ func (rt *jsRuntime) loopCandidate(this, arg goja.Value, needGlobal bool) (rx *g
 	if p == nil || short && !p.regexp2 {
 		return nil, nil, str
 	}
+	rt.rx.loops++
 	return rx, p, str
 }
 
