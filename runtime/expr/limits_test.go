@@ -296,6 +296,11 @@ func TestLimitErrors(t *testing.T) {
 		{`"ab".repeat(1000).replace(/b/g, "[$&]")`, "String.prototype.replace result of 2"},
 		{`"ab".repeat(1000).replaceAll("b", "xx")`, "String.prototype.replaceAll result of 3000 characters"},
 		{`"x".repeat(100).split("")`, "String.prototype.split result of 65 elements"},
+		// Non-ASCII strings take the loop of regexploop.go.
+		{`"é,".repeat(100).split(/,/)`, "String.prototype.split result of 65 elements"},
+		{`"éb".repeat(100).match(/b/g)`, "String.prototype.match result of 65 elements"},
+		{`"é".repeat(100).replace(/é/g, "x".repeat(30))`, "String.prototype.replace result of 2"},
+		{`"é".repeat(1000).replace(/é/g, "xyz")`, "String.prototype.replace match list of 4112 bytes"},
 		{`new Uint8Array(5000)`, "new Uint8Array of 5000 bytes is larger than the limit of 4096 bytes"},
 		{`JSON.parse(" ".repeat(1025))`, "JSON.parse text of 1025 characters is larger than the limit of 1024 characters"},
 		{`JSON.stringify(new Array(60).fill("x".repeat(40)))`, "JSON.stringify result of"},

@@ -410,7 +410,10 @@ func (rt *jsRuntime) loopReplace(rx *goja.Object, p *loopPattern, s goja.String,
 		if isFn {
 			groups = len(idx)
 			found = append(found, idx...)
-			rt.checkElems("String.prototype.replace matches", int64(len(found)/groups))
+			// Kept until the function runs: 8 bytes a bound.
+			if n := int64(len(found)) * 8; n > rt.lim.bytes {
+				rt.tooLarge("String.prototype.replace match list", n, rt.lim.bytes, "bytes")
+			}
 			return true
 		}
 		write(last, idx[0], func() int { return writeSubstitution(s, idx, repl, &b) })
@@ -422,13 +425,14 @@ func (rt *jsRuntime) loopReplace(rx *goja.Object, p *loopPattern, s goja.String,
 		return s
 	}
 	if isFn && len(found) > 0 {
-		args := make([]goja.Value, groups/2+2)
 		for i := 0; i < len(found); i += groups {
 			if (i/groups)%stopCheckEvery == 0 && rt.stopping() {
 				rt.abort()
 				return s
 			}
 			idx := found[i : i+groups]
+			// A new slice each call: the function may keep its arguments.
+			args := make([]goja.Value, groups/2+2)
 			for g := 0; g < groups/2; g++ {
 				if idx[2*g] < 0 {
 					args[g] = goja.Undefined()
