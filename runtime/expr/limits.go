@@ -829,13 +829,13 @@ func (rt *jsRuntime) installRegexpLimits(proto *goja.Object) error {
 	// set-up, no evaluation armed) is not judged.
 	timed := func(orig goja.Callable, none goja.Value) func(goja.FunctionCall) goja.Value {
 		return func(c goja.FunctionCall) goja.Value {
-			if rt.stopping() {
+			t0 := time.Now()
+			if rt.stoppingAt(t0) {
 				// The evaluation is over: the interrupt ends it at the
 				// next instruction; do not start a match that may not end.
 				rt.abort()
 				return none
 			}
-			t0 := time.Now()
 			v := rt.call(orig, c.This, c.Arguments...)
 			if rt.armed && time.Since(t0) >= regexpMatchLimit && noMatch(v, none, c) {
 				rt.regexpTimedOut()
@@ -881,7 +881,10 @@ func (rt *jsRuntime) installRegexpLimits(proto *goja.Object) error {
 				if p != nil {
 					return rt.loopMatch(rx, p, s.(goja.String))
 				}
-				return native(goja.FunctionCall{This: c.This, Arguments: []goja.Value{s}})
+				if s != c.Argument(0) {
+					c.Arguments = []goja.Value{s}
+				}
+				return native(c)
 			}
 		case goja.SymReplace:
 			native := f
@@ -890,7 +893,10 @@ func (rt *jsRuntime) installRegexpLimits(proto *goja.Object) error {
 				if p != nil {
 					return rt.loopReplace(rx, p, s.(goja.String), c.Argument(1))
 				}
-				return native(goja.FunctionCall{This: c.This, Arguments: []goja.Value{s, c.Argument(1)}})
+				if s != c.Argument(0) {
+					c.Arguments = []goja.Value{s, c.Argument(1)}
+				}
+				return native(c)
 			}
 		case goja.SymSplit:
 			native := f
@@ -899,7 +905,10 @@ func (rt *jsRuntime) installRegexpLimits(proto *goja.Object) error {
 				if p != nil {
 					return rt.loopSplit(p, s.(goja.String), c.Argument(1))
 				}
-				return native(goja.FunctionCall{This: c.This, Arguments: []goja.Value{s, c.Argument(1)}})
+				if s != c.Argument(0) {
+					c.Arguments = []goja.Value{s, c.Argument(1)}
+				}
+				return native(c)
 			}
 		}
 		if err := proto.DefineDataPropertySymbol(sym, vm.ToValue(f), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
@@ -950,11 +959,19 @@ func keepFastPath(proto *goja.Object, define func() error) error {
 	return nil
 }
 
+var fastPathProbe = sync.OnceValues(func() (*goja.Program, error) {
+	return goja.Compile("probe.js", `"aba".replace(/a/g, "c")`, true)
+})
+
 // checkRegexpFastPath proves that goja's native global replace still
 // runs without calling exec (keepFastPath). newRuntime runs it last.
 func (rt *jsRuntime) checkRegexpFastPath() error {
 	calls := rt.rx.execCalls
-	v, err := rt.vm.RunString(`"aba".replace(/a/g, "c")`)
+	prog, err := fastPathProbe()
+	if err != nil {
+		return err
+	}
+	v, err := rt.vm.RunProgram(prog)
 	if err != nil || v.String() != "cbc" || rt.rx.execCalls != calls {
 		return fmt.Errorf("limits: goja's regular expressions left their fast path (RegExp.prototype.exec called %d times, %v)", rt.rx.execCalls-calls, err)
 	}
@@ -989,8 +1006,10 @@ func noMatch(v, none goja.Value, c goja.FunctionCall) bool {
 // stopping reports whether the running evaluation is past its time limit
 // or canceled: built-ins that loop check it, as goja's interrupt does not
 // reach them.
-func (rt *jsRuntime) stopping() bool {
-	return !rt.deadline.IsZero() && !time.Now().Before(rt.deadline) || rt.ctx != nil && rt.ctx.Err() != nil
+func (rt *jsRuntime) stopping() bool { return rt.stoppingAt(time.Now()) }
+
+func (rt *jsRuntime) stoppingAt(now time.Time) bool {
+	return !rt.deadline.IsZero() && !now.Before(rt.deadline) || rt.ctx != nil && rt.ctx.Err() != nil
 }
 
 // abort ends the evaluation from inside a built-in that found it

@@ -63,18 +63,27 @@ func (rt *jsRuntime) loopCandidate(this, arg goja.Value, needGlobal bool) (rx *g
 	if !ok || rx.ClassName() != "RegExp" || rx.Prototype() != rt.rx.proto {
 		return nil, nil, arg
 	}
-	str := jsString(rt.vm, arg)
-	source, flags := rx.Get("source"), rx.Get("flags")
-	if source == nil || flags == nil {
-		return nil, nil, str
+	str, ok := arg.(goja.String)
+	if !ok {
+		str = jsString(rt.vm, arg)
 	}
-	fl := flags.String()
-	if needGlobal && !strings.Contains(fl, "g") {
+	// The common case, decided on the source alone: a short ASCII string
+	// and a pattern goja gives to Go's regexp.
+	source := rx.Get("source")
+	if source == nil {
 		return nil, nil, str
 	}
 	src := source.String()
 	short := str.Length() < rt.rx.minLength && reflect.TypeOf(str) == rt.rx.asciiType
 	if short && !maybeRegexp2(src) {
+		return nil, nil, str
+	}
+	flags := rx.Get("flags")
+	if flags == nil {
+		return nil, nil, str
+	}
+	fl := flags.String()
+	if needGlobal && !strings.Contains(fl, "g") {
 		return nil, nil, str
 	}
 	if len(rx.GetOwnPropertyNames()) != 1 || len(rx.Symbols()) != 0 {
@@ -92,8 +101,22 @@ func (rt *jsRuntime) loopCandidate(this, arg goja.Value, needGlobal bool) (rx *g
 // backreferences, large repeat counts) by its text; compileLoop then
 // decides as goja does.
 func maybeRegexp2(src string) bool {
-	return strings.Contains(src, "(?") || strings.Contains(src, "{") || strings.Contains(src, `\k`) ||
-		strings.ContainsAny(src, `123456789`) && strings.Contains(src, `\`)
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '{':
+			return true
+		case '(':
+			if i+2 < len(src) && src[i+1] == '?' && src[i+2] != ':' { // lookaround, named group
+				return true
+			}
+		case '\\':
+			if i+1 < len(src) && (src[i+1] == 'k' || src[i+1] >= '1' && src[i+1] <= '9') {
+				return true
+			}
+			i++
+		}
+	}
+	return false
 }
 
 // compileLoop compiles a pattern as goja does (its source is the escaped
