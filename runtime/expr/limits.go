@@ -337,6 +337,17 @@ func (rt *jsRuntime) installLimits() error {
 	for _, name := range []string{"replace", "replaceAll"} {
 		wrap(strProto, name, func(orig goja.Callable) func(goja.FunctionCall) goja.Value {
 			return func(c goja.FunctionCall) goja.Value {
+				// replaceAll of a string collects every match in one
+				// native step too (32 Mi matches took 10 s): a long
+				// string is replaced one match at a time, its result
+				// counted as it grows.
+				if s, ok := c.This.(goja.String); ok && name == "replaceAll" && s.Length() >= rt.rx.minLength {
+					if search, ok := c.Argument(0).(goja.String); ok {
+						if p := rt.literalPattern(search); p != nil {
+							return rt.loopReplace(nil, p, s, c.Argument(1))
+						}
+					}
+				}
 				return rt.call(orig, c.This, rt.checkedReplace(name, c)...)
 			}
 		})

@@ -176,10 +176,47 @@ func (rt *jsRuntime) compileLoop(source goja.Value, src, flags string) *loopPatt
 	}
 	re.MatchTimeout = regexpMatchLimit
 	p.re = re
+	rt.cachePattern(key, p)
+	return p
+}
+
+func (rt *jsRuntime) cachePattern(key string, p *loopPattern) {
 	if len(rt.rx.patterns) >= maxLoopPatterns {
 		clear(rt.rx.patterns)
 	}
 	rt.rx.patterns[key] = p
+}
+
+// maxLiteralPattern is the longest search string replaceAll runs in the
+// loop: a longer one has at most a few thousand matches in any string.
+const maxLiteralPattern = 256
+
+// literalPattern is a pattern matching search literally, every UTF-16
+// unit escaped, for String.prototype.replaceAll: the same matches, found
+// left to right without overlap (an empty search matches at every
+// position), and replacement without groups.
+func (rt *jsRuntime) literalPattern(search goja.String) *loopPattern {
+	n := search.Length()
+	if n > maxLiteralPattern {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("(?:)")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, `\u%04X`, search.CharAt(i))
+	}
+	key := "literal/" + b.String()
+	rt.rx.loops++
+	if p, ok := rt.rx.patterns[key]; ok {
+		return p
+	}
+	re, err := regexp2.Compile(b.String(), regexp2.ECMAScript)
+	if err != nil {
+		return nil
+	}
+	re.MatchTimeout = regexpMatchLimit
+	p := &loopPattern{re: re, global: true}
+	rt.cachePattern(key, p)
 	return p
 }
 
@@ -284,10 +321,11 @@ type matchText struct {
 	pos   []int // nil when runes are the code units
 }
 
-func textOf(s goja.String, unicode bool) matchText {
+func (rt *jsRuntime) textOf(s goja.String, unicode bool) matchText {
 	n := s.Length()
 	t := matchText{runes: make([]rune, 0, n)}
-	if str := s.String(); len(str) == n {
+	if reflect.TypeOf(s) == rt.rx.asciiType {
+		str := s.String()
 		// ASCII: one byte a unit, the same with the u flag.
 		for i := 0; i < n; i++ {
 			t.runes = append(t.runes, rune(str[i]))
@@ -296,12 +334,20 @@ func textOf(s goja.String, unicode bool) matchText {
 	}
 	if !unicode {
 		for i := 0; i < n; i++ {
+			if i&(1<<20-1) == 0 && rt.stopping() {
+				rt.abort()
+				break
+			}
 			t.runes = append(t.runes, rune(s.CharAt(i)))
 		}
 		return t
 	}
 	t.pos = make([]int, 0, n+1)
 	for i := 0; i < n; i++ {
+		if i&(1<<20-1) == 0 && rt.stopping() {
+			rt.abort() // what is matched then is never seen
+			break
+		}
 		c := rune(s.CharAt(i))
 		t.pos = append(t.pos, i)
 		if utf16.IsSurrogate(c) && c < 0xDC00 && i+1 < n {
@@ -363,7 +409,7 @@ func (rt *jsRuntime) matchErr(err error) bool {
 // false. It reports false when the evaluation was stopped (the interrupt
 // is then set: the caller's result is never seen).
 func (rt *jsRuntime) eachMatch(p *loopPattern, s goja.String, sticky bool, f func(idx []int) bool) bool {
-	t := textOf(s, p.unicode)
+	t := rt.textOf(s, p.unicode)
 	m, err := p.re.FindRunesMatchStartingAt(t.runes, 0)
 	var buf []int
 	start := 0
@@ -409,10 +455,14 @@ func (rt *jsRuntime) setLastIndex(rx *goja.Object, i int) {
 	}
 }
 
-// loopReplace is RegExp.prototype[Symbol.replace] of a global pattern:
-// goja's stdReplacer with stringReplace. A replacer function is called
+// loopReplace is RegExp.prototype[Symbol.replace] of a global pattern rx
+// (nil for replaceAll of a string): goja's stdReplacer with stringReplace. A replacer function is called
 // after all matches are found, as the standard says.
 func (rt *jsRuntime) loopReplace(rx *goja.Object, p *loopPattern, s goja.String, replaceValue goja.Value) goja.Value {
+	what := "String.prototype.replace result"
+	if rx == nil {
+		what = "String.prototype.replaceAll result"
+	}
 	vm := rt.vm
 	fn, isFn := goja.AssertFunction(replaceValue)
 	var repl goja.String
@@ -425,7 +475,7 @@ func (rt *jsRuntime) loopReplace(rx *goja.Object, p *loopPattern, s goja.String,
 	write := func(from, to int, replaced func() int) {
 		b.WriteSubstring(s, from, to)
 		total += int64(to-from) + int64(replaced())
-		rt.checkChars("String.prototype.replace result", total)
+		rt.checkChars(what, total)
 	}
 	var found []int // the bounds of every match, one after another
 	groups := 0
@@ -443,7 +493,9 @@ func (rt *jsRuntime) loopReplace(rx *goja.Object, p *loopPattern, s goja.String,
 		last = idx[1]
 		return true
 	})
-	rt.setLastIndex(rx, 0)
+	if rx != nil {
+		rt.setLastIndex(rx, 0)
+	}
 	if !ok {
 		return s
 	}
