@@ -372,8 +372,11 @@ func (t matchText) unit(i int) int {
 
 // indices appends a match's group bounds in UTF-16 units, -1 and 0 for a
 // group that did not take part, as goja's matchers report them.
-func (t matchText) indices(m *regexp2.Match, buf []int) []int {
+func (t matchText) indices(m *regexp2.Match, groups int, buf []int) []int {
 	buf = buf[:0]
+	if groups == 1 { // the match alone: Groups would allocate
+		return append(buf, t.unit(m.Index), t.unit(m.Index+m.Length))
+	}
 	for _, g := range m.Groups() {
 		if len(g.Captures) > 0 {
 			buf = append(buf, t.unit(g.Index), t.unit(g.Index+g.Length))
@@ -412,9 +415,10 @@ func (rt *jsRuntime) eachMatch(p *loopPattern, s goja.String, sticky bool, f fun
 	t := rt.textOf(s, p.unicode)
 	m, err := p.re.FindRunesMatchStartingAt(t.runes, 0)
 	var buf []int
+	groups := len(p.re.GetGroupNumbers())
 	start := 0
 	for m != nil && !rt.matchErr(err) {
-		buf = t.indices(m, buf)
+		buf = t.indices(m, groups, buf)
 		if sticky {
 			if buf[0] != start {
 				break
