@@ -22,13 +22,14 @@ import (
 // regexp2's 500 ms limit, however many matches there are (300 matches of
 // 25 ms took 8 s). Such calls are run here instead, one match at a time
 // with the time limit checked between matches, on the same regexp2 matcher
-// goja uses for them. Short ASCII strings with patterns that goja gives to
-// Go's regexp package (linear time), the common case, keep goja's native
-// methods.
+// goja uses for them; so is String.prototype.replaceAll of a string on a
+// long string. Short ASCII strings with patterns that goja gives to Go's
+// regexp package (linear time), the common case, keep goja's native
+// methods: checkRegexpFastPath and the benchmarks keep them fast.
 
 // loopMinLength is the string length from which global matches are
-// always run here: below it goja's native matching ends within
-// milliseconds whatever the pattern (Go's regexp is linear).
+// always run here: below it goja's native matching with Go's regexp ends
+// within milliseconds (it is linear in the string).
 const loopMinLength = 1 << 15
 
 // maxLoopPatterns bounds a runtime's cache of patterns compiled here.
@@ -37,9 +38,9 @@ const maxLoopPatterns = 256
 // loopPattern is a regular expression compiled for the loop: the regexp2
 // form goja compiles it to, and what goja would match it with.
 type loopPattern struct {
-	re                      *regexp2.Regexp
-	global, sticky, unicode bool
-	regexp2                 bool // goja matches it with regexp2 on any string
+	re              *regexp2.Regexp
+	sticky, unicode bool
+	regexp2         bool // goja matches it with regexp2 on any string
 }
 
 // regexpState is a runtime's regular-expression intrinsics.
@@ -123,14 +124,16 @@ func maybeRegexp2(src string) bool {
 // form, which means the same), or returns nil for one the loop does not
 // take: a source with unpaired surrogates, which goja escapes its own way.
 func (rt *jsRuntime) compileLoop(source goja.Value, src, flags string) *loopPattern {
+	// A lone surrogate reads as U+FFFD in src, which then does not name
+	// the pattern.
+	if s, ok := source.(goja.String); ok && strings.ContainsRune(src, utf8.RuneError) && hasLoneSurrogate(s) {
+		return nil
+	}
 	key := flags + "/" + src
 	if p, ok := rt.rx.patterns[key]; ok {
 		return p
 	}
-	if s, ok := source.(goja.String); ok && hasLoneSurrogate(s) {
-		return nil
-	}
-	p := &loopPattern{global: strings.Contains(flags, "g"), sticky: strings.Contains(flags, "y"), unicode: strings.Contains(flags, "u")}
+	p := &loopPattern{sticky: strings.Contains(flags, "y"), unicode: strings.Contains(flags, "u")}
 	dotAll, multiline, ignoreCase := strings.Contains(flags, "s"), strings.Contains(flags, "m"), strings.Contains(flags, "i")
 	if p.unicode {
 		src = regexpToUnicode(src)
@@ -215,7 +218,7 @@ func (rt *jsRuntime) literalPattern(search goja.String) *loopPattern {
 		return nil
 	}
 	re.MatchTimeout = regexpMatchLimit
-	p := &loopPattern{re: re, global: true}
+	p := &loopPattern{re: re}
 	rt.cachePattern(key, p)
 	return p
 }
