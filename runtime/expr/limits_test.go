@@ -447,4 +447,13 @@ func TestRegexpLoopAgrees(t *testing.T) {
 			t.Logf("%s: goja %s, V8 %s", c.Expression, want, c.V8)
 		}
 	}
+	// Ordinary calls, on item data too, keep goja's native methods.
+	nrt := <-native.pool
+	native.pool <- nrt
+	before := nrt.rx.loops
+	v, err := evalText(t, native, `={{ $json.email.replace(/[.@]/g, "-") + $json.email.split(/@/).length + $json.email.match(/(?:[a-z]+)/g).length }}`,
+		&Scope{JSON: map[string]any{"email": "ann@example.com"}})
+	require.NoError(t, err)
+	assert.Equal(t, "ann-example-com23", v)
+	assert.Equal(t, before, nrt.rx.loops, "a short ASCII string took the loop")
 }

@@ -321,7 +321,7 @@ func hex4(s string) (int, bool) {
 // with the u flag code points, and where each starts in UTF-16 units.
 type matchText struct {
 	runes []rune
-	pos   []int // nil when runes are the code units
+	pos   []int32 // nil when runes are the code units
 }
 
 func (rt *jsRuntime) textOf(s goja.String, unicode bool) matchText {
@@ -345,14 +345,14 @@ func (rt *jsRuntime) textOf(s goja.String, unicode bool) matchText {
 		}
 		return t
 	}
-	t.pos = make([]int, 0, n+1)
+	t.pos = make([]int32, 0, n+1)
 	for i := 0; i < n; i++ {
 		if i&(1<<20-1) == 0 && rt.stopping() {
 			rt.abort() // what is matched then is never seen
 			break
 		}
 		c := rune(s.CharAt(i))
-		t.pos = append(t.pos, i)
+		t.pos = append(t.pos, int32(i))
 		if utf16.IsSurrogate(c) && c < 0xDC00 && i+1 < n {
 			if d := rune(s.CharAt(i + 1)); d >= 0xDC00 && d < 0xE000 {
 				c = utf16.DecodeRune(c, d)
@@ -361,7 +361,7 @@ func (rt *jsRuntime) textOf(s goja.String, unicode bool) matchText {
 		}
 		t.runes = append(t.runes, c)
 	}
-	t.pos = append(t.pos, n)
+	t.pos = append(t.pos, int32(n))
 	return t
 }
 
@@ -370,7 +370,7 @@ func (t matchText) unit(i int) int {
 	if t.pos == nil {
 		return i
 	}
-	return t.pos[i]
+	return int(t.pos[i])
 }
 
 // indices appends a match's group bounds in UTF-16 units, -1 and 0 for a
