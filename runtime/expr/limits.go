@@ -341,7 +341,7 @@ func (rt *jsRuntime) installLimits() error {
 				// native step too (32 Mi matches took 10 s): a long
 				// string is replaced one match at a time, its result
 				// counted as it grows.
-				if s, ok := c.This.(goja.String); ok && name == "replaceAll" && s.Length() >= rt.rx.minLength {
+				if s, ok := c.This.(goja.String); ok && name == "replaceAll" && s.Length() >= rt.rx.minLength && !rt.rx.native {
 					if search, ok := c.Argument(0).(goja.String); ok {
 						if p := rt.literalPattern(search); p != nil {
 							return rt.loopReplace(nil, p, s, c.Argument(1))
@@ -892,7 +892,7 @@ func (rt *jsRuntime) installRegexpLimits(proto *goja.Object) error {
 				if p != nil {
 					return rt.loopMatch(rx, p, s.(goja.String))
 				}
-				if s != c.Argument(0) {
+				if _, isStr := c.Argument(0).(goja.String); !isStr {
 					c.Arguments = []goja.Value{s}
 				}
 				return native(c)
@@ -904,7 +904,7 @@ func (rt *jsRuntime) installRegexpLimits(proto *goja.Object) error {
 				if p != nil {
 					return rt.loopReplace(rx, p, s.(goja.String), c.Argument(1))
 				}
-				if s != c.Argument(0) {
+				if _, isStr := c.Argument(0).(goja.String); !isStr {
 					c.Arguments = []goja.Value{s, c.Argument(1)}
 				}
 				return native(c)
@@ -916,7 +916,7 @@ func (rt *jsRuntime) installRegexpLimits(proto *goja.Object) error {
 				if p != nil {
 					return rt.loopSplit(p, s.(goja.String), c.Argument(1))
 				}
-				if s != c.Argument(0) {
+				if _, isStr := c.Argument(0).(goja.String); !isStr {
 					c.Arguments = []goja.Value{s, c.Argument(1)}
 				}
 				return native(c)

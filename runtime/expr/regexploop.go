@@ -49,7 +49,11 @@ type regexpState struct {
 	asciiType reflect.Type // goja's type of an all-ASCII string
 	patterns  map[string]*loopPattern
 	execCalls int // calls of the timed exec (checkRegexpFastPath)
-	minLength int // loopMinLength; tests lower it to compare the loop with goja
+	// Tests compare the loop with goja's native methods: minLength is
+	// loopMinLength, lowered to take every call; native leaves every call
+	// to goja.
+	minLength int
+	native    bool
 	loops     int // calls the loop took
 }
 
@@ -61,7 +65,7 @@ type regexpState struct {
 // RegExp object with no own property but lastIndex.
 func (rt *jsRuntime) loopCandidate(this, arg goja.Value, needGlobal bool) (rx *goja.Object, p *loopPattern, s goja.Value) {
 	rx, ok := this.(*goja.Object)
-	if !ok || rx.ClassName() != "RegExp" || rx.Prototype() != rt.rx.proto {
+	if !ok || rt.rx.native || rx.ClassName() != "RegExp" || rx.Prototype() != rt.rx.proto {
 		return nil, nil, arg
 	}
 	str, ok := arg.(goja.String)
