@@ -67,6 +67,18 @@ func BenchmarkJSRegexp(b *testing.B) {
 	benchEval(b, `={{ /^ann@/.test($json.email) && $json.email.replace(/[.@]/g, "-") }}`, func(v any) bool { return v == "ann-example-com" })
 }
 
+// A direct exec (timed, on goja's fast path), split, match and a
+// global replace on a string of a few thousand characters: ordinary
+// regular expressions stay on goja's native matching.
+func BenchmarkJSRegexpExec(b *testing.B) {
+	benchEval(b, `={{ /^(\w+)@(\w+)/.exec($json.email)[2] + $json.email.split(/[@.]/).length + $json.email.match(/[a-z]/g).length }}`,
+		func(v any) bool { return v == "example313" })
+}
+
+func BenchmarkJSRegexpMedium(b *testing.B) {
+	benchEval(b, `={{ $json.email.repeat(200).replace(/(\w+)@/g, "$1 at ").split(/\s+/).length }}`, func(v any) bool { return v == 401.0 })
+}
+
 func BenchmarkJSArrayMethods(b *testing.B) {
 	benchEval(b, `={{ [5, 3, 9, 1, 7, 2].map(x => x * 2).filter(x => x > 2).sort((x, y) => x - y).join("-") }}`,
 		func(v any) bool { return v == "4-6-10-14-18" })

@@ -116,3 +116,72 @@ func FuzzPlainEmailDomain(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRegexpLoop compares the loop that runs global regular expressions
+// one match at a time (regexploop.go) with goja's native methods, on any
+// pattern, subject and replacement: match, replace and replaceAll of a
+// string must answer alike. The subject starts with a non-ASCII
+// character, so that goja matches with regexp2 as the loop does (on ASCII
+// strings goja's Go-regexp matching drops an empty match right after a
+// match, which the loop, regexp2 and V8 keep). split is held to the
+// standard's algorithm, written in JavaScript over a sticky exec: goja's
+// native split keeps an empty match right after a separator as an empty
+// part ("éabc".split(/b*/) is [é, a, "", c]; V8 and the loop: [é, a, c]).
+func FuzzRegexpLoop(f *testing.F) {
+	for _, c := range []struct{ pattern, subject, repl string }{
+		{`b*`, "abc", "-"}, {`(a)(x)?`, "abab", "[$1$2$&]"}, {`(?<=a)b`, "abcab", "$'"}, {`\d+`, "a1b22c333", "$$"},
+		{`(?:)`, "a\U0001F600b", "-"}, {`(\w)\1`, "aabbcd", "$`"}, {`^|$`, "a\nb", ">"}, {`.`, "ß", "$0$01$10"},
+	} {
+		for flags := range uint8(6) {
+			f.Add(c.pattern, flags, c.subject, c.repl)
+		}
+	}
+	native, loop, _ := regexpLoopEngines(f)
+	flagSets := []string{"g", "gi", "gm", "gs", "gy", "gu"}
+	const text = `={{ (() => { let r; try { r = new RegExp($json.p, $json.f) } catch (e) { return "invalid" }
+		const s = $json.s; return JSON.stringify([s.match(r), s.replace(r, $json.t), s.replaceAll($json.p, $json.t)]) })() }}`
+	// The standard's RegExp.prototype[Symbol.split].
+	const split = `={{ (() => { let r; try { r = new RegExp($json.p, $json.f) } catch (e) { return "invalid" }
+		const s = $json.s, u = r.flags.includes("u"), sp = new RegExp(r.source, r.flags.replace("y", "") + "y");
+		const adv = (q) => u && q + 1 < s.length && s.charCodeAt(q) >= 0xD800 && s.charCodeAt(q) < 0xDC00 &&
+			s.charCodeAt(q + 1) >= 0xDC00 && s.charCodeAt(q + 1) < 0xE000 ? q + 2 : q + 1;
+		const want = []; let p = 0, q = 0;
+		if (s.length === 0) { if (sp.exec(s) === null) want.push(s) } else {
+			while (q < s.length && want.length < 50) {
+				sp.lastIndex = q; const z = sp.exec(s);
+				if (z === null) { q = adv(q); continue }
+				const e = Math.min(sp.lastIndex, s.length);
+				if (e === p) { q = adv(q); continue }
+				want.push(s.slice(p, q)); p = e;
+				for (let i = 1; i < z.length; i++) want.push(z[i]);
+				q = p;
+			}
+			want.push(s.slice(p));
+		}
+		const got = s.split(r, 50), w = JSON.stringify(want.slice(0, 50)), g = JSON.stringify(got);
+		return w === g ? "ok" : "standard " + w + ", split " + g })() }}`
+	f.Fuzz(func(t *testing.T, pattern string, flags uint8, subject, repl string) {
+		fl := flagSets[int(flags)%len(flagSets)]
+		if fl == "gu" {
+			// With the u flag goja matches valid UTF-16 with Go's regexp.
+			return
+		}
+		s := &Scope{JSON: map[string]any{"p": pattern, "f": fl, "s": "é" + subject, "t": repl}}
+		want, werr := native.Compile(text).Eval(context.Background(), s)
+		got, gerr := loop.Compile(text).Eval(context.Background(), s)
+		var we, ge *Error
+		if errors.As(werr, &we) && we.Kind == KindTimeout || errors.As(gerr, &ge) && ge.Kind == KindTimeout {
+			return // a backtracking pattern: which ends first is timing
+		}
+		if (werr == nil) != (gerr == nil) || werr == nil && want != got {
+			t.Fatalf("/%s/%s on %q, %q: goja %v %v, loop %v %v", pattern, fl, "é"+subject, repl, want, werr, got, gerr)
+		}
+		v, err := loop.Compile(split).Eval(context.Background(), s)
+		if errors.As(err, &ge) && ge.Kind == KindTimeout {
+			return
+		}
+		if err != nil || v != "ok" && v != "invalid" {
+			t.Fatalf("/%s/%s on %q: split: %v %v", pattern, fl, "é"+subject, v, err)
+		}
+	})
+}

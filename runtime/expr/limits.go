@@ -1,12 +1,15 @@
 package expr
 
 import (
+	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/dlclark/regexp2"
 	"github.com/dop251/goja"
@@ -334,6 +337,17 @@ func (rt *jsRuntime) installLimits() error {
 	for _, name := range []string{"replace", "replaceAll"} {
 		wrap(strProto, name, func(orig goja.Callable) func(goja.FunctionCall) goja.Value {
 			return func(c goja.FunctionCall) goja.Value {
+				// replaceAll of a string collects every match in one
+				// native step too (32 Mi matches took 10 s): a long
+				// string is replaced one match at a time, its result
+				// counted as it grows.
+				if s, ok := c.This.(goja.String); ok && name == "replaceAll" && s.Length() >= rt.rx.minLength && !rt.rx.native {
+					if search, ok := c.Argument(0).(goja.String); ok {
+						if p := rt.literalPattern(search); p != nil {
+							return rt.loopReplace(nil, p, s, c.Argument(1))
+						}
+					}
+				}
 				return rt.call(orig, c.This, rt.checkedReplace(name, c)...)
 			}
 		})
@@ -812,13 +826,13 @@ func (rt *jsRuntime) installBufferLimits(global *goja.Object) error {
 
 // installRegexpLimits reports a match that regexp2 stopped at its time
 // limit: goja takes its error for "no match", which would be a wrong
-// result. test, the Symbol methods that String.prototype.match, replace,
-// search and split call, and the matchAll iterator are timed. exec is
-// not: writing RegExp.prototype.exec turns every regular expression off
-// goja's fast path (a global replace then recompiles its pattern on every
-// evaluation, 8 times slower).
+// result. exec, test, the Symbol methods that String.prototype.match,
+// replace, search and split call, and the matchAll iterator are timed;
+// global match and replace, and split, run long inputs one match at a
+// time (regexploop.go).
 func (rt *jsRuntime) installRegexpLimits(proto *goja.Object) error {
 	vm := rt.vm
+	rt.rx = regexpState{proto: proto, asciiType: reflect.TypeOf(vm.ToValue("a")), patterns: map[string]*loopPattern{}, minLength: loopMinLength}
 	// timed calls orig and reports regexp2's time limit. goja gives a
 	// stopped match as "no match" (none), so only a no-match answer that
 	// took the limit is one; a match found is not, however long a busy
@@ -826,33 +840,89 @@ func (rt *jsRuntime) installRegexpLimits(proto *goja.Object) error {
 	// set-up, no evaluation armed) is not judged.
 	timed := func(orig goja.Callable, none goja.Value) func(goja.FunctionCall) goja.Value {
 		return func(c goja.FunctionCall) goja.Value {
-			if rt.stopping() {
+			t0 := time.Now()
+			if rt.stoppingAt(t0) {
 				// The evaluation is over: the interrupt ends it at the
 				// next instruction; do not start a match that may not end.
+				rt.abort()
 				return none
 			}
-			t0 := time.Now()
 			v := rt.call(orig, c.This, c.Arguments...)
 			if rt.armed && time.Since(t0) >= regexpMatchLimit && noMatch(v, none, c) {
-				panic(vm.NewGoError(&Error{Kind: KindTimeout, Message: "Expression timed out",
-					Description: fmt.Sprintf("a regular expression match ran longer than %s, the limit of one match", regexpMatchLimit)}))
+				rt.regexpTimedOut()
 			}
 			return v
 		}
 	}
-	test, ok := goja.AssertFunction(proto.Get("test"))
-	if !ok {
-		return fmt.Errorf("limits: RegExp.prototype.test is not a function")
-	}
-	if err := rt.define(proto, "test", timed(test, vm.ToValue(false)), 1); err != nil {
-		return err
+	for _, name := range []string{"test", "exec"} {
+		orig, ok := goja.AssertFunction(proto.Get(name))
+		if !ok {
+			return fmt.Errorf("limits: RegExp.prototype.%s is not a function", name)
+		}
+		none := goja.Null()
+		if name == "test" {
+			none = vm.ToValue(false)
+		}
+		f := timed(orig, none)
+		if name == "test" {
+			if err := rt.define(proto, name, f, 1); err != nil {
+				return err
+			}
+			continue
+		}
+		exec := func(c goja.FunctionCall) goja.Value {
+			rt.rx.execCalls++
+			return f(c)
+		}
+		if err := keepFastPath(proto, func() error { return rt.define(proto, name, exec, 1) }); err != nil {
+			return err
+		}
 	}
 	for _, sym := range []*goja.Symbol{goja.SymMatch, goja.SymMatchAll, goja.SymReplace, goja.SymSearch, goja.SymSplit} {
 		orig, ok := goja.AssertFunction(proto.GetSymbol(sym))
 		if !ok {
 			return fmt.Errorf("limits: RegExp.prototype[%s] is not a function", sym)
 		}
-		if err := proto.DefineDataPropertySymbol(sym, vm.ToValue(timed(orig, goja.Null())), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
+		f := timed(orig, goja.Null())
+		switch sym {
+		case goja.SymMatch:
+			native := f
+			f = func(c goja.FunctionCall) goja.Value {
+				rx, p, s := rt.loopCandidate(c.This, c.Argument(0), true)
+				if p != nil {
+					return rt.loopMatch(rx, p, s.(goja.String))
+				}
+				if _, isStr := c.Argument(0).(goja.String); !isStr {
+					c.Arguments = []goja.Value{s}
+				}
+				return native(c)
+			}
+		case goja.SymReplace:
+			native := f
+			f = func(c goja.FunctionCall) goja.Value {
+				rx, p, s := rt.loopCandidate(c.This, c.Argument(0), true)
+				if p != nil {
+					return rt.loopReplace(rx, p, s.(goja.String), c.Argument(1))
+				}
+				if _, isStr := c.Argument(0).(goja.String); !isStr {
+					c.Arguments = []goja.Value{s, c.Argument(1)}
+				}
+				return native(c)
+			}
+		case goja.SymSplit:
+			native := f
+			f = func(c goja.FunctionCall) goja.Value {
+				_, p, s := rt.loopCandidate(c.This, c.Argument(0), false)
+				if p != nil {
+					return rt.loopSplit(p, s.(goja.String), c.Argument(1))
+				}
+				if _, isStr := c.Argument(0).(goja.String); !isStr {
+					c.Arguments = []goja.Value{s, c.Argument(1)}
+				}
+				return native(c)
+			}
+		}
+		if err := proto.DefineDataPropertySymbol(sym, vm.ToValue(f), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE); err != nil {
 			return err
 		}
 	}
@@ -874,6 +944,49 @@ func (rt *jsRuntime) installRegexpLimits(proto *goja.Object) error {
 	done := vm.NewObject()
 	_ = done.Set("done", true)
 	return rt.define(itProto, "next", timed(next, done), 0)
+}
+
+// keepFastPath runs define, which writes RegExp.prototype.exec, and keeps
+// goja's fast path. goja matches a regular expression natively, without
+// looking up exec, while RegExp.prototype is the object it made (a
+// "guarded" object); writing exec replaces that object's implementation
+// by a plain one for good, and every match, replace and split then calls
+// exec through JavaScript, 8 times slower. The timed exec is only for
+// code that calls exec itself, so the guarded implementation is put back.
+// goja exports no way to do this: the field is set by reflection.
+// checkRegexpFastPath, run on every new runtime, proves it held.
+func keepFastPath(proto *goja.Object, define func() error) error {
+	f := reflect.ValueOf(proto).Elem().FieldByName("self")
+	if !f.IsValid() || f.Kind() != reflect.Interface {
+		return errors.New("limits: goja's Object has no self field: RegExp.prototype.exec cannot be timed without slowing every regular expression")
+	}
+	self := reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+	guarded := reflect.New(f.Type()).Elem()
+	guarded.Set(self)
+	if err := define(); err != nil {
+		return err
+	}
+	self.Set(guarded)
+	return nil
+}
+
+var fastPathProbe = sync.OnceValues(func() (*goja.Program, error) {
+	return goja.Compile("probe.js", `"aba".replace(/a/g, "c")`, true)
+})
+
+// checkRegexpFastPath proves that goja's native global replace still
+// runs without calling exec (keepFastPath). newRuntime runs it last.
+func (rt *jsRuntime) checkRegexpFastPath() error {
+	calls := rt.rx.execCalls
+	prog, err := fastPathProbe()
+	if err != nil {
+		return err
+	}
+	v, err := rt.vm.RunProgram(prog)
+	if err != nil || v.String() != "cbc" || rt.rx.execCalls != calls {
+		return fmt.Errorf("limits: goja's regular expressions left their fast path (RegExp.prototype.exec called %d times, %v)", rt.rx.execCalls-calls, err)
+	}
+	return nil
 }
 
 // noMatch reports whether v, the answer of a timed regular expression
@@ -904,8 +1017,10 @@ func noMatch(v, none goja.Value, c goja.FunctionCall) bool {
 // stopping reports whether the running evaluation is past its time limit
 // or canceled: built-ins that loop check it, as goja's interrupt does not
 // reach them.
-func (rt *jsRuntime) stopping() bool {
-	return !rt.deadline.IsZero() && !time.Now().Before(rt.deadline) || rt.ctx != nil && rt.ctx.Err() != nil
+func (rt *jsRuntime) stopping() bool { return rt.stoppingAt(time.Now()) }
+
+func (rt *jsRuntime) stoppingAt(now time.Time) bool {
+	return !rt.deadline.IsZero() && !now.Before(rt.deadline) || rt.ctx != nil && rt.ctx.Err() != nil
 }
 
 // abort ends the evaluation from inside a built-in that found it

@@ -264,6 +264,7 @@ func TestCheckedBuiltins(t *testing.T) {
 		{`[[].map.name, [].sort.name, "".replace.name, JSON.stringify.name, [].join.length].join()`, `map,sort,replace,stringify,1`},
 		{`/a(?=b)/.test("ab") + "," + "aab".replace(/(a+)(?=b)/, "x") + "," + /(a)\1/.exec("aa")[0]`, `true,xb,aa`},
 		{`(() => { const r = /a/g; r.lastIndex = 1; return r.exec("aba").index })()`, `2`},
+		{`"é-é".match(/-/).index + "é".replace(/é/, "e") + "aé".split(/é/, 1) + "é".search(/é/) + "éé".match(/é/g).length`, `1ea02`},
 	}
 	// Long arrays take the Go sort and fill.
 	long := append(tests[:len(tests):len(tests)],
@@ -296,6 +297,11 @@ func TestLimitErrors(t *testing.T) {
 		{`"ab".repeat(1000).replace(/b/g, "[$&]")`, "String.prototype.replace result of 2"},
 		{`"ab".repeat(1000).replaceAll("b", "xx")`, "String.prototype.replaceAll result of 3000 characters"},
 		{`"x".repeat(100).split("")`, "String.prototype.split result of 65 elements"},
+		// Non-ASCII strings take the loop of regexploop.go.
+		{`"é,".repeat(100).split(/,/)`, "String.prototype.split result of 65 elements"},
+		{`"éb".repeat(100).match(/b/g)`, "String.prototype.match result of 65 elements"},
+		{`"é".repeat(100).replace(/é/g, "x".repeat(30))`, "String.prototype.replace result of 2"},
+		{`"é".repeat(1000).replace(/é/g, "xyz")`, "String.prototype.replace match list of 4112 bytes"},
 		{`new Uint8Array(5000)`, "new Uint8Array of 5000 bytes is larger than the limit of 4096 bytes"},
 		{`JSON.parse(" ".repeat(1025))`, "JSON.parse text of 1025 characters is larger than the limit of 1024 characters"},
 		{`JSON.stringify(new Array(60).fill("x".repeat(40)))`, "JSON.stringify result of"},
@@ -318,8 +324,9 @@ func TestLimitErrors(t *testing.T) {
 // a timeout, not a false result.
 func TestRegexpTimeoutIsAnError(t *testing.T) {
 	e := newTestEngine(Options{Timeout: 10 * time.Second})
-	// (A direct exec is not timed: see installRegexpLimits.)
 	for _, expr := range []string{`/^(a+)+(?=c)$/.test("a".repeat(28) + "b")`, `("a".repeat(28) + "b").match(/^(a+)+(?=c)$/)`,
+		`/^(a+)+(?=c)$/.exec("a".repeat(28) + "b")`, `/x/.exec.call(/^(a+)+(?=c)$/, "a".repeat(28) + "b")`,
+		`("a".repeat(28) + "b").replace(/^(a+)+(?=c)$/g, "x")`, `("a".repeat(28) + "b").split(/^(a+)+(?=c)$/)`,
 		`("a".repeat(28) + "b").replace(/^(a+)+(?=c)$/, "x")`, `[...("a".repeat(28) + "b").matchAll(/^(a+)+(?=c)$/g)]`} {
 		_, err := evalText(t, e, "={{ "+expr+" }}", nil)
 		ee := requireKind(t, err, KindTimeout)
@@ -344,18 +351,23 @@ func TestHeapGuard(t *testing.T) {
 }
 
 // TestCancelStopsNativeWork: canceling the context stops an evaluation
-// that is inside a long regular-expression match.
+// that is inside a long regular-expression match, or a global replace
+// of a few million matches.
 func TestCancelStopsNativeWork(t *testing.T) {
 	e := newTestEngine(Options{Timeout: time.Minute})
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(50*time.Millisecond, cancel)
-	t0 := time.Now()
-	_, err := e.Compile(`={{ (() => { for (;;) /^(a+)+(?=c)$/.test("a".repeat(40) + "b") })() }}`).Eval(ctx, nil)
-	requireKind(t, err, KindTimeout)
-	// Not a speed target: without the match limit this ran for minutes.
-	took := time.Since(t0) - 50*time.Millisecond
-	t.Logf("stopped %s after the cancel", took)
-	assert.Less(t, took, 5*time.Second)
+	for _, expr := range []string{`(() => { for (;;) /^(a+)+(?=c)$/.test("a".repeat(40) + "b") })()`,
+		`"ab".repeat(8e6).replace(/a/g, "xy").length`, `"ab".repeat(8e6).split(/a/, 2e6).length`} {
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(50*time.Millisecond, cancel)
+		t0 := time.Now()
+		_, err := e.Compile("={{ "+expr+" }}").Eval(ctx, nil)
+		requireKind(t, err, KindTimeout)
+		// Not a speed target: without the match limit this ran for
+		// minutes, and the replace for seconds.
+		took := time.Since(t0) - 50*time.Millisecond
+		t.Logf("stopped %s after the cancel: %s", took, expr)
+		assert.Less(t, took, 5*time.Second, expr)
+	}
 }
 
 // TestCacheBounded: the Engine keeps at most MaxCachedExpressions
@@ -396,4 +408,66 @@ func FuzzResourceLimits(f *testing.F) {
 			t.Fatalf("%q: error %T is not *Error: %v", text, err, err)
 		}
 	})
+}
+
+// regexpLoopEngines are two engines of one runtime each: native leaves
+// every regular expression to goja, loop takes every call it can (its
+// runtime is rt).
+func regexpLoopEngines(tb testing.TB) (native, loop *Engine, rt *jsRuntime) {
+	native, loop = New(Options{MaxRuntimes: 1}), New(Options{MaxRuntimes: 1})
+	nrt, err := native.newRuntime()
+	require.NoError(tb, err)
+	nrt.rx.native = true
+	native.pool <- nrt
+	rt, err = loop.newRuntime()
+	require.NoError(tb, err)
+	rt.rx.minLength = 0
+	loop.pool <- rt
+	return native, loop, rt
+}
+
+// TestRegexpLoopAgrees runs the regular-expression cases of
+// testdata/limits/regexp-loop.json through the loop of regexploop.go
+// (every string taken, as long strings are) and through goja's native
+// methods (the default for short strings), and compares the answers.
+func TestRegexpLoopAgrees(t *testing.T) {
+	b, err := os.ReadFile("testdata/limits/regexp-loop.json")
+	require.NoError(t, err)
+	var f struct {
+		Cases []struct {
+			Expression string `json:"expression"`
+			V8         string `json:"v8"`
+		} `json:"cases"`
+	}
+	require.NoError(t, json.Unmarshal(b, &f))
+	require.NotEmpty(t, f.Cases)
+	native, loop, rt := regexpLoopEngines(t)
+	for _, c := range f.Cases {
+		text := "={{ (() => { const v = (" + c.Expression + "); return Array.isArray(v) ? JSON.stringify(v) : String(v) })() }}"
+		want, err := evalText(t, native, text, nil)
+		require.NoError(t, err, c.Expression)
+		loops := rt.rx.loops
+		got, err := evalText(t, loop, text, nil)
+		require.NoError(t, err, c.Expression)
+		assert.Greater(t, rt.rx.loops, loops, "%s: the loop did not run", c.Expression)
+		if got != want {
+			// goja's Go-regexp matching (ASCII strings) drops an empty
+			// match right after a match; its regexp2 matching, the loop
+			// and V8 keep it.
+			assert.Equal(t, c.V8, got, "%s: the loop differs from goja (%s) and from V8", c.Expression, want)
+		}
+		if want != c.V8 {
+			t.Logf("%s: goja %s, V8 %s", c.Expression, want, c.V8)
+		}
+	}
+	// Ordinary calls, on item data too, keep goja's native methods.
+	e := newTestEngine(Options{MaxRuntimes: 1})
+	ert, err := e.newRuntime()
+	require.NoError(t, err)
+	e.pool <- ert
+	v, err := evalText(t, e, `={{ $json.email.replace(/[.@]/g, "-") + $json.email.split(/@/).length + $json.email.match(/(?:[a-z]+)/g).length }}`,
+		&Scope{JSON: map[string]any{"email": "ann@example.com"}})
+	require.NoError(t, err)
+	assert.Equal(t, "ann-example-com23", v)
+	assert.Zero(t, ert.rx.loops, "a short ASCII string took the loop")
 }

@@ -71,6 +71,8 @@ type jsRuntime struct {
 	// json and replacer count what JSON.stringify makes (limits.go).
 	json     *stringifyState
 	replacer goja.Value
+	// rx is what runs global regular expressions (regexploop.go).
+	rx regexpState
 	// The heap guard (guard.go); heapBase and guardID are guarded by mu.
 	guard      *time.Timer
 	heapSample []metrics.Sample
@@ -127,6 +129,9 @@ func (e *Engine) newRuntime() (*jsRuntime, error) {
 	err := rt.seal()
 	rt.lim = lim
 	if err != nil {
+		return nil, err
+	}
+	if err := rt.checkRegexpFastPath(); err != nil {
 		return nil, err
 	}
 	return rt, nil
