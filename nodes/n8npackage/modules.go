@@ -27,6 +27,12 @@ type modules struct {
 	// collect gathers an (async) iterable's values, for rewritten
 	// for-await loops.
 	collect goja.Value
+	// deferred holds the bindings whose require waits for their first
+	// read, by the token standing for them (lazy.go); force reads one.
+	deferred map[*goja.Object]*deferred
+	force    goja.Value
+	// deps caches the files each source file names literally (lazy.go).
+	deps map[string][]string
 }
 
 // packageJSON is what resolution reads from a package.json.
@@ -148,7 +154,10 @@ func (m *modules) load(p string) goja.Value {
 		fn, _ := goja.AssertFunction(fv)
 		dir := path.Dir(p)
 		req := m.requireFor(p)
-		if _, err := fn(exports, exports, req, mod, m.vm.ToValue(m.virtual(p)), m.vm.ToValue(m.virtual(dir)), m.dynamicImport(req), m.collect); err != nil {
+		if m.force == nil {
+			m.force = m.vm.ToValue(m.forceValue)
+		}
+		if _, err := fn(exports, exports, req, mod, m.vm.ToValue(m.virtual(p)), m.vm.ToValue(m.virtual(dir)), m.dynamicImport(req), m.collect, m.lazyFor(p, req), m.force); err != nil {
 			panic(err)
 		}
 	}
@@ -158,8 +167,9 @@ func (m *modules) load(p string) goja.Value {
 }
 
 // moduleHead opens Node's module function around a file's source; the
-// two extra parameters serve rewritten import() and for-await.
-const moduleHead = "(function (exports, require, module, __filename, __dirname, __noderun_import, __noderun_collect) {"
+// extra parameters serve rewritten import() and for-await, and deferred
+// requires (lazy.go).
+const moduleHead = "(function (exports, require, module, __filename, __dirname, __noderun_import, __noderun_collect, " + lazyName + ", " + forceName + ") {"
 
 // virtual is the path JavaScript sees for source path p (__filename,
 // stack traces): absolute, in a /node_modules folder when src is one.
@@ -212,6 +222,7 @@ func compileWrapped(p, src string) (*goja.Program, error) {
 	if err != nil {
 		return nil, err
 	}
+	deferRequires(a, text)
 	prog, err := goja.CompileAST(a, false)
 	if err != nil && strings.Contains(err.Error(), "Async generators are not supported") {
 		// goja parses async generator functions but cannot compile them:
@@ -223,6 +234,7 @@ func compileWrapped(p, src string) (*goja.Program, error) {
 		if a, err = parser.ParseFile(nil, p, alt, 0, parser.WithDisableSourceMaps); err != nil {
 			return nil, err
 		}
+		deferRequires(a, alt)
 		return goja.CompileAST(a, false)
 	}
 	return prog, err

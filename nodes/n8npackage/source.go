@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // maxArchive bounds what a .tgz may unpack to: the archive is held in
@@ -43,6 +44,19 @@ type dirSource struct {
 	root *os.Root
 	fsys fs.FS
 	dir  string
+	// listings caches directories' entries: resolving one require tries
+	// several names in several folders, and a stat through os.Root opens
+	// every folder on the way.
+	mu       sync.Mutex
+	listings map[string]*listing
+}
+
+// listing is a directory's entries by name, and which names it holds
+// in lower case (a name found only that way is asked of the file system,
+// which may ignore case).
+type listing struct {
+	mode  map[string]fs.FileMode
+	lower map[string]bool
 }
 
 func openDir(dir string) (*dirSource, error) {
@@ -50,13 +64,55 @@ func openDir(dir string) (*dirSource, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &dirSource{root: r, fsys: r.FS(), dir: dir}, nil
+	return &dirSource{root: r, fsys: r.FS(), dir: dir, listings: map[string]*listing{}}, nil
 }
 
 func (s *dirSource) readFile(name string) ([]byte, error) { return fs.ReadFile(s.fsys, clean(name)) }
 
 func (s *dirSource) kind(name string) fileKind {
-	fi, err := fs.Stat(s.fsys, clean(name))
+	name = clean(name)
+	if name != "." {
+		dir, base := path.Split(name)
+		if l := s.list(clean(strings.TrimSuffix(dir, "/"))); l != nil {
+			mode, ok := l.mode[base]
+			switch {
+			case !ok && !l.lower[strings.ToLower(base)]:
+				return notFound
+			case ok && mode.IsDir():
+				return isDir
+			case ok && mode.IsRegular():
+				return isFile
+			}
+			// a symbolic link, or a name in another case: ask
+		}
+	}
+	return s.stat(name)
+}
+
+// list returns the listing of dir, nil when it cannot be read (then each
+// name is asked of the file system).
+func (s *dirSource) list(dir string) *listing {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if l, ok := s.listings[dir]; ok {
+		return l
+	}
+	var l *listing
+	if entries, err := fs.ReadDir(s.fsys, dir); err == nil {
+		l = &listing{mode: make(map[string]fs.FileMode, len(entries)), lower: map[string]bool{}}
+		for _, e := range entries {
+			l.mode[e.Name()] = e.Type()
+			l.lower[strings.ToLower(e.Name())] = true
+		}
+	} else if errors.Is(err, fs.ErrNotExist) {
+		l = &listing{}
+	}
+	s.listings[dir] = l
+	return l
+}
+
+func (s *dirSource) stat(name string) fileKind {
+	fi, err := fs.Stat(s.fsys, name)
 	switch {
 	case err != nil:
 		return notFound

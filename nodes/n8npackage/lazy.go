@@ -1,0 +1,528 @@
+package n8npackage
+
+import (
+	"bytes"
+	"path"
+	"reflect"
+	"strings"
+
+	"github.com/dop251/goja"
+	"github.com/dop251/goja/ast"
+	"github.com/dop251/goja/file"
+	"github.com/dop251/goja/unistring"
+)
+
+// Deferred requires. A node file requires at its top what its functions
+// use when they run (Google's GenericFunctions pulls in jsonwebtoken,
+// luxon and moment-timezone; a credential's token request pulls in n8n's
+// network stack: 600 modules), and evaluating all that is most of a load.
+// So a module-level binding
+//
+//	const x = require("m")                    // also var and let
+//	const x = __importDefault(require("m"))   // TypeScript's helpers
+//	const x = __importStar(require("m"))
+//
+// is rewritten, in the compiled syntax tree and when every other mention
+// of x reads it as a value (x.y, x[k], f(x), x?.y), into a binding whose
+// value is computed at the first read:
+//
+//	const x = __noderun_lazy("m", __importDefault)   // resolves m now
+//	... __noderun_force(x).y ...                     // evaluates m once
+//
+// Every read sees the module's own exports (identity, typeof, `this` of a
+// method call are unchanged); what moves is when the module's top-level
+// code runs. Resolution stays where it was, so a missing module fails at
+// the same statement with the same error. A module already evaluated or
+// being evaluated (a cycle) is required at once, as before. An error its
+// deferred evaluation throws names the module and the file that required
+// it (see modules.force). Bindings mentioned in any other way (assigned,
+// shorthand properties, declared again, never read: a require kept for
+// its side effects) and files that call eval keep the plain require.
+const (
+	lazyName  = "__noderun_lazy"
+	forceName = "__noderun_force"
+)
+
+// lazyHelpers are TypeScript's interop helpers, recognised by the
+// definition TypeScript emits (the syntax tree keeps no parentheses, so
+// the text is matched from inside the first); they only read the module, so calling them
+// later changes nothing but when.
+var lazyHelpers = map[unistring.String]string{
+	"__importDefault": "this && this.__importDefault) ||",
+	"__importStar":    "this && this.__importStar) ||",
+}
+
+// lazyBinding is one top-level binding being deferred.
+type lazyBinding struct {
+	decl   *ast.Identifier
+	init   *ast.Binding
+	spec   *ast.StringLiteral
+	helper *ast.Identifier // nil for a plain require
+	reads  []reflect.Value // the slots holding a read of it
+	ok     bool
+}
+
+// deferRequires rewrites the module function's eligible bindings (see
+// above) in a, whose source text is src; it reports how many it deferred.
+func deferRequires(a *ast.Program, src string) int {
+	if len(a.Body) != 1 {
+		return 0
+	}
+	es, ok := a.Body[0].(*ast.ExpressionStatement)
+	if !ok {
+		return 0
+	}
+	fn, ok := es.Expression.(*ast.FunctionLiteral)
+	if !ok || fn.Body == nil {
+		return 0
+	}
+	// Module-level names, to know require and the helpers are the
+	// module's own.
+	declared := map[unistring.String]*ast.Binding{}
+	var cands []*lazyBinding
+	for _, st := range fn.Body.List {
+		var list []*ast.Binding
+		switch s := st.(type) {
+		case *ast.VariableStatement:
+			list = s.List
+		case *ast.LexicalDeclaration:
+			list = s.List
+		case *ast.FunctionDeclaration:
+			if s.Function != nil && s.Function.Name != nil {
+				declared[s.Function.Name.Name] = nil
+			}
+			continue
+		case *ast.ClassDeclaration:
+			if s.Class != nil && s.Class.Name != nil {
+				declared[s.Class.Name.Name] = nil
+			}
+			continue
+		default:
+			continue
+		}
+		for _, b := range list {
+			id, ok := b.Target.(*ast.Identifier)
+			if !ok {
+				continue // a pattern: its names are not candidates
+			}
+			if _, dup := declared[id.Name]; dup {
+				declared[id.Name] = nil // declared twice: no longer a helper
+			} else {
+				declared[id.Name] = b
+			}
+			if len(list) == 1 {
+				if c := requireForm(b); c != nil {
+					c.decl = id
+					cands = append(cands, c)
+				}
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return 0
+	}
+	if _, shadowed := declared["require"]; shadowed {
+		return 0
+	}
+	byName := map[unistring.String]*lazyBinding{}
+	for _, c := range cands {
+		if c.helper != nil {
+			def := declared[c.helper.Name]
+			if def == nil || def.Initializer == nil || !strings.HasPrefix(sourceOf(src, def.Initializer), lazyHelpers[c.helper.Name]) {
+				continue
+			}
+		}
+		if _, dup := byName[c.decl.Name]; dup {
+			byName[c.decl.Name] = nil
+			continue
+		}
+		c.ok = true
+		byName[c.decl.Name] = c
+	}
+	usesEval := false
+	w := astWalker{visit: func(id *ast.Identifier, slot reflect.Value, read bool) {
+		if id.Name == "eval" {
+			usesEval = true
+		}
+		c := byName[id.Name]
+		if c == nil || !c.ok || id == c.decl {
+			return
+		}
+		if read && slot.IsValid() {
+			c.reads = append(c.reads, slot)
+		} else {
+			c.ok = false
+		}
+	}}
+	w.walk(reflect.ValueOf(fn.Body), "")
+	if usesEval {
+		return 0
+	}
+	n := 0
+	for _, c := range byName {
+		if c == nil || !c.ok || len(c.reads) == 0 {
+			continue
+		}
+		at := c.init.Initializer.Idx0()
+		args := []ast.Expression{c.spec}
+		if c.helper != nil {
+			args = append(args, c.helper)
+		}
+		c.init.Initializer = &ast.CallExpression{
+			Callee:          &ast.Identifier{Name: lazyName, Idx: at},
+			LeftParenthesis: at, ArgumentList: args, RightParenthesis: at,
+		}
+		for _, slot := range c.reads {
+			id := slot.Interface().(*ast.Identifier)
+			slot.Set(reflect.ValueOf(&ast.CallExpression{
+				Callee:          &ast.Identifier{Name: forceName, Idx: id.Idx},
+				LeftParenthesis: id.Idx, ArgumentList: []ast.Expression{id}, RightParenthesis: id.Idx,
+			}))
+		}
+		n++
+	}
+	return n
+}
+
+// requireForm matches a binding initialised by require("m"), directly or
+// through a TypeScript helper.
+func requireForm(b *ast.Binding) *lazyBinding {
+	call, ok := b.Initializer.(*ast.CallExpression)
+	if !ok {
+		return nil
+	}
+	var helper *ast.Identifier
+	if h, ok := call.Callee.(*ast.Identifier); ok && h.Name != "require" {
+		if _, known := lazyHelpers[h.Name]; !known || len(call.ArgumentList) != 1 {
+			return nil
+		}
+		helper = h
+		if call, ok = call.ArgumentList[0].(*ast.CallExpression); !ok {
+			return nil
+		}
+	}
+	if callee, ok := call.Callee.(*ast.Identifier); !ok || callee.Name != "require" || len(call.ArgumentList) != 1 {
+		return nil
+	}
+	spec, ok := call.ArgumentList[0].(*ast.StringLiteral)
+	if !ok {
+		return nil
+	}
+	return &lazyBinding{init: b, spec: spec, helper: helper}
+}
+
+// sourceOf is the source text of an expression.
+func sourceOf(src string, e ast.Expression) string {
+	// Idx is 1-based in the wrapped text, which src is.
+	from, to := int(e.Idx0())-1, int(e.Idx1())-1
+	if from < 0 || to > len(src) || from > to {
+		return ""
+	}
+	return src[from:to]
+}
+
+// astWalker visits every identifier in a syntax tree, saying whether it
+// sits where it is only read as a value and, if so, the slot holding it
+// (a field or slice element that may be replaced by another expression).
+// It walks by reflection so that no node type can be missed: a mention
+// found in an unlisted place counts as not a plain read.
+type astWalker struct {
+	visit func(id *ast.Identifier, slot reflect.Value, read bool)
+}
+
+var (
+	identType = reflect.TypeOf(ast.Identifier{})
+	identPtr  = reflect.TypeOf(&ast.Identifier{})
+	exprType  = reflect.TypeOf((*ast.Expression)(nil)).Elem()
+	idxType   = reflect.TypeOf(file.Idx(0))
+	filePtr   = reflect.TypeOf(&file.File{})
+	dotType   = reflect.TypeOf(ast.DotExpression{})
+	privDot   = reflect.TypeOf(ast.PrivateDotExpression{})
+	strType   = reflect.TypeOf("")
+)
+
+// readSlots are the places where an expression is only read as a value:
+// an identifier there may become a call returning its value.
+var readSlots = map[reflect.Type]map[string]bool{
+	dotType:                                     {"Left": true},
+	reflect.TypeOf(ast.BracketExpression{}):     {"Left": true, "Member": true},
+	reflect.TypeOf(ast.CallExpression{}):        {"Callee": true, "ArgumentList": true},
+	reflect.TypeOf(ast.NewExpression{}):         {"Callee": true, "ArgumentList": true},
+	reflect.TypeOf(ast.Optional{}):              {"Expression": true},
+	reflect.TypeOf(ast.BinaryExpression{}):      {"Left": true, "Right": true},
+	reflect.TypeOf(ast.ConditionalExpression{}): {"Test": true, "Consequent": true, "Alternate": true},
+	reflect.TypeOf(ast.ReturnStatement{}):       {"Argument": true},
+	reflect.TypeOf(ast.Binding{}):               {"Initializer": true},
+	reflect.TypeOf(ast.AssignExpression{}):      {"Right": true},
+	reflect.TypeOf(ast.TemplateLiteral{}):       {"Expressions": true},
+}
+
+func (w *astWalker) walk(v reflect.Value, field string) {
+	switch v.Kind() {
+	case reflect.Interface:
+		if !v.IsNil() {
+			w.walk(v.Elem(), field)
+		}
+	case reflect.Pointer:
+		if v.IsNil() || v.Type() == filePtr {
+			return
+		}
+		if v.Type() == identPtr {
+			w.visit(v.Interface().(*ast.Identifier), reflect.Value{}, false)
+			return
+		}
+		w.walk(v.Elem(), field)
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			w.walk(v.Index(i), field)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		if t == identType {
+			// an Identifier held by value: a shorthand property, a
+			// private name; DotExpression's property name is skipped below
+			w.visit(v.Addr().Interface().(*ast.Identifier), reflect.Value{}, false)
+			return
+		}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			fv := v.Field(i)
+			if f.Type == idxType || f.Type == strType || f.Name == "DeclarationList" {
+				continue // positions, source text, and the hoisting lists (the same bindings again)
+			}
+			if (t == dotType || t == privDot) && f.Name == "Identifier" {
+				continue // a property name, not a variable
+			}
+			if readSlots[t][f.Name] {
+				if f.Type == exprType {
+					if id, ok := fv.Interface().(*ast.Identifier); ok {
+						w.visit(id, fv, true)
+						continue
+					}
+				} else if f.Type.Kind() == reflect.Slice && f.Type.Elem() == exprType {
+					for j := 0; j < fv.Len(); j++ {
+						el := fv.Index(j)
+						if id, ok := el.Interface().(*ast.Identifier); ok {
+							w.visit(id, el, true)
+						} else {
+							w.walk(el, f.Name)
+						}
+					}
+					continue
+				}
+			}
+			w.walk(fv, f.Name)
+		}
+	}
+}
+
+// lazyFor is __noderun_lazy for the module in file, whose require is req:
+// it resolves spec now and returns a token standing for the binding's
+// value, or the value itself when spec is a built-in or its module is
+// already in the cache.
+func (m *modules) lazyFor(file string, req *goja.Object) goja.Value {
+	reqFn, _ := goja.AssertFunction(req)
+	return m.vm.ToValue(func(call goja.FunctionCall) goja.Value {
+		spec := call.Argument(0).String()
+		helper := call.Argument(1)
+		d := &deferred{spec: spec, file: file, req: reqFn, helper: helper}
+		eager := false
+		if _, ok := m.builtinName(spec); ok {
+			eager = true
+		} else {
+			p, err := m.resolve(spec, file)
+			if err != nil {
+				m.throw("MODULE_NOT_FOUND", "%v", err)
+			}
+			_, eager = m.cache[p]
+			eager = eager || strings.HasSuffix(p, ".node") || // fails now, as require does
+				m.reachesLoading(p)
+			d.path = p
+		}
+		if eager {
+			v, err := d.evaluate(m.vm)
+			if err != nil {
+				panic(err)
+			}
+			return v
+		}
+		token := m.vm.NewObject()
+		m.deferred[token] = d
+		return token
+	})
+}
+
+// deferred is a binding whose module is required at its first read.
+type deferred struct {
+	spec, file, path string
+	req              goja.Callable
+	helper           goja.Value
+	done             bool
+	val              goja.Value
+}
+
+func (d *deferred) evaluate(vm *goja.Runtime) (goja.Value, error) {
+	v, err := d.req(goja.Undefined(), vm.ToValue(d.spec))
+	if err == nil {
+		if h, ok := goja.AssertFunction(d.helper); ok {
+			v, err = h(goja.Undefined(), v)
+		}
+	}
+	return v, err
+}
+
+// force is __noderun_force: the value of a deferred binding, its module
+// evaluated on the first call; any other value is returned as it is.
+func (m *modules) forceValue(v goja.Value) goja.Value {
+	o, ok := v.(*goja.Object)
+	if !ok {
+		return v
+	}
+	d, ok := m.deferred[o]
+	if !ok {
+		return v
+	}
+	if !d.done {
+		val, err := d.evaluate(m.vm)
+		if err != nil {
+			panic(m.deferredError(d, err))
+		}
+		d.val, d.done = val, true
+	}
+	return d.val
+}
+
+// deferredError is the error a deferred module's evaluation threw, as an
+// Error naming the module and the file whose binding deferred it, with
+// the original as its cause (and its code, for code that tests it).
+func (m *modules) deferredError(d *deferred, err error) goja.Value {
+	var thrown goja.Value
+	switch e := err.(type) { //nolint:errorlint // goja returns these types unwrapped
+	case *goja.Exception:
+		thrown = e.Value()
+	case *goja.InterruptedError:
+		panic(e) // a limit: not the module's error
+	default:
+		thrown = m.vm.NewGoError(err)
+	}
+	msg := thrown.String()
+	if o, ok := thrown.(*goja.Object); ok {
+		if mv := o.Get("message"); mv != nil && !goja.IsUndefined(mv) {
+			msg = mv.String()
+		}
+	}
+	where := d.spec
+	if d.path != "" {
+		where = m.src.display(d.path)
+	}
+	e := m.vm.NewGoError(&deferredLoadError{spec: d.spec, where: where, by: m.where(d.file), msg: msg})
+	if o, ok := thrown.(*goja.Object); ok {
+		if code := o.Get("code"); code != nil && !goja.IsUndefined(code) {
+			_ = e.Set("code", code)
+		}
+	}
+	_ = e.Set("cause", thrown)
+	return e
+}
+
+type deferredLoadError struct{ spec, where, by, msg string }
+
+func (e *deferredLoadError) Error() string {
+	return "module \"" + e.spec + "\" (" + e.where + "), required by " + e.by + " and evaluated at its first use, failed to load: " + e.msg
+}
+
+// Cycles. Deferring b's evaluation changes what a module in a require
+// cycle sees: evaluated at once, b would get the exports of a module still
+// loading as they stand then; evaluated later, as they stand later. So a
+// module is deferred only when no module its evaluation can load reaches a
+// module that is loading now (the requiring one included), by the
+// requires its files name literally (require("x"), import … from "x",
+// import("x"), also in comments, which only adds edges). A require with a
+// computed name is not followed; package code does not reach back into a
+// loading module that way.
+
+// reachesLoading reports whether evaluating the module at p could require
+// a module that is loading now.
+func (m *modules) reachesLoading(p string) bool {
+	seen := map[string]bool{}
+	stack := []string{p}
+	for len(stack) > 0 {
+		q := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[q] {
+			continue
+		}
+		seen[q] = true
+		if mod, ok := m.cache[q]; ok {
+			if !mod.Get("loaded").ToBoolean() {
+				return true
+			}
+			continue // evaluated: requiring it runs nothing
+		}
+		stack = append(stack, m.staticDeps(q)...)
+	}
+	return false
+}
+
+// staticDeps lists the files the module at p names literally, resolved
+// (names that do not resolve and built-ins are left out).
+func (m *modules) staticDeps(p string) []string {
+	if deps, ok := m.deps[p]; ok {
+		return deps
+	}
+	var deps []string
+	if strings.HasSuffix(p, ".js") || strings.HasSuffix(p, ".cjs") || strings.HasSuffix(p, ".mjs") || !strings.Contains(path.Base(p), ".") {
+		if data, err := m.src.readFile(p); err == nil {
+			for _, spec := range literalSpecs(data) {
+				if _, builtin := m.builtinName(spec); builtin {
+					continue
+				}
+				if r, err := m.resolve(spec, p); err == nil {
+					deps = append(deps, r)
+				}
+			}
+		}
+	}
+	m.deps[p] = deps
+	return deps
+}
+
+// literalSpecs finds the string literals following require(, import(,
+// import and from in JavaScript source.
+func literalSpecs(src []byte) []string {
+	var specs []string
+	for _, kw := range [][]byte{[]byte("require"), []byte("import"), []byte("from")} {
+		rest := src
+		for {
+			i := bytes.Index(rest, kw)
+			if i < 0 {
+				break
+			}
+			if i > 0 && isIdentByte(rest[i-1]) {
+				rest = rest[i+len(kw):]
+				continue
+			}
+			rest = rest[i+len(kw):]
+			j := 0
+			for j < len(rest) && (rest[j] == ' ' || rest[j] == '\t' || rest[j] == '\n' || rest[j] == '\r' || rest[j] == '(') {
+				j++
+			}
+			if j >= len(rest) || (rest[j] != '"' && rest[j] != '\'' && rest[j] != '`') {
+				continue
+			}
+			q := rest[j]
+			end := bytes.IndexByte(rest[j+1:], q)
+			if end < 0 {
+				continue
+			}
+			if s := rest[j+1 : j+1+end]; !bytes.ContainsAny(s, "\n\\$") {
+				specs = append(specs, string(s))
+			}
+		}
+	}
+	return specs
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
