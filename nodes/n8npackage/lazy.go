@@ -2,6 +2,7 @@ package n8npackage
 
 import (
 	"bytes"
+	"encoding/json"
 	"path"
 	"reflect"
 	"strings"
@@ -435,15 +436,25 @@ func (e *deferredLoadError) Error() string {
 // cycle sees: evaluated at once, b would get the exports of a module still
 // loading as they stand then; evaluated later, as they stand later. So a
 // module is deferred only when no module its evaluation can load reaches a
-// module that is loading now (the requiring one included), by the
-// requires its files name literally (require("x"), import … from "x",
-// import("x"), also in comments, which only adds edges). A require with a
-// computed name is not followed; package code does not reach back into a
-// loading module that way.
+// module that is loading now (the requiring one included). Within a
+// package this follows the requires its files name literally
+// (require("x"), import … from "x", import("x"), also in comments, which
+// only adds edges); a require with a computed name is not followed. Into
+// another package it follows package.json's dependencies: a package whose
+// declared dependencies, transitively, include no package with a loading
+// module cannot reach one (npm's contract, which pnpm enforces: a package
+// requires only what it declares), and its files are not read.
 
 // reachesLoading reports whether evaluating the module at p could require
 // a module that is loading now.
 func (m *modules) reachesLoading(p string) bool {
+	if len(m.loading) == 0 {
+		return false
+	}
+	loadingPkgs := map[string]bool{}
+	for q := range m.loading {
+		loadingPkgs[m.packageOf(q)] = true
+	}
 	seen := map[string]bool{}
 	stack := []string{p}
 	for len(stack) > 0 {
@@ -453,15 +464,225 @@ func (m *modules) reachesLoading(p string) bool {
 			continue
 		}
 		seen[q] = true
-		if mod, ok := m.cache[q]; ok {
-			if !mod.Get("loaded").ToBoolean() {
-				return true
-			}
+		if m.loading[q] {
+			return true
+		}
+		if _, ok := m.cache[q]; ok {
 			continue // evaluated: requiring it runs nothing
+		}
+		if pkg := m.packageOf(q); !loadingPkgs[pkg] && !m.dependsOn(pkg, loadingPkgs) {
+			continue
 		}
 		stack = append(stack, m.staticDeps(q)...)
 	}
 	return false
+}
+
+// packageOf is the directory of the package holding source path p: the
+// folder under the last node_modules on its way, "." for the root's.
+func (m *modules) packageOf(p string) string {
+	parts := strings.Split(p, "/")
+	start := -1 // index of the package's first path element
+	if m.inModules {
+		start = 0
+	}
+	for i, part := range parts[:len(parts)-1] {
+		if part == "node_modules" {
+			start = i + 1
+		}
+	}
+	if start < 0 || start >= len(parts)-1 {
+		return "."
+	}
+	end := start + 1
+	if strings.HasPrefix(parts[start], "@") && end < len(parts)-1 {
+		end++
+	}
+	return strings.Join(parts[:end], "/")
+}
+
+// dependsOn reports whether the package in directory pkg declares, directly
+// or through its dependencies, a dependency on one of targets (package
+// directories), as resolved from where each package is installed.
+func (m *modules) dependsOn(pkg string, targets map[string]bool) bool {
+	key := pkg + "\x00" + strings.Join(sortedKeys(targets), "\x00")
+	if v, ok := m.dependsMemo[key]; ok {
+		return v
+	}
+	v := m.searchDeps(pkg, targets)
+	m.dependsMemo[key] = v
+	return v
+}
+
+func (m *modules) searchDeps(pkg string, targets map[string]bool) bool {
+	seen := map[string]bool{pkg: true}
+	stack := []string{pkg}
+	for len(stack) > 0 {
+		q := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		deps, ok := m.packageDeps(q)
+		if !ok {
+			return true // declares nothing readably: it might require anything
+		}
+		for _, dep := range deps {
+			if targets[dep] {
+				return true
+			}
+			if !seen[dep] {
+				seen[dep] = true
+				stack = append(stack, dep)
+			}
+		}
+	}
+	return false
+}
+
+// packageDeps lists the directories of the installed packages that the
+// package in directory pkg declares (dependencies, optional and peer); ok
+// is false when its package.json cannot be read.
+func (m *modules) packageDeps(pkg string) (deps []string, ok bool) {
+	if e, ok := m.pkgDeps[pkg]; ok {
+		return e, e != nil
+	}
+	defer func() {
+		if ok && deps == nil {
+			deps = []string{}
+		}
+		m.pkgDeps[pkg] = deps
+	}()
+	data, err := m.src.readFile(path.Join(pkg, "package.json"))
+	if err != nil {
+		return nil, false
+	}
+	names, ok := declaredNames(data)
+	if !ok {
+		var pj struct {
+			D map[string]any `json:"dependencies"`
+			O map[string]any `json:"optionalDependencies"`
+			P map[string]any `json:"peerDependencies"`
+		}
+		if json.Unmarshal(data, &pj) != nil {
+			return nil, false
+		}
+		for _, d := range []map[string]any{pj.D, pj.O, pj.P} {
+			for n := range d {
+				names = append(names, n)
+			}
+		}
+	}
+	for _, n := range names {
+		if dir, found := m.findPackage(n, pkg); found {
+			deps = append(deps, dir)
+		}
+	}
+	return deps, true
+}
+
+// declaredNames reads the keys of every "dependencies",
+// "optionalDependencies" and "peerDependencies" object in a package.json
+// without decoding the rest (a package's dependencies are read for each
+// package they reach, and package.json files are large). It may return
+// more names than declared, never fewer; ok is false when the text is not
+// the plain JSON it expects, and the caller decodes it instead.
+func declaredNames(data []byte) (names []string, ok bool) {
+	if bytes.Contains(data, []byte(`\u`)) {
+		return nil, false // a key could be spelled with escapes
+	}
+	for _, key := range []string{`"dependencies"`, `"optionalDependencies"`, `"peerDependencies"`} {
+		rest := data
+		for {
+			i := bytes.Index(rest, []byte(key))
+			if i < 0 {
+				break
+			}
+			rest = bytes.TrimLeft(rest[i+len(key):], " \t\r\n")
+			if len(rest) == 0 || rest[0] != ':' {
+				continue // the word as a value
+			}
+			rest = bytes.TrimLeft(rest[1:], " \t\r\n")
+			if len(rest) == 0 || rest[0] != '{' {
+				continue
+			}
+			var got []string
+			got, rest, ok = objectKeys(rest)
+			if !ok {
+				return nil, false
+			}
+			names = append(names, got...)
+		}
+	}
+	return names, true
+}
+
+// objectKeys reads a JSON object of string values at the start of b and
+// returns its keys and what follows it.
+func objectKeys(b []byte) (keys []string, rest []byte, ok bool) {
+	i := 1 // past '{'
+	skip := func() {
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n' || b[i] == ',') {
+			i++
+		}
+	}
+	str := func() (string, bool) {
+		if i >= len(b) || b[i] != '"' {
+			return "", false
+		}
+		end := bytes.IndexByte(b[i+1:], '"')
+		if end < 0 || bytes.IndexByte(b[i+1:i+1+end], '\\') >= 0 {
+			return "", false
+		}
+		s := string(b[i+1 : i+1+end])
+		i += end + 2
+		return s, true
+	}
+	for {
+		skip()
+		if i < len(b) && b[i] == '}' {
+			return keys, b[i+1:], true
+		}
+		k, ok := str()
+		if !ok {
+			return nil, nil, false
+		}
+		skip()
+		if i >= len(b) || b[i] != ':' {
+			return nil, nil, false
+		}
+		i++
+		skip()
+		if _, ok := str(); !ok {
+			return nil, nil, false // not a version string: decode it properly
+		}
+		keys = append(keys, k)
+	}
+}
+
+// findPackage finds the installed package name as require does from dir.
+// A name a folder lists counts as found: should it be a file, reading its
+// package.json fails, and the caller then assumes the worst.
+func (m *modules) findPackage(name, dir string) (string, bool) {
+	has := func(p string) bool {
+		if ds, ok := m.src.(*dirSource); ok {
+			if listed, known := ds.listed(p); known {
+				return listed
+			}
+		}
+		return m.src.kind(p) == isDir
+	}
+	for d := dir; ; d = path.Dir(d) {
+		if d == "." && m.inModules {
+			if has(name) {
+				return name, true
+			}
+		} else if path.Base(d) != "node_modules" {
+			if pkg := path.Join(d, "node_modules", name); has(pkg) {
+				return pkg, true
+			}
+		}
+		if d == "." {
+			return "", false
+		}
+	}
 }
 
 // staticDeps lists the files the module at p names literally, resolved
@@ -473,6 +694,7 @@ func (m *modules) staticDeps(p string) []string {
 	var deps []string
 	if strings.HasSuffix(p, ".js") || strings.HasSuffix(p, ".cjs") || strings.HasSuffix(p, ".mjs") || !strings.Contains(path.Base(p), ".") {
 		if data, err := m.src.readFile(p); err == nil {
+			m.scanned[p] = data // load reads it from here
 			for _, spec := range literalSpecs(data) {
 				if _, builtin := m.builtinName(spec); builtin {
 					continue
@@ -491,34 +713,39 @@ func (m *modules) staticDeps(p string) []string {
 // import and from in JavaScript source.
 func literalSpecs(src []byte) []string {
 	var specs []string
-	for _, kw := range [][]byte{[]byte("require"), []byte("import"), []byte("from")} {
-		rest := src
-		for {
-			i := bytes.Index(rest, kw)
-			if i < 0 {
-				break
-			}
-			if i > 0 && isIdentByte(rest[i-1]) {
-				rest = rest[i+len(kw):]
-				continue
-			}
-			rest = rest[i+len(kw):]
-			j := 0
-			for j < len(rest) && (rest[j] == ' ' || rest[j] == '\t' || rest[j] == '\n' || rest[j] == '\r' || rest[j] == '(') {
-				j++
-			}
-			if j >= len(rest) || (rest[j] != '"' && rest[j] != '\'' && rest[j] != '`') {
-				continue
-			}
-			q := rest[j]
-			end := bytes.IndexByte(rest[j+1:], q)
-			if end < 0 {
-				continue
-			}
-			if s := rest[j+1 : j+1+end]; !bytes.ContainsAny(s, "\n\\$") {
-				specs = append(specs, string(s))
-			}
+	for i := 0; i < len(src); i++ {
+		// each keyword starts with one of these letters
+		c := src[i]
+		if c != 'r' && c != 'i' && c != 'f' || (i > 0 && isIdentByte(src[i-1])) {
+			continue
 		}
+		var kw string
+		switch {
+		case bytes.HasPrefix(src[i:], []byte("require")):
+			kw = "require"
+		case bytes.HasPrefix(src[i:], []byte("import")):
+			kw = "import"
+		case bytes.HasPrefix(src[i:], []byte("from")):
+			kw = "from"
+		default:
+			continue
+		}
+		j := i + len(kw)
+		for j < len(src) && (src[j] == ' ' || src[j] == '\t' || src[j] == '\n' || src[j] == '\r' || src[j] == '(') {
+			j++
+		}
+		i = j - 1
+		if j >= len(src) || (src[j] != '"' && src[j] != '\'' && src[j] != '`') {
+			continue
+		}
+		end := bytes.IndexByte(src[j+1:], src[j])
+		if end < 0 {
+			break
+		}
+		if spec := src[j+1 : j+1+end]; !bytes.ContainsAny(spec, "\n\\$") {
+			specs = append(specs, string(spec))
+		}
+		i = j + end
 	}
 	return specs
 }

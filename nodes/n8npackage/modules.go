@@ -31,8 +31,15 @@ type modules struct {
 	// read, by the token standing for them (lazy.go); force reads one.
 	deferred map[*goja.Object]*deferred
 	force    goja.Value
-	// deps caches the files each source file names literally (lazy.go).
-	deps map[string][]string
+	// deps caches the files each source file names literally, pkgDeps
+	// the packages each package declares, and loading holds the modules
+	// being evaluated (lazy.go).
+	deps        map[string][]string
+	pkgDeps     map[string][]string
+	dependsMemo map[string]bool
+	loading     map[string]bool
+	// scanned holds the files read for their requires and not loaded yet.
+	scanned map[string][]byte
 }
 
 // packageJSON is what resolution reads from a package.json.
@@ -117,7 +124,13 @@ func (m *modules) load(p string) goja.Value {
 	if mod, ok := m.cache[p]; ok {
 		return mod.Get("exports")
 	}
-	data, err := m.src.readFile(p)
+	data, scanned := m.scanned[p]
+	var err error
+	if scanned {
+		delete(m.scanned, p)
+	} else {
+		data, err = m.src.readFile(p)
+	}
 	if err != nil {
 		m.throw("MODULE_NOT_FOUND", "reading %s: %v", m.src.display(p), err)
 	}
@@ -128,8 +141,10 @@ func (m *modules) load(p string) goja.Value {
 	_ = mod.Set("filename", m.virtual(p))
 	_ = mod.Set("loaded", false)
 	m.cache[p] = mod
+	m.loading[p] = true
 	ok := false
 	defer func() {
+		delete(m.loading, p)
 		if !ok {
 			delete(m.cache, p) // Node forgets a module whose evaluation threw
 		}
@@ -400,9 +415,14 @@ func (m *modules) packageJSON(dir string) *packageJSON {
 	}
 	var pj *packageJSON
 	if data, err := m.src.readFile(path.Join(dir, "package.json")); err == nil {
-		pj = &packageJSON{}
-		if json.Unmarshal(data, pj) != nil {
-			pj = nil
+		var raw struct {
+			packageJSON
+			Main json.RawMessage `json:"main"`
+		}
+		if json.Unmarshal(data, &raw) == nil {
+			pj = &raw.packageJSON
+			// "main": false and other non-strings mean no main, as in Node
+			_ = json.Unmarshal(raw.Main, &pj.Main)
 		}
 	}
 	m.pkgJSON[dir] = pj

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"unicode"
 )
 
 // maxArchive bounds what a .tgz may unpack to: the archive is held in
@@ -44,19 +45,16 @@ type dirSource struct {
 	root *os.Root
 	fsys fs.FS
 	dir  string
-	// listings caches directories' entries: resolving one require tries
-	// several names in several folders, and a stat through os.Root opens
-	// every folder on the way.
-	mu       sync.Mutex
-	listings map[string]*listing
-}
-
-// listing is a directory's entries by name, and which names it holds
-// in lower case (a name found only that way is asked of the file system,
-// which may ignore case).
-type listing struct {
-	mode  map[string]fs.FileMode
-	lower map[string]bool
+	// names caches directories' entry names and kinds the kinds found:
+	// resolving one require tries several names in several folders, most
+	// of them missing, and a stat through os.Root opens every folder on
+	// the way.
+	mu    sync.Mutex
+	names map[string]map[string]bool
+	kinds map[string]fileKind
+	// foldCase: the file system ignores case, so a name missing from a
+	// listing may still be found.
+	foldCase bool
 }
 
 func openDir(dir string) (*dirSource, error) {
@@ -64,50 +62,86 @@ func openDir(dir string) (*dirSource, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &dirSource{root: r, fsys: r.FS(), dir: dir, listings: map[string]*listing{}}, nil
+	s := &dirSource{root: r, fsys: r.FS(), dir: dir, names: map[string]map[string]bool{}, kinds: map[string]fileKind{}}
+	for n := range s.list(".") {
+		if swapped := swapCase(n); swapped != n && !s.names["."][swapped] {
+			_, err := r.Lstat(swapped)
+			s.foldCase = err == nil
+			break
+		}
+	}
+	return s, nil
+}
+
+func swapCase(s string) string {
+	return strings.Map(func(r rune) rune {
+		if u := unicode.ToUpper(r); u != r {
+			return u
+		}
+		return unicode.ToLower(r)
+	}, s)
 }
 
 func (s *dirSource) readFile(name string) ([]byte, error) { return fs.ReadFile(s.fsys, clean(name)) }
 
 func (s *dirSource) kind(name string) fileKind {
 	name = clean(name)
-	if name != "." {
+	if name != "." && !s.foldCase {
 		dir, base := path.Split(name)
-		if l := s.list(clean(strings.TrimSuffix(dir, "/"))); l != nil {
-			mode, ok := l.mode[base]
-			switch {
-			case !ok && !l.lower[strings.ToLower(base)]:
-				return notFound
-			case ok && mode.IsDir():
-				return isDir
-			case ok && mode.IsRegular():
-				return isFile
-			}
-			// a symbolic link, or a name in another case: ask
+		if names := s.list(clean(strings.TrimSuffix(dir, "/"))); names != nil && !names[base] {
+			return notFound
 		}
 	}
-	return s.stat(name)
+	s.mu.Lock()
+	k, ok := s.kinds[name]
+	s.mu.Unlock()
+	if !ok {
+		k = s.stat(name)
+		s.mu.Lock()
+		s.kinds[name] = k
+		s.mu.Unlock()
+	}
+	return k
 }
 
-// list returns the listing of dir, nil when it cannot be read (then each
+// listed reports whether name's folder lists it, if the folder could be
+// listed and the file system heeds case (known).
+func (s *dirSource) listed(name string) (found, known bool) {
+	if s.foldCase {
+		return false, false
+	}
+	dir, base := path.Split(clean(name))
+	names := s.list(clean(strings.TrimSuffix(dir, "/")))
+	if names == nil {
+		return false, false
+	}
+	return names[base], true
+}
+
+// list returns the names in dir, nil when it cannot be listed (then each
 // name is asked of the file system).
-func (s *dirSource) list(dir string) *listing {
+func (s *dirSource) list(dir string) map[string]bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if l, ok := s.listings[dir]; ok {
+	if l, ok := s.names[dir]; ok {
 		return l
 	}
-	var l *listing
-	if entries, err := fs.ReadDir(s.fsys, dir); err == nil {
-		l = &listing{mode: make(map[string]fs.FileMode, len(entries)), lower: map[string]bool{}}
-		for _, e := range entries {
-			l.mode[e.Name()] = e.Type()
-			l.lower[strings.ToLower(e.Name())] = true
+	var l map[string]bool
+	f, err := s.root.Open(dir)
+	if err == nil {
+		var names []string
+		if names, err = f.Readdirnames(-1); err == nil {
+			l = make(map[string]bool, len(names))
+			for _, n := range names {
+				l[n] = true
+			}
 		}
-	} else if errors.Is(err, fs.ErrNotExist) {
-		l = &listing{}
+		f.Close()
 	}
-	s.listings[dir] = l
+	if errors.Is(err, fs.ErrNotExist) {
+		l = map[string]bool{}
+	}
+	s.names[dir] = l
 	return l
 }
 
