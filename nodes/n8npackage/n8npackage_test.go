@@ -153,6 +153,55 @@ func TestModuleResolution(t *testing.T) {
 	}, facts)
 }
 
+func TestDeferredRequires(t *testing.T) {
+	ctx := context.Background()
+	dir, err := filepath.Abs(filepath.Join("testdata", "lazy"))
+	require.NoError(t, err)
+	pkg, err := n8npackage.Load(ctx, dir)
+	require.NoError(t, err)
+	defer pkg.Close()
+	nt, err := pkg.NodeType(ctx, "lazy", 1)
+	require.NoError(t, err)
+	var facts struct {
+		AtLoad, After       []string
+		Value               float64
+		Same                bool
+		Def, DefType, Star  string
+		Broken, BrokenAgain string
+		Evals               float64
+		Kept, Ring          string
+	}
+	for _, p := range nt.Description.Properties {
+		if p.Name == "facts" {
+			require.NoError(t, json.Unmarshal([]byte(p.Default.(string)), &facts))
+		}
+	}
+	// Loading ran the modules whose require could not wait: never read,
+	// read in a shorthand property, in a cycle with a loading module; the
+	// others ran at their first read, in that order.
+	require.Equal(t, []string{"unused", "shorthand", "ring-a", "ring-b", "Lazy.node.js"}, facts.AtLoad)
+	require.Equal(t, append(facts.AtLoad, "heavy", "def", "star", "broken", "broken", "evals", "inner"), facts.After)
+	require.Equal(t, 42.0, facts.Value)
+	require.True(t, facts.Same, "a deferred binding reads the module's own exports")
+	require.Equal(t, "default export called", facts.Def)
+	require.Equal(t, "function", facts.DefType)
+	require.Equal(t, "star member", facts.Star)
+	// An error at a deferred evaluation names the module, its file and the
+	// file that required it; like Node's require, the next read tries again.
+	brokenJS := filepath.Join(dir, "dist", "nodes", "Lazy", "broken.js")
+	nodeJS := filepath.Join(dir, "dist", "nodes", "Lazy", "Lazy.node.js")
+	want := `module "./broken" (` + brokenJS + `), required by ` + nodeJS + ` and evaluated at its first use, failed to load: broken at load | cause: broken at load`
+	require.Equal(t, want, facts.Broken)
+	require.Equal(t, want, facts.BrokenAgain)
+	require.Equal(t, 7.0, facts.Evals, "a file calling eval keeps its requires")
+	require.Equal(t, "shorthand", facts.Kept)
+	require.Equal(t, "a sees b, b saw aundefined", facts.Ring, "partial exports in a cycle across packages")
+
+	// A missing module fails the load where it is named, as without deferral.
+	_, err = n8npackage.Load(ctx, filepath.Join("testdata", "lazymissing"))
+	require.ErrorContains(t, err, `cannot find module "./gone" (required by `+filepath.Join(filepath.Dir(dir), "lazymissing", "dist", "Missing.node.js")+`)`)
+}
+
 func TestLimits(t *testing.T) {
 	l := n8npackage.Loader{Limits: n8npackage.Limits{Timeout: 2 * time.Second, MaxHeapGrowth: 64 << 20}}
 	tests := []struct {
