@@ -3,6 +3,7 @@ package n8npackage
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"path"
 	"reflect"
 	"strings"
@@ -36,7 +37,7 @@ import (
 // the same statement with the same error. A module already evaluated or
 // being evaluated (a cycle) is required at once, as before. An error its
 // deferred evaluation throws names the module and the file that required
-// it (see modules.force). Bindings mentioned in any other way (assigned,
+// it (see modules.forceValue). Bindings mentioned in any other way (assigned,
 // shorthand properties, declared again, never read: a require kept for
 // its side effects) and files that call eval keep the plain require.
 const (
@@ -45,9 +46,9 @@ const (
 )
 
 // lazyHelpers are TypeScript's interop helpers, recognised by the
-// definition TypeScript emits (the syntax tree keeps no parentheses, so
-// the text is matched from inside the first); they only read the module, so calling them
-// later changes nothing but when.
+// definition TypeScript emits (matched from inside its first parenthesis,
+// which the syntax tree does not keep); they only read the module, so
+// calling them later changes nothing but when.
 var lazyHelpers = map[unistring.String]string{
 	"__importDefault": "this && this.__importDefault) ||",
 	"__importStar":    "this && this.__importStar) ||",
@@ -372,7 +373,7 @@ func (d *deferred) evaluate(vm *goja.Runtime) (goja.Value, error) {
 	return v, err
 }
 
-// force is __noderun_force: the value of a deferred binding, its module
+// forceValue is __noderun_force: the value of a deferred binding, its module
 // evaluated on the first call; any other value is returned as it is.
 func (m *modules) forceValue(v goja.Value) goja.Value {
 	o, ok := v.(*goja.Object)
@@ -398,11 +399,13 @@ func (m *modules) forceValue(v goja.Value) goja.Value {
 // the original as its cause (and its code, for code that tests it).
 func (m *modules) deferredError(d *deferred, err error) goja.Value {
 	var thrown goja.Value
-	switch e := err.(type) { //nolint:errorlint // goja returns these types unwrapped
-	case *goja.Exception:
-		thrown = e.Value()
-	case *goja.InterruptedError:
-		panic(e) // a limit: not the module's error
+	var ie *goja.InterruptedError
+	var ex *goja.Exception
+	switch {
+	case errors.As(err, &ie):
+		panic(ie) // a limit or a cancellation: not the module's error
+	case errors.As(err, &ex):
+		thrown = ex.Value()
 	default:
 		thrown = m.vm.NewGoError(err)
 	}
