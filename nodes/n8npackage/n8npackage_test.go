@@ -305,6 +305,8 @@ func TestBadDescriptions(t *testing.T) {
 			"no defaults"},
 		{"cycle", `class Bad { constructor() { const p = { name: 'p', type: 'string', default: '' }; p.self = p; this.description = { name: 'bad', version: 1, properties: [p] }; } }`,
 			"the description holds itself at /properties/0/self"},
+		{"BigInt", `class Bad { constructor() { this.description = { name: 'bad', version: 1, properties: [{ name: 'n', type: 'number', default: 10n }] }; } }`,
+			"a BigInt at /properties/0/default cannot be written as JSON"},
 		{"no description", `class Bad {}`, "the class has no description"},
 		{"no name", `class Bad { constructor() { this.description = { version: 1, properties: [] }; } }`, "the description has no name"},
 		{"properties not a list", `class Bad { constructor() { this.description = { name: 'bad', version: 1, properties: 'x' }; } }`,
