@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path"
 	"reflect"
 	"strings"
@@ -395,8 +396,10 @@ func (m *modules) forceValue(v goja.Value) goja.Value {
 }
 
 // deferredError is the error a deferred module's evaluation threw, as an
-// Error naming the module and the file whose binding deferred it, with
-// the original as its cause (and its code, for code that tests it).
+// Error naming the module, its file and the file whose binding deferred
+// it, with the original as its cause (and its code, for code that tests
+// it). When the module failed on a deferred module of its own, that
+// error, which names the module at fault, goes on as it is.
 func (m *modules) deferredError(d *deferred, err error) goja.Value {
 	var thrown goja.Value
 	var ie *goja.InterruptedError
@@ -409,8 +412,12 @@ func (m *modules) deferredError(d *deferred, err error) goja.Value {
 	default:
 		thrown = m.vm.NewGoError(err)
 	}
+	o, isObj := thrown.(*goja.Object)
+	if isObj && m.deferredErrs[o] {
+		return o
+	}
 	msg := thrown.String()
-	if o, ok := thrown.(*goja.Object); ok {
+	if isObj {
 		if mv := o.Get("message"); mv != nil && !goja.IsUndefined(mv) {
 			msg = mv.String()
 		}
@@ -419,20 +426,20 @@ func (m *modules) deferredError(d *deferred, err error) goja.Value {
 	if d.path != "" {
 		where = m.src.display(d.path)
 	}
-	e := m.vm.NewGoError(&deferredLoadError{spec: d.spec, where: where, by: m.where(d.file), msg: msg})
-	if o, ok := thrown.(*goja.Object); ok {
+	text := fmt.Sprintf("module %q (%s), required by %s and evaluated at its first use, failed to load: %s", d.spec, where, m.where(d.file), msg)
+	ctor, _ := m.vm.Get("Error").(*goja.Object)
+	e, nerr := m.vm.New(ctor, m.vm.ToValue(text))
+	if nerr != nil {
+		panic(nerr)
+	}
+	if isObj {
 		if code := o.Get("code"); code != nil && !goja.IsUndefined(code) {
 			_ = e.Set("code", code)
 		}
 	}
 	_ = e.Set("cause", thrown)
+	m.deferredErrs[e] = true
 	return e
-}
-
-type deferredLoadError struct{ spec, where, by, msg string }
-
-func (e *deferredLoadError) Error() string {
-	return "module \"" + e.spec + "\" (" + e.where + "), required by " + e.by + " and evaluated at its first use, failed to load: " + e.msg
 }
 
 // Cycles. Deferring b's evaluation changes what a module in a require

@@ -31,6 +31,8 @@ type modules struct {
 	// read, by the token standing for them (lazy.go); force reads one.
 	deferred map[*goja.Object]*deferred
 	force    goja.Value
+	// deferredErrs are the errors forceValue threw.
+	deferredErrs map[*goja.Object]bool
 	// deps caches the files each source file names literally, pkgDeps
 	// the packages each package declares, and loading holds the modules
 	// being evaluated (lazy.go).

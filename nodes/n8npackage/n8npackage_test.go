@@ -169,6 +169,7 @@ func TestDeferredRequires(t *testing.T) {
 		Def, DefType, Star  string
 		Broken, BrokenAgain string
 		Evals               float64
+		Nested              string
 		Kept, Ring          string
 	}
 	for _, p := range nt.Description.Properties {
@@ -180,7 +181,7 @@ func TestDeferredRequires(t *testing.T) {
 	// read in a shorthand property, in a cycle with a loading module; the
 	// others ran at their first read, in that order.
 	require.Equal(t, []string{"unused", "shorthand", "ring-a", "ring-b", "Lazy.node.js"}, facts.AtLoad)
-	require.Equal(t, append(facts.AtLoad, "heavy", "def", "star", "broken", "broken", "evals", "inner"), facts.After)
+	require.Equal(t, append(facts.AtLoad, "heavy", "def", "star", "broken", "broken", "evals", "inner", "nested", "broken"), facts.After)
 	require.Equal(t, 42.0, facts.Value)
 	require.True(t, facts.Same, "a deferred binding reads the module's own exports")
 	require.Equal(t, "default export called", facts.Def)
@@ -194,6 +195,10 @@ func TestDeferredRequires(t *testing.T) {
 	require.Equal(t, want, facts.Broken)
 	require.Equal(t, want, facts.BrokenAgain)
 	require.Equal(t, 7.0, facts.Evals, "a file calling eval keeps its requires")
+	// A deferred module failing on one of its own deferred modules: the
+	// error names the module at fault, not each one on the way.
+	nestedJS := filepath.Join(dir, "dist", "nodes", "Lazy", "nested.js")
+	require.Equal(t, `module "./broken" (`+brokenJS+`), required by `+nestedJS+` and evaluated at its first use, failed to load: broken at load`, facts.Nested)
 	require.Equal(t, "shorthand", facts.Kept)
 	require.Equal(t, "a sees b, b saw aundefined", facts.Ring, "partial exports in a cycle across packages")
 

@@ -20,6 +20,7 @@ const def_1 = __importDefault(require("./def"));
 const star = __importStar(require("./star"));
 const broken = require("./broken");
 const evals = require("./evals");
+const nested = require("./nested");
 const unused = require("./unused"); // never read: kept for its side effects
 const shorthand = require("./shorthand"); // read as { shorthand }: not deferred
 const kept = { shorthand };
@@ -46,6 +47,7 @@ class Lazy {
             broken: brokenMessage(),
             brokenAgain: brokenMessage(),
             evals: evals.read(),
+            nested: (() => { try { return nested.v; } catch (e) { return e.message; } })(),
             kept: kept.shorthand.name,
             ring,
             after: lazyLog.slice(),
