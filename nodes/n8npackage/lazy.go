@@ -176,7 +176,10 @@ func deferRequires(a *ast.Program, src string) int {
 			LeftParenthesis: at, ArgumentList: args, RightParenthesis: at,
 		}
 		for _, slot := range c.reads {
-			id := slot.Interface().(*ast.Identifier)
+			id, ok := slot.Interface().(*ast.Identifier)
+			if !ok {
+				continue // reached twice, already rewritten
+			}
 			slot.Set(reflect.ValueOf(&ast.CallExpression{
 				Callee:          &ast.Identifier{Name: forceName, Idx: id.Idx},
 				LeftParenthesis: id.Idx, ArgumentList: []ast.Expression{id}, RightParenthesis: id.Idx,

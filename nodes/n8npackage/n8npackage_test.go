@@ -170,6 +170,7 @@ func TestDeferredRequires(t *testing.T) {
 		Broken, BrokenAgain string
 		Evals               float64
 		Nested              string
+		Plain               []any
 		Kept, Ring          string
 	}
 	for _, p := range nt.Description.Properties {
@@ -181,11 +182,12 @@ func TestDeferredRequires(t *testing.T) {
 	// read in a shorthand property, in a cycle with a loading module; the
 	// others ran at their first read, in that order.
 	require.Equal(t, []string{"unused", "shorthand", "ring-a", "ring-b", "Lazy.node.js"}, facts.AtLoad)
-	require.Equal(t, append(facts.AtLoad, "heavy", "def", "star", "broken", "broken", "evals", "inner", "nested", "broken"), facts.After)
+	require.Equal(t, append(facts.AtLoad, "heavy", "def", "plain", "star", "broken", "broken", "evals", "inner", "nested", "broken"), facts.After)
 	require.Equal(t, 42.0, facts.Value)
 	require.True(t, facts.Same, "a deferred binding reads the module's own exports")
 	require.Equal(t, "default export called", facts.Def)
 	require.Equal(t, "function", facts.DefType)
+	require.Equal(t, []any{"called", "constructed", "plain", true}, facts.Plain, "called, constructed, read as the function itself")
 	require.Equal(t, "star member", facts.Star)
 	// An error at a deferred evaluation names the module, its file and the
 	// file that required it; like Node's require, the next read tries again.

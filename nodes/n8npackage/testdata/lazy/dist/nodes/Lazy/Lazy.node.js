@@ -17,6 +17,7 @@ exports.Lazy = void 0;
 globalThis.lazyLog = [];
 const heavy = require("./heavy");
 const def_1 = __importDefault(require("./def"));
+const plain = require("./plain");
 const star = __importStar(require("./star"));
 const broken = require("./broken");
 const evals = require("./evals");
@@ -37,21 +38,6 @@ function brokenMessage() {
 class Lazy {
     constructor() {
         const atLoad = lazyLog.slice();
-        const facts = {
-            atLoad,
-            value: heavy.value,
-            same: heavy.self() === heavy,
-            def: (0, def_1.default)(),
-            defType: typeof def_1.default,
-            star: star.a,
-            broken: brokenMessage(),
-            brokenAgain: brokenMessage(),
-            evals: evals.read(),
-            nested: (() => { try { return nested.v; } catch (e) { return e.message; } })(),
-            kept: kept.shorthand.name,
-            ring,
-            after: lazyLog.slice(),
-        };
         this.description = {
             displayName: 'Lazy', name: 'lazy', group: ['input'], version: 1, description: 'Defers requires',
             defaults: { name: 'Lazy' }, inputs: ['main'], outputs: ['main'],
@@ -59,9 +45,29 @@ class Lazy {
             properties: [
                 { displayName: 'Operation', name: 'operation', type: 'options', default: 'get',
                   options: [{ name: 'Get', value: 'get', routing: { request: { method: 'GET', url: '/' } } }] },
-                { displayName: 'Facts', name: 'facts', type: 'hidden', default: JSON.stringify(facts) },
+                // read when the description is exported: a plain call in a
+                // constructor sees the constructor's new.target in goja
+                { displayName: 'Facts', name: 'facts', type: 'hidden', get default() { return JSON.stringify(facts(atLoad)); } },
             ],
         };
     }
+}
+function facts(atLoad) {
+    return {
+        atLoad,
+        value: heavy.value,
+        same: heavy.self() === heavy,
+        def: (0, def_1.default)(),
+        defType: typeof def_1.default,
+        plain: [plain(), new plain().made, plain.name, plain.prototype.constructor === plain],
+        star: star.a,
+        broken: brokenMessage(),
+        brokenAgain: brokenMessage(),
+        evals: evals.read(),
+        nested: (() => { try { return nested.v; } catch (e) { return e.message; } })(),
+        kept: kept.shorthand.name,
+        ring,
+        after: lazyLog.slice(),
+    };
 }
 exports.Lazy = Lazy;
