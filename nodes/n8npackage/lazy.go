@@ -142,10 +142,13 @@ func deferRequires(a *ast.Program, src string) int {
 		c.ok = true
 		byName[c.decl.Name] = c
 	}
-	usesEval := false
+	usesEval, rebound := false, false
 	w := astWalker{visit: func(id *ast.Identifier, slot reflect.Value, read bool) {
-		if id.Name == "eval" {
+		switch {
+		case id.Name == "eval":
 			usesEval = true
+		case id.Name == "require" && !read:
+			rebound = true // declared (in a pattern, a parameter…) or tested with typeof
 		}
 		c := byName[id.Name]
 		if c == nil || !c.ok || id == c.decl {
@@ -158,7 +161,7 @@ func deferRequires(a *ast.Program, src string) int {
 		}
 	}}
 	w.walk(reflect.ValueOf(fn.Body), "")
-	if usesEval {
+	if usesEval || rebound {
 		return 0
 	}
 	n := 0

@@ -33,6 +33,8 @@ func TestDeferRequiresChoosesBindings(t *testing.T) {
 		{"not at top level", `exports.f = () => { const a = require("a"); return a.x; };`, 0},
 		{"file calls eval", `const a = require("a"); exports.f = () => eval("a.x");`, 0},
 		{"require declared by the module", `var require = function () {}; const a = require("a"); exports.f = () => a.x;`, 0},
+		{"require declared in a pattern", `const { require } = globalThis.x; const a = require("a"); exports.f = () => a.x;`, 0},
+		{"require tested", `const a = require("a"); exports.f = () => typeof require === "function" && a.x;`, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
