@@ -34,13 +34,19 @@ import (
 //
 // Every read sees the module's own exports (identity, typeof, `this` of a
 // method call are unchanged); what moves is when the module's top-level
-// code runs. Resolution stays where it was, so a missing module fails at
+// code runs: its side effects (a polyfill, moment-timezone patching moment)
+// happen at the first read, and an error it throws fails that read, not
+// the load. Code that needs a module's side effects requires it bare
+// (require("x"); a statement, not a binding), which is not deferred; code
+// relying on them through a binding it reads only later would see them
+// late. Resolution stays where it was, so a missing module fails at
 // the same statement with the same error. A module already evaluated or
 // being evaluated (a cycle) is required at once, as before. An error its
 // deferred evaluation throws names the module and the file that required
 // it (see modules.forceValue). Bindings mentioned in any other way (assigned,
-// shorthand properties, declared again, never read: a require kept for
-// its side effects) and files that call eval keep the plain require.
+// shorthand properties, typeof, declared again, never read: a require kept
+// for its side effects) and files that call eval or declare or test
+// require keep the plain require.
 const (
 	lazyName  = "__noderun_lazy"
 	forceName = "__noderun_force"
