@@ -210,7 +210,11 @@ func (l *Loader) Load(ctx context.Context, pkgPath string) (*Package, error) {
 	return p, nil
 }
 
-// Close releases the package's files. Node types already made stay usable.
+// Close releases the package's files. Node types already made stay usable,
+// but their JavaScript functions may still read files: a module a node
+// requires is evaluated at its first use (see lazy.go), and a second
+// function runtime evaluates the node again. Close a package once its
+// functions no longer run.
 func (p *Package) Close() error {
 	if p.closer != nil {
 		c := p.closer
