@@ -88,3 +88,21 @@ func TestPackageOf(t *testing.T) {
 	require.Equal(t, ".", m.packageOf("dist/nodes/X.node.js"))
 	require.Equal(t, "node_modules/ring-a", m.packageOf("node_modules/ring-a/index.js"))
 }
+
+func TestProgramCache(t *testing.T) {
+	var c programCache
+	a, err := c.compile("/x.js", []byte("exports.a = 1"))
+	require.NoError(t, err)
+	b, err := c.compile("/x.js", []byte("exports.a = 1"))
+	require.NoError(t, err)
+	require.Same(t, a, b, "the same name and text compile once")
+	d, err := c.compile("/x.js", []byte("exports.a = 2"))
+	require.NoError(t, err)
+	require.NotSame(t, a, d, "a changed text compiles again")
+	_, err = c.compile("/y.js", []byte("exports.a = ("))
+	require.Error(t, err)
+	var none *programCache
+	e, err := none.compile("/x.js", []byte("exports.a = 1"))
+	require.NoError(t, err)
+	require.NotSame(t, a, e)
+}

@@ -1,10 +1,12 @@
 package n8npackage
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/parser"
@@ -42,6 +44,9 @@ type modules struct {
 	loading     map[string]bool
 	// scanned holds the files read for their requires and not loaded yet.
 	scanned map[string][]byte
+	// programs are the compiled files, shared with the package's other
+	// runtimes.
+	programs *programCache
 }
 
 // packageJSON is what resolution reads from a package.json.
@@ -160,7 +165,7 @@ func (m *modules) load(p string) goja.Value {
 	} else if strings.HasSuffix(p, ".node") {
 		m.throw("ERR_DLOPEN_FAILED", "%s is a native addon; the sandbox runs JavaScript only", m.src.display(p))
 	} else {
-		prog, err := compileModule(m.virtual(p), data)
+		prog, err := m.programs.compile(m.virtual(p), data)
 		if err != nil {
 			panic(m.vm.NewGoError(fmt.Errorf("%s: %w", m.src.display(p), err)))
 		}
@@ -181,6 +186,44 @@ func (m *modules) load(p string) goja.Value {
 	_ = mod.Set("loaded", true)
 	ok = true
 	return mod.Get("exports")
+}
+
+// programCache caches a package's compiled files for its runtimes: a function
+// runtime past the first evaluates the node's files again, and a goja
+// Program runs in any runtime. Its zero value is ready; nil compiles each
+// time.
+type programCache struct {
+	mu    sync.Mutex
+	cache map[string]compiled // by the name the program carries
+}
+
+type compiled struct {
+	data []byte
+	prog *goja.Program
+}
+
+// compile compiles a module, or returns the program compiled earlier
+// from the same name and text.
+func (c *programCache) compile(name string, data []byte) (*goja.Program, error) {
+	if c == nil {
+		return compileModule(name, data)
+	}
+	c.mu.Lock()
+	e, ok := c.cache[name]
+	c.mu.Unlock()
+	if ok && bytes.Equal(e.data, data) {
+		return e.prog, nil
+	}
+	prog, err := compileModule(name, data)
+	if err == nil {
+		c.mu.Lock()
+		if c.cache == nil {
+			c.cache = map[string]compiled{}
+		}
+		c.cache[name] = compiled{data, prog}
+		c.mu.Unlock()
+	}
+	return prog, err
 }
 
 // moduleHead opens Node's module function around a file's source; the
