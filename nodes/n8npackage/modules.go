@@ -47,6 +47,8 @@ type modules struct {
 	// programs are the compiled files, shared with the package's other
 	// runtimes.
 	programs *programCache
+	// resolved caches resolve's answers by folder and name.
+	resolved map[string]string
 }
 
 // packageJSON is what resolution reads from a package.json.
@@ -312,6 +314,21 @@ func (m *modules) resolve(spec, file string) (string, error) {
 	if file != "" {
 		dir = path.Dir(file)
 	}
+	// The same names are resolved from the same folders again and again:
+	// by each file requiring them, and by the cycle check of deferred
+	// requires before that (lazy.go).
+	key := dir + "\x00" + spec
+	if p, ok := m.resolved[key]; ok {
+		return p, nil
+	}
+	p, err := m.resolveFrom(spec, file, dir)
+	if err == nil {
+		m.resolved[key] = p
+	}
+	return p, err
+}
+
+func (m *modules) resolveFrom(spec, file, dir string) (string, error) {
 	switch {
 	case spec == "":
 		return "", fmt.Errorf("require: empty module name (in %s)", m.where(file))
