@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/dop251/goja"
@@ -361,6 +362,9 @@ func (m *modules) lazyFor(file string, req *goja.Object) goja.Value {
 			}
 			return v
 		}
+		for q := range m.loading {
+			d.loadingThen = append(d.loadingThen, q)
+		}
 		token := m.vm.NewObject()
 		m.deferred[token] = d
 		return token
@@ -374,6 +378,10 @@ type deferred struct {
 	helper           goja.Value
 	done             bool
 	val              goja.Value
+	// loadingThen are the modules that were loading when the require was
+	// deferred, and warned those its evaluation was found to reach.
+	loadingThen []string
+	warned      map[string]bool
 }
 
 func (d *deferred) evaluate(vm *goja.Runtime) (goja.Value, error) {
@@ -398,13 +406,39 @@ func (m *modules) forceValue(v goja.Value) goja.Value {
 		return v
 	}
 	if !d.done {
-		val, err := d.evaluate(m.vm)
+		m.forcing = append(m.forcing, d)
+		val, err := func() (goja.Value, error) {
+			defer func() { m.forcing = m.forcing[:len(m.forcing)-1] }()
+			return d.evaluate(m.vm)
+		}()
 		if err != nil {
 			panic(m.deferredError(d, err))
 		}
 		d.val, d.done = val, true
 	}
 	return d.val
+}
+
+// checkDeferred is called as the module at p is required: when that
+// happens during a deferred evaluation and p was loading when the require
+// was deferred, the cycle check missed a way back (a require with a
+// computed name, a package requiring one it does not declare), and the
+// evaluation sees p's exports as they stand now, not as Node would have
+// shown them; it is logged, once.
+func (m *modules) checkDeferred(p string) {
+	for _, d := range m.forcing {
+		if !slices.Contains(d.loadingThen, p) || d.warned[p] {
+			continue
+		}
+		if d.warned == nil {
+			d.warned = map[string]bool{}
+		}
+		d.warned[p] = true
+		if m.warn != nil {
+			m.warn(fmt.Sprintf("module %q (%s), whose require in %s waited for its first use, reached %s, which was loading when it waited: it sees that module's exports as they are now, not as they stood then",
+				d.spec, m.src.display(d.path), m.where(d.file), m.src.display(p)))
+		}
+	}
 }
 
 // deferredError is the error a deferred module's evaluation threw, as an
@@ -465,7 +499,9 @@ func (m *modules) deferredError(d *deferred, err error) goja.Value {
 // another package it follows package.json's dependencies: a package whose
 // declared dependencies, transitively, include no package with a loading
 // module cannot reach one (npm's contract, which pnpm enforces: a package
-// requires only what it declares), and its files are not read.
+// requires only what it declares), and its files are not read. Should a
+// deferred evaluation still reach a module that was loading when its
+// require waited, checkDeferred logs it.
 
 // reachesLoading reports whether evaluating the module at p could require
 // a module that is loading now.

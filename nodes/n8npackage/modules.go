@@ -49,6 +49,10 @@ type modules struct {
 	programs *programCache
 	// resolved caches resolve's answers by folder and name.
 	resolved map[string]string
+	// forcing are the deferred requires being evaluated, innermost last;
+	// warn logs what checkDeferred finds.
+	forcing []*deferred
+	warn    func(msg string)
 }
 
 // packageJSON is what resolution reads from a package.json.
@@ -130,6 +134,9 @@ func (m *modules) require(spec, file string) goja.Value {
 // load evaluates the module at source path p once; a module required
 // again while it still runs (a cycle) gets its exports as they stand.
 func (m *modules) load(p string) goja.Value {
+	if len(m.forcing) > 0 {
+		m.checkDeferred(p)
+	}
 	if mod, ok := m.cache[p]; ok {
 		return mod.Get("exports")
 	}

@@ -2,6 +2,7 @@ package n8npackage_test
 
 import (
 	"archive/tar"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/hmac"
@@ -17,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
 
 	"github.com/noderun/noderun/node"
@@ -157,7 +159,9 @@ func TestDeferredRequires(t *testing.T) {
 	ctx := context.Background()
 	dir, err := filepath.Abs(filepath.Join("testdata", "lazy"))
 	require.NoError(t, err)
-	pkg, err := n8npackage.Load(ctx, dir)
+	var logs bytes.Buffer
+	l := n8npackage.Loader{Logger: zerolog.New(&logs)}
+	pkg, err := l.Load(ctx, dir)
 	require.NoError(t, err)
 	defer pkg.Close()
 	nt, err := pkg.NodeType(ctx, "lazy", 1)
@@ -171,6 +175,7 @@ func TestDeferredRequires(t *testing.T) {
 		Evals               float64
 		Nested              string
 		Plain               []any
+		Backref             string
 		Kept, Ring          string
 	}
 	for _, p := range nt.Description.Properties {
@@ -182,7 +187,7 @@ func TestDeferredRequires(t *testing.T) {
 	// read in a shorthand property, in a cycle with a loading module; the
 	// others ran at their first read, in that order.
 	require.Equal(t, []string{"unused", "shorthand", "ring-a", "ring-b", "Lazy.node.js"}, facts.AtLoad)
-	require.Equal(t, append(facts.AtLoad, "heavy", "def", "plain", "star", "broken", "broken", "evals", "inner", "nested", "broken"), facts.After)
+	require.Equal(t, append(facts.AtLoad, "heavy", "def", "plain", "star", "broken", "broken", "evals", "inner", "nested", "broken", "backref"), facts.After)
 	require.Equal(t, 42.0, facts.Value)
 	require.True(t, facts.Same, "a deferred binding reads the module's own exports")
 	require.Equal(t, "default export called", facts.Def)
@@ -203,6 +208,11 @@ func TestDeferredRequires(t *testing.T) {
 	require.Equal(t, `module "./broken" (`+brokenJS+`), required by `+nestedJS+` and evaluated at its first use, failed to load: broken at load`, facts.Nested)
 	require.Equal(t, "shorthand", facts.Kept)
 	require.Equal(t, "a sees b, b saw aundefined", facts.Ring, "partial exports in a cycle across packages")
+	// A require by a computed name closing a cycle is not seen in time:
+	// the module sees the finished node file (Node: "undefined"), and the
+	// log says so.
+	require.Equal(t, "function", facts.Backref)
+	require.Contains(t, logs.String(), `module \"./backref\" (`+filepath.Join(dir, "dist", "nodes", "Lazy", "backref.js")+`), whose require in `+nodeJS+` waited for its first use, reached `+nodeJS+`, which was loading when it waited`)
 
 	// A missing module fails the load where it is named, as without deferral.
 	_, err = n8npackage.Load(ctx, filepath.Join("testdata", "lazymissing"))

@@ -22,6 +22,7 @@ const star = __importStar(require("./star"));
 const broken = require("./broken");
 const evals = require("./evals");
 const nested = require("./nested");
+const backref = require("./backref");
 const unused = require("./unused"); // never read: kept for its side effects
 const shorthand = require("./shorthand"); // read as { shorthand }: not deferred
 const kept = { shorthand };
@@ -67,6 +68,7 @@ function facts(atLoad) {
         nested: (() => { try { return nested.v; } catch (e) { return e.message; } })(),
         kept: kept.shorthand.name,
         ring,
+        backref: backref.sawLazy,
         after: lazyLog.slice(),
     };
 }
