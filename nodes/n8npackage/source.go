@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"container/list"
 	"errors"
 	"fmt"
 	"io"
@@ -55,6 +56,56 @@ type dirSource struct {
 	// foldCase: the file system ignores case, so a name missing from a
 	// listing may still be found.
 	foldCase bool
+	// folders holds open the folders files are read from (at most
+	// maxFolders, least recently used closed first): reading a file
+	// through os.Root opens each folder on its way, and a package's files
+	// sit 5 to 8 deep. Anything that fails through a folder is asked of
+	// the root again, so errors and symbolic links behave as without.
+	fmu     sync.Mutex
+	folders map[string]*list.Element // of *folder
+	lru     list.List
+	seen    map[string]int
+}
+
+// errNotHeld: the folder is not held open; the caller asks the root.
+var errNotHeld = errors.New("folder not held open")
+
+type folder struct {
+	dir  string
+	root *os.Root
+}
+
+const maxFolders = 64
+
+// inFolder runs f on an open handle of dir (the root for ".").
+func (s *dirSource) inFolder(dir string, f func(r *os.Root) error) error {
+	if dir == "." || dir == "" {
+		return f(s.root)
+	}
+	s.fmu.Lock()
+	defer s.fmu.Unlock()
+	e, ok := s.folders[dir]
+	if ok {
+		s.lru.MoveToFront(e)
+	} else if s.seen[dir]++; s.seen[dir] < 2 {
+		// a folder used once (a package.json) costs less through the root
+		return errNotHeld
+	} else {
+		r, err := s.root.OpenRoot(dir)
+		if err != nil {
+			return err
+		}
+		e = s.lru.PushFront(&folder{dir, r})
+		s.folders[dir] = e
+		if s.lru.Len() > maxFolders {
+			old := s.lru.Back()
+			s.lru.Remove(old)
+			fd := old.Value.(*folder)
+			delete(s.folders, fd.dir)
+			_ = fd.root.Close()
+		}
+	}
+	return f(e.Value.(*folder).root)
 }
 
 func openDir(dir string) (*dirSource, error) {
@@ -62,7 +113,7 @@ func openDir(dir string) (*dirSource, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &dirSource{root: r, fsys: r.FS(), dir: dir, names: map[string]map[string]bool{}, kinds: map[string]fileKind{}}
+	s := &dirSource{root: r, fsys: r.FS(), dir: dir, names: map[string]map[string]bool{}, kinds: map[string]fileKind{}, folders: map[string]*list.Element{}, seen: map[string]int{}}
 	for n := range s.list(".") {
 		if swapped := swapCase(n); swapped != n && !s.names["."][swapped] {
 			_, err := r.Lstat(swapped)
@@ -82,7 +133,18 @@ func swapCase(s string) string {
 	}, s)
 }
 
-func (s *dirSource) readFile(name string) ([]byte, error) { return fs.ReadFile(s.fsys, clean(name)) }
+func (s *dirSource) readFile(name string) ([]byte, error) {
+	name = clean(name)
+	dir, base := path.Split(name)
+	var data []byte
+	if s.inFolder(strings.TrimSuffix(dir, "/"), func(r *os.Root) (err error) {
+		data, err = r.ReadFile(base)
+		return err
+	}) == nil {
+		return data, nil
+	}
+	return fs.ReadFile(s.fsys, name)
+}
 
 func (s *dirSource) kind(name string) fileKind {
 	name = clean(name)
@@ -127,16 +189,24 @@ func (s *dirSource) list(dir string) map[string]bool {
 		return l
 	}
 	var l map[string]bool
-	f, err := s.root.Open(dir)
-	if err == nil {
-		var names []string
-		if names, err = f.Readdirnames(-1); err == nil {
+	read := func(open func() (*os.File, error)) error {
+		f, err := open()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		names, err := f.Readdirnames(-1)
+		if err == nil {
 			l = make(map[string]bool, len(names))
 			for _, n := range names {
 				l[n] = true
 			}
 		}
-		f.Close()
+		return err
+	}
+	err := s.inFolder(dir, func(r *os.Root) error { return read(func() (*os.File, error) { return r.Open(".") }) })
+	if err != nil {
+		err = read(func() (*os.File, error) { return s.root.Open(dir) })
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		l = map[string]bool{}
@@ -146,7 +216,15 @@ func (s *dirSource) list(dir string) map[string]bool {
 }
 
 func (s *dirSource) stat(name string) fileKind {
-	fi, err := fs.Stat(s.fsys, name)
+	dir, base := path.Split(name)
+	var fi fs.FileInfo
+	err := s.inFolder(strings.TrimSuffix(dir, "/"), func(r *os.Root) (err error) {
+		fi, err = r.Stat(base)
+		return err
+	})
+	if err != nil {
+		fi, err = fs.Stat(s.fsys, name)
+	}
 	switch {
 	case err != nil:
 		return notFound
@@ -162,7 +240,16 @@ func (s *dirSource) display(name string) string {
 	return filepath.Join(s.dir, filepath.FromSlash(name))
 }
 
-func (s *dirSource) close() error { return s.root.Close() }
+func (s *dirSource) close() error {
+	s.fmu.Lock()
+	for _, e := range s.folders {
+		_ = e.Value.(*folder).root.Close()
+	}
+	s.folders = map[string]*list.Element{}
+	s.lru.Init()
+	s.fmu.Unlock()
+	return s.root.Close()
+}
 
 func clean(name string) string {
 	if name == "" {
