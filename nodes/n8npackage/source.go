@@ -46,7 +46,7 @@ type dirSource struct {
 	root *os.Root
 	fsys fs.FS
 	dir  string
-	// names caches directories' entry names and kinds the kinds found:
+	// names caches folders' entry names, and kinds the kinds found:
 	// resolving one require tries several names in several folders, most
 	// of them missing, and a stat through os.Root opens every folder on
 	// the way.
