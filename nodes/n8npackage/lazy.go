@@ -563,21 +563,33 @@ func (m *modules) packageOf(p string) string {
 // or through its dependencies, a dependency on one of targets (package
 // directories), as resolved from where each package is installed.
 func (m *modules) dependsOn(pkg string, targets map[string]bool) bool {
-	key := pkg + "\x00" + strings.Join(sortedKeys(targets), "\x00")
-	if v, ok := m.dependsMemo[key]; ok {
+	suffix := "\x00" + strings.Join(sortedKeys(targets), "\x00")
+	if v, ok := m.dependsMemo[pkg+suffix]; ok {
 		return v
 	}
-	v := m.searchDeps(pkg, targets)
-	m.dependsMemo[key] = v
+	seen := map[string]bool{pkg: true}
+	v := m.searchDeps(pkg, targets, seen, suffix)
+	m.dependsMemo[pkg+suffix] = v
+	if !v {
+		// the search went through the whole closure of each package it saw
+		for q := range seen {
+			m.dependsMemo[q+suffix] = false
+		}
+	}
 	return v
 }
 
-func (m *modules) searchDeps(pkg string, targets map[string]bool) bool {
-	seen := map[string]bool{pkg: true}
+func (m *modules) searchDeps(pkg string, targets, seen map[string]bool, suffix string) bool {
 	stack := []string{pkg}
 	for len(stack) > 0 {
 		q := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
+		if v, ok := m.dependsMemo[q+suffix]; ok {
+			if v {
+				return true
+			}
+			continue // its closure is known not to reach targets
+		}
 		deps, ok := m.packageDeps(q)
 		if !ok {
 			return true // declares nothing readably: it might require anything
