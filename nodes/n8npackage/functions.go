@@ -146,12 +146,12 @@ func (p *Package) grow(ctx context.Context) (*instance, error) {
 	p.made++
 	names := slices.Clone(p.fnNodes)
 	p.poolMu.Unlock()
-	twin := &Package{Name: p.Name, Version: p.Version, src: p.src, dir: p.dir, nodeIdx: p.nodeIdx, nodeFiles: p.nodeFiles,
+	twin := &Package{Name: p.Name, Version: p.Version, src: p.src, dir: p.dir, progs: p.progs, nodeIdx: p.nodeIdx, nodeFiles: p.nodeFiles,
 		credIdx: p.credIdx, lazy: p.lazy, inModules: p.inModules, nodes: map[string]*Node{}, creds: map[string]*Credential{}, owner: p}
 	in := &instance{p: twin, fns: map[string]goja.Value{}}
 	twin.self = in
 	var err error
-	if twin.sb, err = newSandbox(p.src, p.inModules, p.sb.limits, p.sb.log); err == nil && !p.lazy {
+	if twin.sb, err = newSandbox(p.src, p.inModules, p.progs, p.sb.limits, p.sb.log); err == nil && !p.lazy {
 		err = twin.loadAll(ctx)
 	}
 	if err == nil {

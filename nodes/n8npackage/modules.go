@@ -1,10 +1,12 @@
 package n8npackage
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/dop251/goja"
 	"github.com/dop251/goja/parser"
@@ -27,6 +29,30 @@ type modules struct {
 	// collect gathers an (async) iterable's values, for rewritten
 	// for-await loops.
 	collect goja.Value
+	// deferred holds the bindings whose require waits for their first
+	// read, by the token standing for them (lazy.go); force reads one.
+	deferred map[*goja.Object]*deferred
+	force    goja.Value
+	// deferredErrs are the errors forceValue threw.
+	deferredErrs map[*goja.Object]bool
+	// deps caches the files each source file names literally, pkgDeps
+	// the packages each package declares, and loading holds the modules
+	// being evaluated (lazy.go).
+	deps        map[string][]string
+	pkgDeps     map[string][]string
+	dependsMemo map[string]bool
+	loading     map[string]bool
+	// scanned holds the files read for their requires and not loaded yet.
+	scanned map[string][]byte
+	// programs are the compiled files, shared with the package's other
+	// runtimes.
+	programs *programCache
+	// resolved caches resolve's answers by folder and name.
+	resolved map[string]string
+	// forcing are the deferred requires being evaluated, innermost last;
+	// warn logs what checkDeferred finds.
+	forcing []*deferred
+	warn    func(msg string)
 }
 
 // packageJSON is what resolution reads from a package.json.
@@ -108,10 +134,19 @@ func (m *modules) require(spec, file string) goja.Value {
 // load evaluates the module at source path p once; a module required
 // again while it still runs (a cycle) gets its exports as they stand.
 func (m *modules) load(p string) goja.Value {
+	if len(m.forcing) > 0 {
+		m.checkDeferred(p)
+	}
 	if mod, ok := m.cache[p]; ok {
 		return mod.Get("exports")
 	}
-	data, err := m.src.readFile(p)
+	data, scanned := m.scanned[p]
+	var err error
+	if scanned {
+		delete(m.scanned, p)
+	} else {
+		data, err = m.src.readFile(p)
+	}
 	if err != nil {
 		m.throw("MODULE_NOT_FOUND", "reading %s: %v", m.src.display(p), err)
 	}
@@ -122,8 +157,10 @@ func (m *modules) load(p string) goja.Value {
 	_ = mod.Set("filename", m.virtual(p))
 	_ = mod.Set("loaded", false)
 	m.cache[p] = mod
+	m.loading[p] = true
 	ok := false
 	defer func() {
+		delete(m.loading, p)
 		if !ok {
 			delete(m.cache, p) // Node forgets a module whose evaluation threw
 		}
@@ -137,7 +174,7 @@ func (m *modules) load(p string) goja.Value {
 	} else if strings.HasSuffix(p, ".node") {
 		m.throw("ERR_DLOPEN_FAILED", "%s is a native addon; the sandbox runs JavaScript only", m.src.display(p))
 	} else {
-		prog, err := compileModule(m.virtual(p), data)
+		prog, err := m.programs.compile(m.virtual(p), data)
 		if err != nil {
 			panic(m.vm.NewGoError(fmt.Errorf("%s: %w", m.src.display(p), err)))
 		}
@@ -148,7 +185,10 @@ func (m *modules) load(p string) goja.Value {
 		fn, _ := goja.AssertFunction(fv)
 		dir := path.Dir(p)
 		req := m.requireFor(p)
-		if _, err := fn(exports, exports, req, mod, m.vm.ToValue(m.virtual(p)), m.vm.ToValue(m.virtual(dir)), m.dynamicImport(req), m.collect); err != nil {
+		if m.force == nil {
+			m.force = m.vm.ToValue(m.forceValue)
+		}
+		if _, err := fn(exports, exports, req, mod, m.vm.ToValue(m.virtual(p)), m.vm.ToValue(m.virtual(dir)), m.dynamicImport(req), m.collect, m.lazyFor(p, req), m.force); err != nil {
 			panic(err)
 		}
 	}
@@ -157,9 +197,48 @@ func (m *modules) load(p string) goja.Value {
 	return mod.Get("exports")
 }
 
+// programCache caches a package's compiled files for its runtimes: a function
+// runtime past the first evaluates the node's files again, and a goja
+// Program runs in any runtime. Its zero value is ready; nil compiles each
+// time.
+type programCache struct {
+	mu    sync.Mutex
+	cache map[string]compiled // by the name the program carries
+}
+
+type compiled struct {
+	data []byte
+	prog *goja.Program
+}
+
+// compile compiles a module, or returns the program compiled earlier
+// from the same name and text.
+func (c *programCache) compile(name string, data []byte) (*goja.Program, error) {
+	if c == nil {
+		return compileModule(name, data)
+	}
+	c.mu.Lock()
+	e, ok := c.cache[name]
+	c.mu.Unlock()
+	if ok && bytes.Equal(e.data, data) {
+		return e.prog, nil
+	}
+	prog, err := compileModule(name, data)
+	if err == nil {
+		c.mu.Lock()
+		if c.cache == nil {
+			c.cache = map[string]compiled{}
+		}
+		c.cache[name] = compiled{data, prog}
+		c.mu.Unlock()
+	}
+	return prog, err
+}
+
 // moduleHead opens Node's module function around a file's source; the
-// two extra parameters serve rewritten import() and for-await.
-const moduleHead = "(function (exports, require, module, __filename, __dirname, __noderun_import, __noderun_collect) {"
+// extra parameters serve rewritten import() and for-await, and deferred
+// requires (lazy.go).
+const moduleHead = "(function (exports, require, module, __filename, __dirname, __noderun_import, __noderun_collect, " + lazyName + ", " + forceName + ") {"
 
 // virtual is the path JavaScript sees for source path p (__filename,
 // stack traces): absolute, in a /node_modules folder when src is one.
@@ -212,6 +291,7 @@ func compileWrapped(p, src string) (*goja.Program, error) {
 	if err != nil {
 		return nil, err
 	}
+	deferRequires(a, text)
 	prog, err := goja.CompileAST(a, false)
 	if err != nil && strings.Contains(err.Error(), "Async generators are not supported") {
 		// goja parses async generator functions but cannot compile them:
@@ -223,6 +303,7 @@ func compileWrapped(p, src string) (*goja.Program, error) {
 		if a, err = parser.ParseFile(nil, p, alt, 0, parser.WithDisableSourceMaps); err != nil {
 			return nil, err
 		}
+		deferRequires(a, alt)
 		return goja.CompileAST(a, false)
 	}
 	return prog, err
@@ -240,6 +321,21 @@ func (m *modules) resolve(spec, file string) (string, error) {
 	if file != "" {
 		dir = path.Dir(file)
 	}
+	// The same names are resolved from the same folders again and again:
+	// by each file requiring them, and by the cycle check of deferred
+	// requires before that (lazy.go).
+	key := dir + "\x00" + spec
+	if p, ok := m.resolved[key]; ok {
+		return p, nil
+	}
+	p, err := m.resolveFrom(spec, file, dir)
+	if err == nil {
+		m.resolved[key] = p
+	}
+	return p, err
+}
+
+func (m *modules) resolveFrom(spec, file, dir string) (string, error) {
 	switch {
 	case spec == "":
 		return "", fmt.Errorf("require: empty module name (in %s)", m.where(file))
@@ -388,9 +484,14 @@ func (m *modules) packageJSON(dir string) *packageJSON {
 	}
 	var pj *packageJSON
 	if data, err := m.src.readFile(path.Join(dir, "package.json")); err == nil {
-		pj = &packageJSON{}
-		if json.Unmarshal(data, pj) != nil {
-			pj = nil
+		var raw struct {
+			packageJSON
+			Main json.RawMessage `json:"main"`
+		}
+		if json.Unmarshal(data, &raw) == nil {
+			pj = &raw.packageJSON
+			// "main": false and other non-strings mean no main, as in Node
+			_ = json.Unmarshal(raw.Main, &pj.Main)
 		}
 	}
 	m.pkgJSON[dir] = pj

@@ -2,6 +2,7 @@ package n8npackage_test
 
 import (
 	"archive/tar"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/hmac"
@@ -17,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
 
 	"github.com/noderun/noderun/node"
@@ -153,6 +155,70 @@ func TestModuleResolution(t *testing.T) {
 	}, facts)
 }
 
+func TestDeferredRequires(t *testing.T) {
+	ctx := context.Background()
+	dir, err := filepath.Abs(filepath.Join("testdata", "lazy"))
+	require.NoError(t, err)
+	var logs bytes.Buffer
+	l := n8npackage.Loader{Logger: zerolog.New(&logs)}
+	pkg, err := l.Load(ctx, dir)
+	require.NoError(t, err)
+	defer pkg.Close()
+	nt, err := pkg.NodeType(ctx, "lazy", 1)
+	require.NoError(t, err)
+	var facts struct {
+		AtLoad, After       []string
+		Value               float64
+		Same                bool
+		Def, DefType, Star  string
+		Broken, BrokenAgain string
+		Evals               float64
+		Nested              string
+		Plain               []any
+		Backref             string
+		Kept, Ring          string
+	}
+	for _, p := range nt.Description.Properties {
+		if p.Name == "facts" {
+			require.NoError(t, json.Unmarshal([]byte(p.Default.(string)), &facts))
+		}
+	}
+	// Loading ran the modules whose require could not wait: never read,
+	// read in a shorthand property, in a cycle with a loading module; the
+	// others ran at their first read, in that order.
+	require.Equal(t, []string{"unused", "shorthand", "ring-a", "ring-b", "Lazy.node.js"}, facts.AtLoad)
+	require.Equal(t, append(facts.AtLoad, "heavy", "def", "plain", "star", "broken", "broken", "evals", "inner", "nested", "broken", "backref"), facts.After)
+	require.Equal(t, 42.0, facts.Value)
+	require.True(t, facts.Same, "a deferred binding reads the module's own exports")
+	require.Equal(t, "default export called", facts.Def)
+	require.Equal(t, "function", facts.DefType)
+	require.Equal(t, []any{"called", "constructed", "plain", true}, facts.Plain, "called, constructed, read as the function itself")
+	require.Equal(t, "star member", facts.Star)
+	// An error at a deferred evaluation names the module, its file and the
+	// file that required it; like Node's require, the next read tries again.
+	brokenJS := filepath.Join(dir, "dist", "nodes", "Lazy", "broken.js")
+	nodeJS := filepath.Join(dir, "dist", "nodes", "Lazy", "Lazy.node.js")
+	want := `module "./broken" (` + brokenJS + `), required by ` + nodeJS + ` and evaluated at its first use, failed to load: broken at load | cause: broken at load`
+	require.Equal(t, want, facts.Broken)
+	require.Equal(t, want, facts.BrokenAgain)
+	require.Equal(t, 7.0, facts.Evals, "a file calling eval keeps its requires")
+	// A deferred module failing on one of its own deferred modules: the
+	// error names the module at fault, not each one on the way.
+	nestedJS := filepath.Join(dir, "dist", "nodes", "Lazy", "nested.js")
+	require.Equal(t, `module "./broken" (`+brokenJS+`), required by `+nestedJS+` and evaluated at its first use, failed to load: broken at load`, facts.Nested)
+	require.Equal(t, "shorthand", facts.Kept)
+	require.Equal(t, "a sees b, b saw aundefined", facts.Ring, "partial exports in a cycle across packages")
+	// A require by a computed name closing a cycle is not seen in time:
+	// the module sees the finished node file (Node: "undefined"), and the
+	// log says so.
+	require.Equal(t, "function", facts.Backref)
+	require.Contains(t, logs.String(), `module \"./backref\" (`+filepath.Join(dir, "dist", "nodes", "Lazy", "backref.js")+`), whose require in `+nodeJS+` waited for its first use, reached `+nodeJS+`, which was loading when it waited`)
+
+	// A missing module fails the load where it is named, as without deferral.
+	_, err = n8npackage.Load(ctx, filepath.Join("testdata", "lazymissing"))
+	require.ErrorContains(t, err, `cannot find module "./gone" (required by `+filepath.Join(filepath.Dir(dir), "lazymissing", "dist", "Missing.node.js")+`)`)
+}
+
 func TestLimits(t *testing.T) {
 	l := n8npackage.Loader{Limits: n8npackage.Limits{Timeout: 2 * time.Second, MaxHeapGrowth: 64 << 20}}
 	tests := []struct {
@@ -256,6 +322,8 @@ func TestBadDescriptions(t *testing.T) {
 			"no defaults"},
 		{"cycle", `class Bad { constructor() { const p = { name: 'p', type: 'string', default: '' }; p.self = p; this.description = { name: 'bad', version: 1, properties: [p] }; } }`,
 			"the description holds itself at /properties/0/self"},
+		{"BigInt", `class Bad { constructor() { this.description = { name: 'bad', version: 1, properties: [{ name: 'n', type: 'number', default: 10n }] }; } }`,
+			"a BigInt at /properties/0/default cannot be written as JSON"},
 		{"no description", `class Bad {}`, "the class has no description"},
 		{"no name", `class Bad { constructor() { this.description = { version: 1, properties: [] }; } }`, "the description has no name"},
 		{"properties not a list", `class Bad { constructor() { this.description = { name: 'bad', version: 1, properties: 'x' }; } }`,

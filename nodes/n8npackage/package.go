@@ -89,8 +89,10 @@ type Package struct {
 	lazy bool
 	// inModules: the source tree is a node_modules folder.
 	inModules bool
-	nodes     map[string]*Node
-	creds     map[string]*Credential
+	// progs holds the compiled files for all the package's runtimes.
+	progs *programCache
+	nodes map[string]*Node
+	creds map[string]*Credential
 	// nodeOrder is the order nodes were loaded in (package.json's).
 	nodeOrder []string
 	closer    func() error
@@ -196,7 +198,8 @@ func (l *Loader) Load(ctx context.Context, pkgPath string) (*Package, error) {
 	}
 	log := l.Logger.With().Str("package", p.Name).Logger()
 	p.runtimes = l.FunctionRuntimes
-	p.sb, err = newSandbox(p.src, p.inModules, l.Limits.withDefaults(), log)
+	p.progs = &programCache{}
+	p.sb, err = newSandbox(p.src, p.inModules, p.progs, l.Limits.withDefaults(), log)
 	if err != nil {
 		p.Close()
 		return nil, err
@@ -210,7 +213,11 @@ func (l *Loader) Load(ctx context.Context, pkgPath string) (*Package, error) {
 	return p, nil
 }
 
-// Close releases the package's files. Node types already made stay usable.
+// Close releases the package's files. Node types already made stay usable,
+// but their JavaScript functions may still read files: a module a node
+// requires is evaluated at its first use (see lazy.go), and a second
+// function runtime evaluates the node again. Close a package once its
+// functions no longer run.
 func (p *Package) Close() error {
 	if p.closer != nil {
 		c := p.closer

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -79,15 +80,17 @@ func TestPeerChatwootLoads(t *testing.T) {
 	require.Contains(t, nt.CredentialTypes, "chatwootApi")
 }
 
-// BenchmarkLoadBase loads one node type of n8n-nodes-base cold: a new
-// package runtime each time, the node's files and dependencies read and
-// evaluated, its description converted. Npm's time is mostly semver's
-// module of ~40 regular expressions with bounded repeats ({0,256}), which
-// goja compiles with Go's regexp at load.
+// BenchmarkLoadBase loads each declarative node type of n8n-nodes-base
+// cold: a new package runtime each time, the node's files and what they
+// require at load read and evaluated, every version's description
+// converted, with the credential types it names. Issue 17 asks for 100 ms
+// or less; requires whose bindings are read only later are deferred
+// (lazy.go), which took WhatsApp from about 300 ms and Google Cloud
+// Storage from about 600 ms.
 func BenchmarkLoadBase(b *testing.B) {
 	nm := peerModules(b)
 	ctx := context.Background()
-	for _, name := range []string{"npm", "metabase", "okta", "postBin", "whatsApp", "googleCloudStorage"} {
+	for _, name := range sortedNames(declarativeBase) {
 		b.Run(name, func(b *testing.B) {
 			cpu0 := cpuTime()
 			for b.Loop() {
@@ -105,4 +108,13 @@ func BenchmarkLoadBase(b *testing.B) {
 			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 		})
 	}
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
 }

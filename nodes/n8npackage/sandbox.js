@@ -1022,8 +1022,42 @@
       ancestors.pop();
       return out;
     }
-    const tree = walk(value, false);
-    return { json: JSON.stringify(tree), functions };
+    // JSON.stringify walks the tree natively, and its replacer sees each
+    // value with its holder: each object's place is kept in a map to name
+    // the functions it holds (the walk above copies the tree, slowly). A
+    // cycle or a BigInt makes it throw; the walk then says where.
+    const places = new Map(); // object -> { up: its holder's place, key }
+    function placePointer(at, k) {
+      const keys = [k];
+      for (let p = at; p.up !== undefined; p = p.up) keys.push(p.key);
+      let ptr = '';
+      for (let i = keys.length - 1; i >= 0; i--) ptr += '/' + String(keys[i]).replace(/~/g, '~0').replace(/\//g, '~1');
+      return ptr;
+    }
+    function replacer(k, v) {
+      const t = typeof v;
+      if (t !== 'object' && t !== 'function' || v === null) return v;
+      const at = places.get(this); // undefined for the root's holder
+      if (t === 'function') {
+        const ptr = at === undefined ? '' : placePointer(at, k);
+        const up = at === undefined ? undefined : at.up;
+        const hook = at !== undefined && ((up !== undefined && up.key === 'send' && at.key === 'preSend') ||
+          (up !== undefined && up.key === 'output' && at.key === 'postReceive') ||
+          (at.key === 'operations' && k === 'pagination')) ? hookName(ptr) : '';
+        functions.push([ptr, v, hook]);
+        return hook || undefined;
+      }
+      places.set(v, at === undefined ? { up: undefined, key: undefined } : { up: at, key: k });
+      return v;
+    }
+    let json;
+    try {
+      json = JSON.stringify(value, replacer);
+    } catch (e) {
+      functions.length = 0;
+      json = JSON.stringify(walk(value, false));
+    }
+    return { json, functions };
   }
 
   class TextEncoder {

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
+	"container/list"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
+	"unicode"
 )
 
 // maxArchive bounds what a .tgz may unpack to: the archive is held in
@@ -43,6 +46,66 @@ type dirSource struct {
 	root *os.Root
 	fsys fs.FS
 	dir  string
+	// names caches folders' entry names, and kinds the kinds found:
+	// resolving one require tries several names in several folders, most
+	// of them missing, and a stat through os.Root opens every folder on
+	// the way.
+	mu    sync.Mutex
+	names map[string]map[string]bool
+	kinds map[string]fileKind
+	// foldCase: the file system ignores case, so a name missing from a
+	// listing may still be found.
+	foldCase bool
+	// folders holds open the folders files are read from (at most
+	// maxFolders, least recently used closed first): reading a file
+	// through os.Root opens each folder on its way, and a package's files
+	// sit 5 to 8 deep. Anything that fails through a folder is asked of
+	// the root again, so errors and symbolic links behave as without.
+	fmu     sync.Mutex
+	folders map[string]*list.Element // of *folder
+	lru     list.List
+	seen    map[string]int
+}
+
+// errNotHeld: the folder is not held open; the caller asks the root.
+var errNotHeld = errors.New("folder not held open")
+
+type folder struct {
+	dir  string
+	root *os.Root
+}
+
+const maxFolders = 64
+
+// inFolder runs f on an open handle of dir (the root for ".").
+func (s *dirSource) inFolder(dir string, f func(r *os.Root) error) error {
+	if dir == "." || dir == "" {
+		return f(s.root)
+	}
+	s.fmu.Lock()
+	defer s.fmu.Unlock()
+	e, ok := s.folders[dir]
+	if ok {
+		s.lru.MoveToFront(e)
+	} else if s.seen[dir]++; s.seen[dir] < 2 {
+		// a folder used once (a package.json) costs less through the root
+		return errNotHeld
+	} else {
+		r, err := s.root.OpenRoot(dir)
+		if err != nil {
+			return err
+		}
+		e = s.lru.PushFront(&folder{dir, r})
+		s.folders[dir] = e
+		if s.lru.Len() > maxFolders {
+			old := s.lru.Back()
+			s.lru.Remove(old)
+			fd := old.Value.(*folder)
+			delete(s.folders, fd.dir)
+			_ = fd.root.Close()
+		}
+	}
+	return f(e.Value.(*folder).root)
 }
 
 func openDir(dir string) (*dirSource, error) {
@@ -50,13 +113,118 @@ func openDir(dir string) (*dirSource, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &dirSource{root: r, fsys: r.FS(), dir: dir}, nil
+	s := &dirSource{root: r, fsys: r.FS(), dir: dir, names: map[string]map[string]bool{}, kinds: map[string]fileKind{}, folders: map[string]*list.Element{}, seen: map[string]int{}}
+	for n := range s.list(".") {
+		if swapped := swapCase(n); swapped != n && !s.names["."][swapped] {
+			_, err := r.Lstat(swapped)
+			s.foldCase = err == nil
+			break
+		}
+	}
+	return s, nil
 }
 
-func (s *dirSource) readFile(name string) ([]byte, error) { return fs.ReadFile(s.fsys, clean(name)) }
+func swapCase(s string) string {
+	return strings.Map(func(r rune) rune {
+		if u := unicode.ToUpper(r); u != r {
+			return u
+		}
+		return unicode.ToLower(r)
+	}, s)
+}
+
+func (s *dirSource) readFile(name string) ([]byte, error) {
+	name = clean(name)
+	dir, base := path.Split(name)
+	var data []byte
+	if s.inFolder(strings.TrimSuffix(dir, "/"), func(r *os.Root) (err error) {
+		data, err = r.ReadFile(base)
+		return err
+	}) == nil {
+		return data, nil
+	}
+	return fs.ReadFile(s.fsys, name)
+}
 
 func (s *dirSource) kind(name string) fileKind {
-	fi, err := fs.Stat(s.fsys, clean(name))
+	name = clean(name)
+	if name != "." && !s.foldCase {
+		dir, base := path.Split(name)
+		if names := s.list(clean(strings.TrimSuffix(dir, "/"))); names != nil && !names[base] {
+			return notFound
+		}
+	}
+	s.mu.Lock()
+	k, ok := s.kinds[name]
+	s.mu.Unlock()
+	if !ok {
+		k = s.stat(name)
+		s.mu.Lock()
+		s.kinds[name] = k
+		s.mu.Unlock()
+	}
+	return k
+}
+
+// listed reports whether name's folder lists it, if the folder could be
+// listed and the file system heeds case (known).
+func (s *dirSource) listed(name string) (found, known bool) {
+	if s.foldCase {
+		return false, false
+	}
+	dir, base := path.Split(clean(name))
+	names := s.list(clean(strings.TrimSuffix(dir, "/")))
+	if names == nil {
+		return false, false
+	}
+	return names[base], true
+}
+
+// list returns the names in dir, nil when it cannot be listed (then each
+// name is asked of the file system).
+func (s *dirSource) list(dir string) map[string]bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if l, ok := s.names[dir]; ok {
+		return l
+	}
+	var l map[string]bool
+	read := func(open func() (*os.File, error)) error {
+		f, err := open()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		names, err := f.Readdirnames(-1)
+		if err == nil {
+			l = make(map[string]bool, len(names))
+			for _, n := range names {
+				l[n] = true
+			}
+		}
+		return err
+	}
+	err := s.inFolder(dir, func(r *os.Root) error { return read(func() (*os.File, error) { return r.Open(".") }) })
+	if err != nil {
+		err = read(func() (*os.File, error) { return s.root.Open(dir) })
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		l = map[string]bool{}
+	}
+	s.names[dir] = l
+	return l
+}
+
+func (s *dirSource) stat(name string) fileKind {
+	dir, base := path.Split(name)
+	var fi fs.FileInfo
+	err := s.inFolder(strings.TrimSuffix(dir, "/"), func(r *os.Root) (err error) {
+		fi, err = r.Stat(base)
+		return err
+	})
+	if err != nil {
+		fi, err = fs.Stat(s.fsys, name)
+	}
 	switch {
 	case err != nil:
 		return notFound
@@ -72,7 +240,16 @@ func (s *dirSource) display(name string) string {
 	return filepath.Join(s.dir, filepath.FromSlash(name))
 }
 
-func (s *dirSource) close() error { return s.root.Close() }
+func (s *dirSource) close() error {
+	s.fmu.Lock()
+	for _, e := range s.folders {
+		_ = e.Value.(*folder).root.Close()
+	}
+	s.folders = map[string]*list.Element{}
+	s.lru.Init()
+	s.fmu.Unlock()
+	return s.root.Close()
+}
 
 func clean(name string) string {
 	if name == "" {

@@ -1,0 +1,3 @@
+"use strict";
+lazyLog.push("broken");
+throw new Error("broken at load");

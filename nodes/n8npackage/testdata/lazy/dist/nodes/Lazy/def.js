@@ -1,0 +1,3 @@
+"use strict";
+lazyLog.push("def");
+module.exports = function def() { return "default export called"; };

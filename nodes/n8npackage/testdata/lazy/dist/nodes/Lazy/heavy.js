@@ -1,0 +1,4 @@
+"use strict";
+lazyLog.push("heavy");
+exports.value = 42;
+exports.self = () => module.exports;

@@ -1,0 +1,3 @@
+"use strict";
+lazyLog.push("inner");
+exports.v = 7;

@@ -1,0 +1,3 @@
+"use strict";
+lazyLog.push("shorthand");
+exports.name = "shorthand";

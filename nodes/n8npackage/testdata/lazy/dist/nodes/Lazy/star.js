@@ -1,0 +1,3 @@
+"use strict";
+lazyLog.push("star");
+exports.a = "star member";
