@@ -7,6 +7,7 @@ import (
 	"math"
 	"net"
 	"net/url"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -280,6 +281,58 @@ func TestPlainJSONIsWhatJSONStringifySees(t *testing.T) {
 	require.Nil(t, plainJSON(expr.Undefined))
 	_, err := json.Marshal(got)
 	require.NoError(t, err, "the result encodes")
+}
+
+// plainHTTPURLOneByteAtATime is plainHTTPURL as it was before it read
+// words: the reference the word-at-a-time version must agree with.
+func plainHTTPURLOneByteAtATime(s string) bool {
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+	hostEnd := strings.IndexAny(rest, "/?#")
+	if hostEnd < 0 {
+		hostEnd = len(rest)
+	}
+	host := rest[:hostEnd]
+	if host == "" || strings.ContainsAny(host, "@[]%") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c <= ' ' || c == 0x7f:
+			return false
+		case c == '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Every byte value at every position of a few URLs, and a second byte
+// after it (a borrow from one flagged byte can flag the next wrongly).
+func TestPlainHTTPURLAgreesWithByteLoop(t *testing.T) {
+	t.Parallel()
+	for _, u := range []string{
+		"https://chat.example.com/public/api/v1/inboxes/abc%2F/contacts",
+		"http://h/x", "http://h", "https://a.b:8080?q=1#f", "http://h/%41%4",
+	} {
+		for i := 0; i <= len(u); i++ {
+			for c := 0; c < 256; c++ {
+				for _, next := range []string{"", "\x00", "%", "\x7f", "A", "\x80"} {
+					s := u[:i] + string([]byte{byte(c)}) + next + u[i:]
+					if got, want := plainHTTPURL(s), plainHTTPURLOneByteAtATime(s); got != want {
+						t.Fatalf("plainHTTPURL(%q) = %v, want %v", s, got, want)
+					}
+				}
+			}
+		}
+	}
 }
 
 func TestPlainHTTPURLAgreesWithURLParse(t *testing.T) {
