@@ -23,11 +23,9 @@ type itemContext struct {
 	item  node.Item
 	base  expr.Scope
 	// cache holds resolved top-level parameters, so each expression is
-	// evaluated once per item however often it is read; a handful per item,
-	// so a slice beats a map.
-	cache []resolvedParameter
-	// resolving lists the parameters being resolved, to catch cycles.
-	resolving []string
+	// evaluated once per item however often it is read: one entry per
+	// parameter that holds an expression, at its slot's cache index.
+	cache []cachedParameter
 	// step, post and page are scratch scopes for routing steps,
 	// postReceive actions and pagination: reused, so that evaluating an
 	// expression does not allocate a scope.
@@ -48,18 +46,29 @@ type itemContext struct {
 	sess *credSession
 }
 
-// resolvedParameter is one cached $parameter value.
-type resolvedParameter struct {
-	name  string
+// cachedParameter is one cached $parameter value.
+type cachedParameter struct {
 	value any
+	state paramState
 }
+
+// paramState is how far a parameter's value is resolved for the item.
+type paramState uint8
+
+const (
+	paramUnresolved paramState = iota
+	// paramResolving marks a parameter being resolved, to catch cycles.
+	paramResolving
+	paramResolved
+)
 
 // newItemContext takes an item context from the run's pool; give it back
 // with releaseItemContext once nothing refers to it.
 func (p *Prepared) newItemContext(index int, item node.Item, input expr.Input) *itemContext {
 	ic, _ := p.contexts.Get().(*itemContext)
 	if ic == nil {
-		ic = &itemContext{}
+		// The pool is the run's, so the cache fits its parameters.
+		ic = &itemContext{cache: make([]cachedParameter, p.dynamicParams)}
 	}
 	// releaseItemContext left its request data and cache empty; the base
 	// scope is set here whole.
@@ -96,7 +105,6 @@ func (p *Prepared) newItemContext(index int, item node.Item, input expr.Input) *
 // values reachable until the context is used again.
 func (p *Prepared) releaseItemContext(ic *itemContext) {
 	clear(ic.cache)
-	ic.cache, ic.resolving = ic.cache[:0], ic.resolving[:0]
 	headers, creds := ic.http.headers, ic.http.credentialHeaders
 	clear(headers)
 	clear(creds)
@@ -118,53 +126,48 @@ func (ic *itemContext) Item(int) node.Item { return ic.item }
 // when it is an expression; routing reads the whole locator through
 // nodeParameter and extracts its value itself.
 func (ic *itemContext) Parameter(ctx context.Context, name string) (any, bool, error) {
-	raw, ok := ic.p.compiledParameters[name]
+	s, ok := ic.p.slots[name]
 	if !ok {
 		return nil, false, nil
 	}
-	if m, isMap := raw.(map[string]any); isMap {
-		if v, ok := params.ParameterValue(m); ok {
-			resolved, err := ic.resolve(ctx, v, &ic.base)
-			return resolved, true, err
-		}
+	if s.locator {
+		resolved, err := ic.resolve(ctx, s.locatorValue, &ic.base)
+		return resolved, true, err
 	}
-	return ic.resolveParameter(ctx, name, raw)
+	return ic.slotValue(ctx, s)
 }
 
 // parameter is the parameter's normalised value resolved for this item,
 // cached: getNodeParameter without extractValue.
 func (ic *itemContext) parameter(ctx context.Context, name string) (any, bool, error) {
-	raw, ok := ic.p.compiledParameters[name]
+	s, ok := ic.p.slots[name]
 	if !ok {
 		return nil, false, nil
 	}
-	return ic.resolveParameter(ctx, name, raw)
+	return ic.slotValue(ctx, s)
 }
 
-// resolveParameter resolves the stored value raw of parameter name.
-func (ic *itemContext) resolveParameter(ctx context.Context, name string, raw any) (any, bool, error) {
-	if _, isExpr := raw.(*expr.Expression); !isExpr && !containsExpression(raw) {
-		return raw, true, nil
+// slotValue resolves parameter s for this item, once.
+func (ic *itemContext) slotValue(ctx context.Context, s *paramSlot) (any, bool, error) {
+	if s.cache < 0 {
+		return s.raw, true, nil
 	}
-	for _, c := range ic.cache {
-		if c.name == name {
-			return c.value, true, nil
-		}
+	c := &ic.cache[s.cache]
+	switch c.state {
+	case paramResolved:
+		return c.value, true, nil
+	case paramResolving:
+		return nil, true, fmt.Errorf("parameter %q refers to itself through $parameter", s.name)
 	}
-	for _, r := range ic.resolving {
-		if r == name {
-			return nil, true, fmt.Errorf("parameter %q refers to itself through $parameter", name)
-		}
-	}
-	ic.resolving = append(ic.resolving, name)
+	c.state = paramResolving
 	// ic.base is never changed after the item context is built, so it can
 	// be shared with nested evaluations.
-	v, err := ic.resolve(ctx, raw, &ic.base)
-	ic.resolving = ic.resolving[:len(ic.resolving)-1]
+	v, err := ic.resolve(ctx, s.raw, &ic.base)
 	if err != nil {
+		c.state = paramUnresolved
 		return nil, true, err
 	}
-	ic.cache = append(ic.cache, resolvedParameter{name, v})
+	c.value, c.state = v, paramResolved
 	return v, true, nil
 }
 
@@ -183,6 +186,19 @@ func (ic *itemContext) nodeParameter(ctx context.Context, path string) (any, err
 		return expr.Undefined, nil
 	}
 	return ic.resolve(ctx, raw, &ic.base)
+}
+
+// stepParameter is nodeParameter of a routing step's property, whose
+// top-level parameter, if any, was found at prepare time.
+func (ic *itemContext) stepParameter(ctx context.Context, s *step) (any, error) {
+	if !s.plainPath {
+		return ic.nodeParameter(ctx, s.path)
+	}
+	if s.slot == nil {
+		return expr.Undefined, nil
+	}
+	v, _, err := ic.slotValue(ctx, s.slot)
+	return v, err
 }
 
 // resolve evaluates a raw value with the given scope; values without an
@@ -287,9 +303,9 @@ func (ic *itemContext) build(ctx context.Context) (*requestData, error) {
 	p := ic.p
 	r := ic.newRequestData()
 	// R16: every visible top-level expression is evaluated, routing or not.
-	for _, name := range p.topLevel {
-		if _, _, err := ic.parameter(ctx, name); err != nil {
-			return nil, operationError(err, ic.index, name)
+	for _, s := range p.topLevel {
+		if _, _, err := ic.slotValue(ctx, s); err != nil {
+			return nil, operationError(err, ic.index, s.name)
 		}
 	}
 	for _, k := range p.defaults {
@@ -407,7 +423,7 @@ func (ic *itemContext) apply(ctx context.Context, r *requestData, s *step) error
 	scope.Index, scope.Parent, scope.HasParent = ic.base.Index, ic.base.Parent, ic.base.HasParent
 	var value any = expr.Undefined
 	if s.isProperty {
-		v, err := ic.nodeParameter(ctx, s.path)
+		v, err := ic.stepParameter(ctx, s)
 		if err == nil && s.extract != nil {
 			v, err = s.extract.Extract(s.path, v)
 		}
