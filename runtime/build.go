@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/noderun/noderun/credentials"
 	"github.com/noderun/noderun/node"
 	"github.com/noderun/noderun/runtime/expr"
 	"github.com/noderun/noderun/runtime/internal/params"
@@ -337,22 +338,43 @@ func (ic *itemContext) build(ctx context.Context) (*requestData, error) {
 // assign sets a requestDefaults key, replacing the start value whole (R2.1).
 func (r *requestData) assign(key string, v any) {
 	switch key {
-	case "headers", "qs":
-		o := copyObject(v)
-		if key == "headers" {
-			r.headers = o
-		} else {
-			r.qs = o
-		}
+	case "headers":
+		r.headers = r.copyStart(0, v)
+	case "qs":
+		r.qs = r.copyStart(1, v)
 	case "body":
 		if isPlainObject(v) {
-			r.body = copyObject(v)
+			r.body = r.copyStart(2, v)
 		} else {
 			r.body = v
 		}
 	default:
 		r.set(key, v)
 	}
+}
+
+// copyStart is copyObject(v) into start object i (headers, qs, body) of
+// r's own storage, when v is an ordered object that fits it: the constant
+// requestDefaults objects that prepare put in key order then cost no
+// allocation per item. Start object i is not in use when its key is
+// assigned: in build it is still empty, and a page's copy of the request
+// (clone) holds copies of the objects, not its start objects.
+func (r *requestData) copyStart(i int, v any) *object {
+	from, to := startRange(i)
+	t, ok := v.(*object)
+	if !ok || len(t.fields) > to-from {
+		return copyObject(v)
+	}
+	dst := &r.startObjects[i]
+	*dst = object{fields: append(r.startFields[from:from:to], t.fields...)}
+	return dst
+}
+
+// startRange is where start object i keeps its fields in startFields, as
+// newRequestData sets them.
+func startRange(i int) (from, to int) {
+	b := [...]int{0, 4, 8, 16}
+	return b[i], b[i+1]
 }
 
 // mergeKey deep-merges one routing.request key (R2.2, R7).
@@ -632,6 +654,25 @@ type httpRequest struct {
 
 type headerField struct{ name, value string }
 
+// authFields is a credential's authentication as the object fields finish
+// sets: a string put in an interface costs an allocation, paid here once
+// per credential session instead of per request.
+type authFields struct {
+	headers, query, body []field
+	basic                *node.BasicAuth
+}
+
+func newAuthFields(a credentials.Auth) authFields {
+	fields := func(pairs []credentials.Pair) []field {
+		out := make([]field, len(pairs))
+		for i, p := range pairs {
+			out[i] = field{p.Name, p.Value}
+		}
+		return out
+	}
+	return authFields{headers: fields(a.Headers), query: fields(a.Query), body: fields(a.Body), basic: a.Basic}
+}
+
 // finish turns request data into an HTTP request: method default, empty
 // body removal, credential, URL join, query and headers (R10-R14, C2).
 func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
@@ -659,29 +700,29 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 		headers: hr.headers[:0], credentialHeaders: hr.credentialHeaders[:0]}
 	basic := r.basic
 	if c := ic.p.cred; c != nil {
-		auth := &c.auth
+		auth := &c.fields
 		if ic.sess != nil {
-			auth = &ic.sess.auth
+			auth = &ic.sess.fields
 		}
-		for _, h := range auth.Headers {
-			r.headers.Set(h.Name, h.Value)
-			hr.credentialHeaders = append(hr.credentialHeaders, h.Name)
+		for _, h := range auth.headers {
+			r.headers.Set(h.key, h.val)
+			hr.credentialHeaders = append(hr.credentialHeaders, h.key)
 		}
-		for _, q := range auth.Query {
-			r.qs.Set(q.Name, q.Value)
+		for _, q := range auth.query {
+			r.qs.Set(q.key, q.val)
 		}
-		if len(auth.Body) > 0 && !(methodSet && method == "GET") {
+		if len(auth.body) > 0 && !(methodSet && method == "GET") {
 			o, ok := body.(*object)
 			if !ok {
-				o = newObject(len(auth.Body))
+				o = newObject(len(auth.body))
 			}
-			for _, b := range auth.Body {
-				o.Set(b.Name, b.Value)
+			for _, b := range auth.body {
+				o.Set(b.key, b.val)
 			}
 			body = o
 		}
-		if auth.Basic != nil {
-			basic = auth.Basic
+		if auth.basic != nil {
+			basic = auth.basic
 		}
 	}
 	full, err := joinURL(r.baseURL, r.url)

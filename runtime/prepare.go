@@ -81,6 +81,7 @@ type preparedCredential struct {
 	typ      *node.CredentialType
 	data     map[string]any
 	auth     credentials.Auth
+	fields   authFields // auth's pairs, boxed once
 	redactor *credentials.Redactor
 	// identity keys the per-credential rate limiter.
 	identity string
@@ -893,7 +894,7 @@ func (p *Prepared) prepareCredential(ctx context.Context, store credentials.Stor
 			Description: credentials.NewRedactor(credentials.Secrets(typ, data, credentials.Auth{})...).String(err.Error()), Cause: err}
 	}
 	secrets := credentials.Secrets(typ, data, auth)
-	p.cred = &preparedCredential{typ: typ, data: data, auth: auth, redactor: credentials.NewRedactor(secrets...),
+	p.cred = &preparedCredential{typ: typ, data: data, auth: auth, fields: newAuthFields(auth), redactor: credentials.NewRedactor(secrets...),
 		identity: ref.Name + "\x00" + strings.Join(secrets, "\x00"), domains: credentialDomains(data)}
 	p.store = store
 	if err := p.setUpDynamic(p.cred, stored); err != nil {
