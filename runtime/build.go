@@ -745,24 +745,18 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 		}
 	}
 	hr.url = full
-	hasHeader := func(name string) bool {
-		for _, f := range r.headers.fields {
-			if _, sent := headerValue(f.val); sent && strings.EqualFold(f.key, name) {
-				return true
-			}
-		}
-		return false
-	}
-	if truthy(r.json) && !hasHeader("Accept") {
+	if truthy(r.json) && !sendsHeader(r.headers, "Accept") {
 		r.headers.Set("Accept", "application/json")
 	}
 	hr.headers = slices.Grow(hr.headers, len(r.headers.fields)+len(hr.credentialHeaders)+2)
+	accept := false
 	for _, f := range r.headers.fields {
 		if v, sent := headerValue(f.val); sent {
 			hr.headers = append(hr.headers, headerField{name: f.key, value: v})
+			accept = accept || headerNameIs(f.key, "Accept")
 		}
 	}
-	if !hasHeader("Accept") {
+	if !accept {
 		hr.headers = append(hr.headers, headerField{"Accept", "application/json, text/plain, */*"})
 	}
 	if basic != nil {
@@ -771,12 +765,13 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 		hr.credentialHeaders = append(hr.credentialHeaders, "Authorization")
 	}
 	if body != nil && !expr.IsUndefined(body) {
-		b, contentType, err := ic.encodeBody(r, body, headerLookup(hr.headers, "Content-Type"))
+		requestType := headerLookup(hr.headers, "Content-Type")
+		b, contentType, err := ic.encodeBody(r, body, requestType)
 		if err != nil {
 			return nil, &NodeError{Name: NameNodeOperationError, Message: "The request body could not be encoded", Description: err.Error(), ItemIndex: ic.index}
 		}
 		hr.body = b
-		if contentType != "" && headerLookup(hr.headers, "Content-Type") == "" {
+		if contentType != "" && requestType == "" {
 			hr.headers = append(hr.headers, headerField{"Content-Type", contentType})
 		}
 	}
@@ -828,11 +823,45 @@ func headerValue(v any) (string, bool) {
 
 func headerLookup(h []headerField, name string) string {
 	for _, f := range h {
-		if strings.EqualFold(f.name, name) {
+		if headerNameIs(f.name, name) {
 			return f.value
 		}
 	}
 	return ""
+}
+
+// sendsHeader reports whether headers hold a header called name (ASCII)
+// whose value is sent.
+func sendsHeader(headers *object, name string) bool {
+	for _, f := range headers.fields {
+		if headerNameIs(f.key, name) {
+			if _, sent := headerValue(f.val); sent {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// headerNameIs is strings.EqualFold(key, name) for an ASCII name, made
+// cheap for the common mismatch: only k and s fold with runes outside
+// ASCII (U+212A KELVIN SIGN, U+017F LATIN SMALL LETTER LONG S), which are
+// longer in UTF-8, so a key longer than a name without them cannot match,
+// nor can a shorter key.
+func headerNameIs(key, name string) bool {
+	switch {
+	case len(key) == len(name):
+		return strings.EqualFold(key, name)
+	case len(key) < len(name):
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		switch name[i] {
+		case 'k', 'K', 's', 'S':
+			return strings.EqualFold(key, name)
+		}
+	}
+	return false
 }
 
 // encodeBody encodes the body of r, the item's request data or a copy

@@ -10,7 +10,10 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/noderun/noderun/runtime/expr"
@@ -352,4 +355,49 @@ func TestPlainHTTPURLAgreesWithURLParse(t *testing.T) {
 	}
 	require.True(t, plainHTTPURL("https://chat.example.com/api/v1/accounts/1/contacts"))
 	require.False(t, plainHTTPURL("http://h/a b"))
+}
+
+// headerNameIs relies on k and s being the only ASCII letters whose case
+// folds leave ASCII.
+func TestHeaderNameIsAgreesWithEqualFold(t *testing.T) {
+	t.Parallel()
+	for c := rune(0); c < utf8.RuneSelf; c++ {
+		for f := unicode.SimpleFold(c); f != c; f = unicode.SimpleFold(f) {
+			if f >= utf8.RuneSelf {
+				require.Contains(t, "kKsS", string(c), "%q folds with %q", c, f)
+			}
+		}
+	}
+	keys := []string{"Accept", "accept", "ACCEPT", "Accep", "Accepts", "Content-Type", "content-type", "Content-Typ",
+		"\u212Aey", "key", "KEY", "Idempotency-Key", "Idempotency-\u212Aey", "X-\u017Fign", "x-sign", "", "Accépt"}
+	for _, name := range []string{"Accept", "Content-Type", "Key", "Idempotency-Key", "X-Sign", "User-Agent"} {
+		for _, key := range keys {
+			assert.Equal(t, strings.EqualFold(key, name), headerNameIs(key, name), "%q %q", key, name)
+		}
+	}
+}
+
+func TestUnderBase(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		base, full string
+		want       bool
+	}{
+		{"https://chat.example.com", "https://chat.example.com/api/v1", true},
+		{"https://chat.example.com/", "https://chat.example.com/api/v1", true},
+		{"https://chat.example.com", "https://chat.example.com?q=1", true},
+		{"https://chat.example.com", "https://chat.example.com", true},
+		{"https://chat.example.com", "https://chat.example.com.evil.net/x", false},
+		{"https://chat.example.com", "https://chat.example.comx/x", false},
+		{"http://h", "http://h/x", true},
+		{"https:/", "https://h/x", false},
+		{"https:", "https://h/x", false},
+		{"http", "http://h/x", false},
+		{"", "http://h/x", false},
+		{"ftp://h", "ftp://h/x", true},
+		{"ftp:/", "ftp://h/x", false},
+		{"//h", "http://h/x", false},
+	} {
+		assert.Equal(t, c.want, underBase(c.base, c.full), "%q %q", c.base, c.full)
+	}
 }
