@@ -579,33 +579,77 @@ func (ic *itemContext) send(ctx context.Context, r *requestData, s *step, value 
 
 // requestOptions applies the Request Options collection last (X4-X6).
 func (ic *itemContext) requestOptions(ctx context.Context, r *requestData) error {
-	v, _, err := ic.Parameter(ctx, RequestOptionsName)
-	if err != nil {
-		return operationError(err, ic.index, RequestOptionsName)
+	o := ic.p.staticOptions
+	if o == nil {
+		v, _, err := ic.Parameter(ctx, RequestOptionsName)
+		if err != nil {
+			return operationError(err, ic.index, RequestOptionsName)
+		}
+		ro, _ := v.(map[string]any)
+		opts, bad := parseRequestOptions(ro)
+		if bad != nil {
+			bad.ItemIndex = ic.index
+			return bad
+		}
+		o = &opts
 	}
-	ro, _ := v.(map[string]any)
+	if o.proxy != nil {
+		r.proxy = o.proxy
+	}
+	if o.skipTLS {
+		r.skipTLS = true
+	}
+	r.timeout = o.timeout
+	return nil
+}
+
+// requestOptionValues is what the Request Options collection sets.
+type requestOptionValues struct {
+	proxy   *url.URL
+	skipTLS bool
+	timeout time.Duration
+}
+
+// parseRequestOptions reads a resolved Request Options collection. Its
+// error lacks the item index.
+func parseRequestOptions(ro map[string]any) (requestOptionValues, *NodeError) {
+	o := requestOptionValues{timeout: defaultTimeout}
 	if proxy := ro["proxy"]; truthy(proxy) {
 		u, err := parseProxy(jsString(proxy))
 		if err != nil {
-			return &NodeError{Name: NameNodeOperationError, Message: "The proxy is not valid", Description: err.Error(),
-				ItemIndex: ic.index, Parameter: RequestOptionsName + ".proxy"}
+			return o, &NodeError{Name: NameNodeOperationError, Message: "The proxy is not valid", Description: err.Error(),
+				Parameter: RequestOptionsName + ".proxy"}
 		}
-		r.proxy = u
+		o.proxy = u
 	}
-	if truthy(ro["allowUnauthorizedCerts"]) {
-		r.skipTLS = true
-	}
-	r.timeout = defaultTimeout
+	o.skipTLS = truthy(ro["allowUnauthorizedCerts"])
 	if t := ro["timeout"]; truthy(t) {
 		ms, ok := t.(float64)
 		if !ok || ms < 0 {
-			return &NodeError{Name: NameNodeOperationError, Message: "The timeout is not valid",
+			return o, &NodeError{Name: NameNodeOperationError, Message: "The timeout is not valid",
 				Description: fmt.Sprintf("Request Options timeout must be a positive number of milliseconds, not %s", jsString(t)),
-				ItemIndex:   ic.index, Parameter: RequestOptionsName + ".timeout"}
+				Parameter:   RequestOptionsName + ".timeout"}
 		}
-		r.timeout = time.Duration(min(ms, maxTimeoutMs) * float64(time.Millisecond))
+		o.timeout = time.Duration(min(ms, maxTimeoutMs) * float64(time.Millisecond))
 	}
-	return nil
+	return o, nil
+}
+
+// prepareRequestOptions reads the Request Options once when they hold no
+// expression, as they then set the same for every item. Invalid options
+// are left to fail each item.
+func (p *Prepared) prepareRequestOptions() {
+	s, ok := p.slots[RequestOptionsName]
+	if ok && (s.cache >= 0 || s.locator) {
+		return
+	}
+	var ro map[string]any
+	if ok {
+		ro, _ = s.raw.(map[string]any)
+	}
+	if o, err := parseRequestOptions(ro); err == nil {
+		p.staticOptions = &o
+	}
 }
 
 // parseProxy checks a proxy URL as n8n does: it needs a host and a port
@@ -851,7 +895,7 @@ func sendsHeader(headers *object, name string) bool {
 func headerNameIs(key, name string) bool {
 	switch {
 	case len(key) == len(name):
-		return strings.EqualFold(key, name)
+		return key == name || strings.EqualFold(key, name)
 	case len(key) < len(name):
 		return false
 	}

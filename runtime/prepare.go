@@ -50,6 +50,9 @@ type Prepared struct {
 	// topLevel lists visible top-level parameters whose value holds an
 	// expression: n8n evaluates them for every item even without routing (R16).
 	topLevel []*paramSlot
+	// staticOptions is the Request Options of every item, when they hold
+	// no expression and are valid.
+	staticOptions *requestOptionValues
 	// dynamicParams counts the slots that hold an expression: the length
 	// of an item context's cache.
 	dynamicParams int
@@ -177,6 +180,7 @@ func (e *Engine) Prepare(ctx context.Context, run Run) (*Prepared, error) {
 		return nil, p.redactIssues(ctx, run.Credentials, issues)
 	}
 	p.prepareSlots()
+	p.prepareRequestOptions()
 	if err := p.prepareCredential(ctx, run.Credentials); err != nil {
 		return nil, err
 	}
