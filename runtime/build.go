@@ -1071,6 +1071,9 @@ func isAbsoluteURL(s string) bool {
 	if strings.HasPrefix(s, "//") {
 		return true
 	}
+	if s == "" || !(s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') {
+		return false // no scheme: the usual relative path, without a search
+	}
 	i := strings.Index(s, "://")
 	if i <= 0 {
 		return false

@@ -401,3 +401,13 @@ func TestUnderBase(t *testing.T) {
 		assert.Equal(t, c.want, underBase(c.base, c.full), "%q %q", c.base, c.full)
 	}
 }
+
+func TestIsAbsoluteURL(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"https://x": true, "HTTP://x": true, "//x": true, "a+b.c-d://x": true,
+		"": false, "x": false, "/a://b": false, "1http://x": false, "://x": false, "a b://x": false, "/path": false,
+	} {
+		assert.Equal(t, want, isAbsoluteURL(s), s)
+	}
+}
