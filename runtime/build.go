@@ -65,53 +65,68 @@ const (
 
 // newItemContext takes an item context from the run's pool; give it back
 // with releaseItemContext once nothing refers to it.
+//
+// A pooled context serves this run only, so the run's part of its base
+// and step scopes is set once, when the context is made; an item sets
+// only its own part (itemScope). Each pointer written into a reused
+// context costs a write barrier while the collector marks, and a scope
+// has about twenty.
 func (p *Prepared) newItemContext(index int, item node.Item, input expr.Input) *itemContext {
 	ic, _ := p.contexts.Get().(*itemContext)
 	if ic == nil {
 		// The pool is the run's, so the cache fits its parameters.
 		ic = &itemContext{cache: make([]cachedParameter, p.dynamicParams)}
+		ic.base = p.runScope(ic)
+		ic.step = ic.base
 	}
-	// releaseItemContext left its request data and cache empty; the base
-	// scope is set here whole.
 	ic.p, ic.index, ic.item = p, index, item
 	if input == nil {
 		input = ic // a streamed item: $input is the item itself
 	}
-	ic.base = expr.Scope{
-		JSON:          item.JSON,
-		Binary:        item.Binary,
-		ItemIndex:     index,
+	itemScope(&ic.base, index, item, input)
+	itemScope(&ic.step, index, item, input)
+	return ic
+}
+
+// runScope is the part of an item's base scope that is the same for every
+// item of the run.
+func (p *Prepared) runScope(ic *itemContext) expr.Scope {
+	s := expr.Scope{
 		RunIndex:      p.runIndex,
-		Input:         input,
 		RawParameters: p.stored,
 		Nodes:         p.nodes,
 		Node:          p.nodeInfo(),
 		Workflow:      p.workflow,
 		Execution:     p.execute,
+		Parameters:    ic,
 	}
 	if p.cred != nil {
-		ic.base.Credentials = p.cred.data
+		s.Credentials = p.cred.data
 	}
-	ic.base.Parameters = ic
-	return ic
+	return s
+}
+
+// itemScope sets the item's part of a scope made by runScope.
+func itemScope(s *expr.Scope, index int, item node.Item, input expr.Input) {
+	s.JSON, s.Binary, s.ItemIndex, s.Input = item.JSON, item.Binary, index, input
 }
 
 // releaseItemContext returns an item context to the run's pool.
 //
-// It zeroes what the next item reads before it writes: the request data,
-// which build starts from zero, and the cache. The scopes are left as
-// they are, since each is assigned whole before use: zeroing the item
-// context whole (2.8 KB, most of it five scopes) cost a write barrier per
-// pointer word while the collector marks. They keep the last item's
-// values reachable until the context is used again.
+// It resets what the next item reads before it writes: the request data,
+// which build starts from zero, and the cache's states. The rest is left
+// as it is, as each part is assigned before use (the scopes, the cached
+// values, the finished request, whose body alone is dropped here): writes
+// cost a write barrier per pointer word while the collector marks. The
+// context keeps the last item's values reachable until it is used again,
+// or the pool is emptied.
 func (p *Prepared) releaseItemContext(ic *itemContext) {
-	clear(ic.cache)
-	headers, creds := ic.http.headers, ic.http.credentialHeaders
-	clear(headers)
-	clear(creds)
-	ic.http = httpRequest{headers: headers[:0], credentialHeaders: creds[:0]}
+	for i := range ic.cache {
+		ic.cache[i].state = paramUnresolved
+	}
+	ic.http.body = nil
 	ic.request.reset()
-	ic.p, ic.item, ic.scope, ic.out, ic.sess = nil, node.Item{}, nil, outputBudget{}, nil
+	ic.p, ic.scope, ic.out, ic.sess = nil, nil, outputBudget{}, nil
 	p.contexts.Put(ic)
 }
 
@@ -316,9 +331,9 @@ func (ic *itemContext) build(ctx context.Context) (*requestData, error) {
 		}
 		r.assign(k.key, v)
 	}
-	// The steps' scope is the base scope plus $value, $index and $parent,
-	// which apply sets for each step: one copy of the base per item.
-	ic.step = ic.base
+	// The steps' scope is the base scope (newItemContext keeps them
+	// alike) plus $value, $index and $parent, which apply sets for each
+	// step.
 	for i := range p.steps {
 		// A description may route tens of thousands of properties:
 		// such a build stops soon after the run is cancelled.
