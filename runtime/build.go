@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/noderun/noderun/credentials"
 	"github.com/noderun/noderun/node"
@@ -812,7 +813,7 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 	for _, f := range r.headers.fields {
 		if v, sent := headerValue(f.val); sent {
 			hr.headers = append(hr.headers, headerField{name: f.key, value: v})
-			accept = accept || headerNameIs(f.key, "Accept")
+			accept = accept || equalFoldASCII(f.key, "Accept")
 		}
 	}
 	if !accept {
@@ -882,7 +883,7 @@ func headerValue(v any) (string, bool) {
 
 func headerLookup(h []headerField, name string) string {
 	for _, f := range h {
-		if headerNameIs(f.name, name) {
+		if equalFoldASCII(f.name, name) {
 			return f.value
 		}
 	}
@@ -893,7 +894,7 @@ func headerLookup(h []headerField, name string) string {
 // whose value is sent.
 func sendsHeader(headers *object, name string) bool {
 	for _, f := range headers.fields {
-		if headerNameIs(f.key, name) {
+		if equalFoldASCII(f.key, name) {
 			if _, sent := headerValue(f.val); sent {
 				return true
 			}
@@ -902,22 +903,19 @@ func sendsHeader(headers *object, name string) bool {
 	return false
 }
 
-// headerNameIs is strings.EqualFold(key, name) for an ASCII name, made
-// cheap for the common mismatch: only k and s fold with runes outside
-// ASCII (U+212A KELVIN SIGN, U+017F LATIN SMALL LETTER LONG S), which are
-// longer in UTF-8, so a key longer than a name without them cannot match,
-// nor can a shorter key.
-func headerNameIs(key, name string) bool {
+// equalFoldASCII is strings.EqualFold(s, name) for an ASCII name, made
+// cheap for the common mismatch: an ASCII s of another length cannot
+// match, since ASCII letters fold one byte to one byte.
+func equalFoldASCII(s, name string) bool {
 	switch {
-	case len(key) == len(name):
-		return key == name || strings.EqualFold(key, name)
-	case len(key) < len(name):
-		return false
+	case len(s) == len(name):
+		return s == name || strings.EqualFold(s, name)
+	case len(s) < len(name):
+		return false // a rune folding to an ASCII letter is never shorter
 	}
-	for i := 0; i < len(name); i++ {
-		switch name[i] {
-		case 'k', 'K', 's', 'S':
-			return strings.EqualFold(key, name)
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.EqualFold(s, name) // U+212A KELVIN SIGN folds to k
 		}
 	}
 	return false
