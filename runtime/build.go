@@ -904,21 +904,32 @@ func sendsHeader(headers *object, name string) bool {
 }
 
 // equalFoldASCII is strings.EqualFold(s, name) for an ASCII name, made
-// cheap for the common mismatch: an ASCII s of another length cannot
-// match, since ASCII letters fold one byte to one byte.
+// cheap for the common mismatch: it compares ASCII bytes case-insensitively
+// and stops at the first that differs, leaving only text that is not
+// ASCII to EqualFold (U+212A KELVIN SIGN folds to k).
 func equalFoldASCII(s, name string) bool {
-	switch {
-	case len(s) == len(name):
-		return s == name || strings.EqualFold(s, name)
-	case len(s) < len(name):
+	if len(s) < len(name) {
 		return false // a rune folding to an ASCII letter is never shorter
 	}
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return strings.EqualFold(s, name) // U+212A KELVIN SIGN folds to k
+	for i := 0; i < len(name); i++ {
+		c, n := s[i], name[i]
+		if c == n {
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			return strings.EqualFold(s[i:], name[i:])
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if 'A' <= n && n <= 'Z' {
+			n += 'a' - 'A'
+		}
+		if c != n {
+			return false
 		}
 	}
-	return false
+	return len(s) == len(name)
 }
 
 // encodeBody encodes the body of r, the item's request data or a copy

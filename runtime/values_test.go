@@ -357,11 +357,18 @@ func TestPlainHTTPURLAgreesWithURLParse(t *testing.T) {
 
 func TestEqualFoldASCIIAgreesWithEqualFold(t *testing.T) {
 	t.Parallel()
+	for n := 0; n < 0x80; n++ {
+		for c := 0; c < 0x100; c++ {
+			s, name := "x"+string([]byte{byte(c)}), "x"+string([]byte{byte(n)})
+			require.Equal(t, strings.EqualFold(s, name), equalFoldASCII(s, name), "%q %q", s, name)
+		}
+	}
 	keys := []string{"Accept", "accept", "ACCEPT", "Accep", "Accepts", "Content-Type", "content-type", "Content-Typ",
 		"\u212Aey", "key", "KEY", "Idempotency-Key", "Idempotency-\u212Aey", "X-\u017Fign", "x-sign", "", "Accépt",
-		"INSTANCE-DATA", "in\u017Ftance-data", "metadata.goog", "METADATA.GOOGLE.INTERNAL", "é"}
+		"INSTANCE-DATA", "in\u017Ftance-data", "metadata.goog", "METADATA.GOOGLE.INTERNAL", "é",
+		"Content-Types", "content-type\u212A", "Idempotency-\u212Aey-2", "[ccept", "Accept\x00", "\u212A", "K"}
 	for _, name := range []string{"Accept", "Content-Type", "Key", "Idempotency-Key", "X-Sign", "User-Agent",
-		"instance-data", "metadata.google.internal", "metadata.goog"} {
+		"instance-data", "metadata.google.internal", "metadata.goog", "{ccept", "K", "k", ""} {
 		for _, key := range keys {
 			assert.Equal(t, strings.EqualFold(key, name), equalFoldASCII(key, name), "%q %q", key, name)
 		}
