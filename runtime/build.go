@@ -9,7 +9,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"github.com/noderun/noderun/credentials"
 	"github.com/noderun/noderun/node"
 	"github.com/noderun/noderun/runtime/expr"
 	"github.com/noderun/noderun/runtime/internal/params"
@@ -23,11 +25,9 @@ type itemContext struct {
 	item  node.Item
 	base  expr.Scope
 	// cache holds resolved top-level parameters, so each expression is
-	// evaluated once per item however often it is read; a handful per item,
-	// so a slice beats a map.
-	cache []resolvedParameter
-	// resolving lists the parameters being resolved, to catch cycles.
-	resolving []string
+	// evaluated once per item however often it is read: one entry per
+	// parameter that holds an expression, at its slot's cache index.
+	cache []cachedParameter
 	// step, post and page are scratch scopes for routing steps,
 	// postReceive actions and pagination: reused, so that evaluating an
 	// expression does not allocate a scope.
@@ -48,61 +48,86 @@ type itemContext struct {
 	sess *credSession
 }
 
-// resolvedParameter is one cached $parameter value.
-type resolvedParameter struct {
-	name  string
+// cachedParameter is one cached $parameter value.
+type cachedParameter struct {
 	value any
+	state paramState
 }
+
+// paramState is how far a parameter's value is resolved for the item.
+type paramState uint8
+
+const (
+	paramUnresolved paramState = iota
+	// paramResolving marks a parameter being resolved, to catch cycles.
+	paramResolving
+	paramResolved
+)
 
 // newItemContext takes an item context from the run's pool; give it back
 // with releaseItemContext once nothing refers to it.
+//
+// A pooled context serves this run only, so the run's part of its base
+// and step scopes is set once, when the context is made; an item sets
+// only its own part (itemScope). Each pointer written into a reused
+// context costs a write barrier while the collector marks, and a scope
+// has about twenty.
 func (p *Prepared) newItemContext(index int, item node.Item, input expr.Input) *itemContext {
 	ic, _ := p.contexts.Get().(*itemContext)
 	if ic == nil {
-		ic = &itemContext{}
+		// The pool is the run's, so the cache fits its parameters.
+		ic = &itemContext{cache: make([]cachedParameter, p.dynamicParams)}
+		ic.base = p.runScope(ic)
+		ic.step = ic.base
 	}
-	// releaseItemContext left its request data and cache empty; the base
-	// scope is set here whole.
 	ic.p, ic.index, ic.item = p, index, item
 	if input == nil {
 		input = ic // a streamed item: $input is the item itself
 	}
-	ic.base = expr.Scope{
-		JSON:          item.JSON,
-		Binary:        item.Binary,
-		ItemIndex:     index,
+	itemScope(&ic.base, index, item, input)
+	itemScope(&ic.step, index, item, input)
+	return ic
+}
+
+// runScope is the part of an item's base scope that is the same for every
+// item of the run.
+func (p *Prepared) runScope(ic *itemContext) expr.Scope {
+	s := expr.Scope{
 		RunIndex:      p.runIndex,
-		Input:         input,
 		RawParameters: p.stored,
 		Nodes:         p.nodes,
 		Node:          p.nodeInfo(),
 		Workflow:      p.workflow,
 		Execution:     p.execute,
+		Parameters:    ic,
 	}
 	if p.cred != nil {
-		ic.base.Credentials = p.cred.data
+		s.Credentials = p.cred.data
 	}
-	ic.base.Parameters = ic
-	return ic
+	return s
+}
+
+// itemScope sets the item's part of a scope made by runScope.
+func itemScope(s *expr.Scope, index int, item node.Item, input expr.Input) {
+	s.JSON, s.Binary, s.ItemIndex, s.Input = item.JSON, item.Binary, index, input
 }
 
 // releaseItemContext returns an item context to the run's pool.
 //
-// It zeroes what the next item reads before it writes: the request data,
-// which build starts from zero, and the cache. The scopes are left as
-// they are, since each is assigned whole before use: zeroing the item
-// context whole (2.8 KB, most of it five scopes) cost a write barrier per
-// pointer word while the collector marks. They keep the last item's
-// values reachable until the context is used again.
+// It resets what the next item reads before it writes: the request data,
+// which build starts from zero, and the cache's states. The rest is left
+// as it is, as each part is assigned before use (the scopes, the cached
+// values, the finished request, whose body alone is dropped here): writes
+// cost a write barrier per pointer word while the collector marks. The
+// context keeps the last item's values reachable until it is used again,
+// or the pool is emptied.
 func (p *Prepared) releaseItemContext(ic *itemContext) {
-	clear(ic.cache)
-	ic.cache, ic.resolving = ic.cache[:0], ic.resolving[:0]
-	headers, creds := ic.http.headers, ic.http.credentialHeaders
-	clear(headers)
-	clear(creds)
-	ic.http = httpRequest{headers: headers[:0], credentialHeaders: creds[:0]}
+	for i := range ic.cache {
+		ic.cache[i].state = paramUnresolved
+	}
+	ic.http.body = nil
 	ic.request.reset()
-	ic.p, ic.item, ic.scope, ic.out, ic.sess = nil, node.Item{}, nil, outputBudget{}, nil
+	ic.p, ic.scope, ic.out, ic.sess = nil, nil, outputBudget{}, nil
 	p.contexts.Put(ic)
 }
 
@@ -118,53 +143,48 @@ func (ic *itemContext) Item(int) node.Item { return ic.item }
 // when it is an expression; routing reads the whole locator through
 // nodeParameter and extracts its value itself.
 func (ic *itemContext) Parameter(ctx context.Context, name string) (any, bool, error) {
-	raw, ok := ic.p.compiledParameters[name]
+	s, ok := ic.p.slots[name]
 	if !ok {
 		return nil, false, nil
 	}
-	if m, isMap := raw.(map[string]any); isMap {
-		if v, ok := params.ParameterValue(m); ok {
-			resolved, err := ic.resolve(ctx, v, &ic.base)
-			return resolved, true, err
-		}
+	if s.locator {
+		resolved, err := ic.resolve(ctx, s.locatorValue, &ic.base)
+		return resolved, true, err
 	}
-	return ic.resolveParameter(ctx, name, raw)
+	return ic.slotValue(ctx, s)
 }
 
 // parameter is the parameter's normalised value resolved for this item,
 // cached: getNodeParameter without extractValue.
 func (ic *itemContext) parameter(ctx context.Context, name string) (any, bool, error) {
-	raw, ok := ic.p.compiledParameters[name]
+	s, ok := ic.p.slots[name]
 	if !ok {
 		return nil, false, nil
 	}
-	return ic.resolveParameter(ctx, name, raw)
+	return ic.slotValue(ctx, s)
 }
 
-// resolveParameter resolves the stored value raw of parameter name.
-func (ic *itemContext) resolveParameter(ctx context.Context, name string, raw any) (any, bool, error) {
-	if _, isExpr := raw.(*expr.Expression); !isExpr && !containsExpression(raw) {
-		return raw, true, nil
+// slotValue resolves parameter s for this item, once.
+func (ic *itemContext) slotValue(ctx context.Context, s *paramSlot) (any, bool, error) {
+	if s.cache < 0 {
+		return s.raw, true, nil
 	}
-	for _, c := range ic.cache {
-		if c.name == name {
-			return c.value, true, nil
-		}
+	c := &ic.cache[s.cache]
+	switch c.state {
+	case paramResolved:
+		return c.value, true, nil
+	case paramResolving:
+		return nil, true, fmt.Errorf("parameter %q refers to itself through $parameter", s.name)
 	}
-	for _, r := range ic.resolving {
-		if r == name {
-			return nil, true, fmt.Errorf("parameter %q refers to itself through $parameter", name)
-		}
-	}
-	ic.resolving = append(ic.resolving, name)
+	c.state = paramResolving
 	// ic.base is never changed after the item context is built, so it can
 	// be shared with nested evaluations.
-	v, err := ic.resolve(ctx, raw, &ic.base)
-	ic.resolving = ic.resolving[:len(ic.resolving)-1]
+	v, err := ic.resolve(ctx, s.raw, &ic.base)
 	if err != nil {
+		c.state = paramUnresolved
 		return nil, true, err
 	}
-	ic.cache = append(ic.cache, resolvedParameter{name, v})
+	c.value, c.state = v, paramResolved
 	return v, true, nil
 }
 
@@ -183,6 +203,19 @@ func (ic *itemContext) nodeParameter(ctx context.Context, path string) (any, err
 		return expr.Undefined, nil
 	}
 	return ic.resolve(ctx, raw, &ic.base)
+}
+
+// stepParameter is nodeParameter of a routing step's property, whose
+// top-level parameter, if any, was found at prepare time.
+func (ic *itemContext) stepParameter(ctx context.Context, s *step) (any, error) {
+	if !s.plainPath {
+		return ic.nodeParameter(ctx, s.path)
+	}
+	if s.slot == nil {
+		return expr.Undefined, nil
+	}
+	v, _, err := ic.slotValue(ctx, s.slot)
+	return v, err
 }
 
 // resolve evaluates a raw value with the given scope; values without an
@@ -287,9 +320,9 @@ func (ic *itemContext) build(ctx context.Context) (*requestData, error) {
 	p := ic.p
 	r := ic.newRequestData()
 	// R16: every visible top-level expression is evaluated, routing or not.
-	for _, name := range p.topLevel {
-		if _, _, err := ic.parameter(ctx, name); err != nil {
-			return nil, operationError(err, ic.index, name)
+	for _, s := range p.topLevel {
+		if _, _, err := ic.slotValue(ctx, s); err != nil {
+			return nil, operationError(err, ic.index, s.name)
 		}
 	}
 	for _, k := range p.defaults {
@@ -299,9 +332,9 @@ func (ic *itemContext) build(ctx context.Context) (*requestData, error) {
 		}
 		r.assign(k.key, v)
 	}
-	// The steps' scope is the base scope plus $value, $index and $parent,
-	// which apply sets for each step: one copy of the base per item.
-	ic.step = ic.base
+	// The steps' scope is the base scope (newItemContext keeps them
+	// alike) plus $value, $index and $parent, which apply sets for each
+	// step.
 	for i := range p.steps {
 		// A description may route tens of thousands of properties:
 		// such a build stops soon after the run is cancelled.
@@ -321,22 +354,43 @@ func (ic *itemContext) build(ctx context.Context) (*requestData, error) {
 // assign sets a requestDefaults key, replacing the start value whole (R2.1).
 func (r *requestData) assign(key string, v any) {
 	switch key {
-	case "headers", "qs":
-		o := copyObject(v)
-		if key == "headers" {
-			r.headers = o
-		} else {
-			r.qs = o
-		}
+	case "headers":
+		r.headers = r.copyStart(0, v)
+	case "qs":
+		r.qs = r.copyStart(1, v)
 	case "body":
 		if isPlainObject(v) {
-			r.body = copyObject(v)
+			r.body = r.copyStart(2, v)
 		} else {
 			r.body = v
 		}
 	default:
 		r.set(key, v)
 	}
+}
+
+// copyStart is copyObject(v) into start object i (headers, qs, body) of
+// r's own storage, when v is an ordered object that fits it: the constant
+// requestDefaults objects that prepare put in key order then cost no
+// allocation per item. Start object i is not in use when its key is
+// assigned: in build it is still empty, and a page's copy of the request
+// (clone) holds copies of the objects, not its start objects.
+func (r *requestData) copyStart(i int, v any) *object {
+	from, to := startRange(i)
+	t, ok := v.(*object)
+	if !ok || len(t.fields) > to-from {
+		return copyObject(v)
+	}
+	dst := &r.startObjects[i]
+	*dst = object{fields: append(r.startFields[from:from:to], t.fields...)}
+	return dst
+}
+
+// startRange is where start object i keeps its fields in startFields, as
+// newRequestData sets them.
+func startRange(i int) (from, to int) {
+	b := [...]int{0, 4, 8, 16}
+	return b[i], b[i+1]
 }
 
 // mergeKey deep-merges one routing.request key (R2.2, R7).
@@ -407,7 +461,7 @@ func (ic *itemContext) apply(ctx context.Context, r *requestData, s *step) error
 	scope.Index, scope.Parent, scope.HasParent = ic.base.Index, ic.base.Parent, ic.base.HasParent
 	var value any = expr.Undefined
 	if s.isProperty {
-		v, err := ic.nodeParameter(ctx, s.path)
+		v, err := ic.stepParameter(ctx, s)
 		if err == nil && s.extract != nil {
 			v, err = s.extract.Extract(s.path, v)
 		}
@@ -541,33 +595,77 @@ func (ic *itemContext) send(ctx context.Context, r *requestData, s *step, value 
 
 // requestOptions applies the Request Options collection last (X4-X6).
 func (ic *itemContext) requestOptions(ctx context.Context, r *requestData) error {
-	v, _, err := ic.Parameter(ctx, RequestOptionsName)
-	if err != nil {
-		return operationError(err, ic.index, RequestOptionsName)
+	o := ic.p.staticOptions
+	if o == nil {
+		v, _, err := ic.Parameter(ctx, RequestOptionsName)
+		if err != nil {
+			return operationError(err, ic.index, RequestOptionsName)
+		}
+		ro, _ := v.(map[string]any)
+		opts, bad := parseRequestOptions(ro)
+		if bad != nil {
+			bad.ItemIndex = ic.index
+			return bad
+		}
+		o = &opts
 	}
-	ro, _ := v.(map[string]any)
+	if o.proxy != nil {
+		r.proxy = o.proxy
+	}
+	if o.skipTLS {
+		r.skipTLS = true
+	}
+	r.timeout = o.timeout
+	return nil
+}
+
+// requestOptionValues is what the Request Options collection sets.
+type requestOptionValues struct {
+	proxy   *url.URL
+	skipTLS bool
+	timeout time.Duration
+}
+
+// parseRequestOptions reads a resolved Request Options collection. Its
+// error lacks the item index.
+func parseRequestOptions(ro map[string]any) (requestOptionValues, *NodeError) {
+	o := requestOptionValues{timeout: defaultTimeout}
 	if proxy := ro["proxy"]; truthy(proxy) {
 		u, err := parseProxy(jsString(proxy))
 		if err != nil {
-			return &NodeError{Name: NameNodeOperationError, Message: "The proxy is not valid", Description: err.Error(),
-				ItemIndex: ic.index, Parameter: RequestOptionsName + ".proxy"}
+			return o, &NodeError{Name: NameNodeOperationError, Message: "The proxy is not valid", Description: err.Error(),
+				Parameter: RequestOptionsName + ".proxy"}
 		}
-		r.proxy = u
+		o.proxy = u
 	}
-	if truthy(ro["allowUnauthorizedCerts"]) {
-		r.skipTLS = true
-	}
-	r.timeout = defaultTimeout
+	o.skipTLS = truthy(ro["allowUnauthorizedCerts"])
 	if t := ro["timeout"]; truthy(t) {
 		ms, ok := t.(float64)
 		if !ok || ms < 0 {
-			return &NodeError{Name: NameNodeOperationError, Message: "The timeout is not valid",
+			return o, &NodeError{Name: NameNodeOperationError, Message: "The timeout is not valid",
 				Description: fmt.Sprintf("Request Options timeout must be a positive number of milliseconds, not %s", jsString(t)),
-				ItemIndex:   ic.index, Parameter: RequestOptionsName + ".timeout"}
+				Parameter:   RequestOptionsName + ".timeout"}
 		}
-		r.timeout = time.Duration(min(ms, maxTimeoutMs) * float64(time.Millisecond))
+		o.timeout = time.Duration(min(ms, maxTimeoutMs) * float64(time.Millisecond))
 	}
-	return nil
+	return o, nil
+}
+
+// prepareRequestOptions reads the Request Options once when they hold no
+// expression, as they then set the same for every item. Invalid options
+// are left to fail each item.
+func (p *Prepared) prepareRequestOptions() {
+	s, ok := p.slots[RequestOptionsName]
+	if ok && (s.cache >= 0 || s.locator) {
+		return
+	}
+	var ro map[string]any
+	if ok {
+		ro, _ = s.raw.(map[string]any)
+	}
+	if o, err := parseRequestOptions(ro); err == nil {
+		p.staticOptions = &o
+	}
 }
 
 // parseProxy checks a proxy URL as n8n does: it needs a host and a port
@@ -616,6 +714,25 @@ type httpRequest struct {
 
 type headerField struct{ name, value string }
 
+// authFields is a credential's authentication as the object fields finish
+// sets: a string put in an interface costs an allocation, paid here once
+// per credential session instead of per request.
+type authFields struct {
+	headers, query, body []field
+	basic                *node.BasicAuth
+}
+
+func newAuthFields(a credentials.Auth) authFields {
+	fields := func(pairs []credentials.Pair) []field {
+		out := make([]field, len(pairs))
+		for i, p := range pairs {
+			out[i] = field{p.Name, p.Value}
+		}
+		return out
+	}
+	return authFields{headers: fields(a.Headers), query: fields(a.Query), body: fields(a.Body), basic: a.Basic}
+}
+
 // finish turns request data into an HTTP request: method default, empty
 // body removal, credential, URL join, query and headers (R10-R14, C2).
 func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
@@ -643,29 +760,29 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 		headers: hr.headers[:0], credentialHeaders: hr.credentialHeaders[:0]}
 	basic := r.basic
 	if c := ic.p.cred; c != nil {
-		auth := &c.auth
+		auth := &c.fields
 		if ic.sess != nil {
-			auth = &ic.sess.auth
+			auth = &ic.sess.fields
 		}
-		for _, h := range auth.Headers {
-			r.headers.Set(h.Name, h.Value)
-			hr.credentialHeaders = append(hr.credentialHeaders, h.Name)
+		for _, h := range auth.headers {
+			r.headers.Set(h.key, h.val)
+			hr.credentialHeaders = append(hr.credentialHeaders, h.key)
 		}
-		for _, q := range auth.Query {
-			r.qs.Set(q.Name, q.Value)
+		for _, q := range auth.query {
+			r.qs.Set(q.key, q.val)
 		}
-		if len(auth.Body) > 0 && !(methodSet && method == "GET") {
+		if len(auth.body) > 0 && !(methodSet && method == "GET") {
 			o, ok := body.(*object)
 			if !ok {
-				o = newObject(len(auth.Body))
+				o = newObject(len(auth.body))
 			}
-			for _, b := range auth.Body {
-				o.Set(b.Name, b.Value)
+			for _, b := range auth.body {
+				o.Set(b.key, b.val)
 			}
 			body = o
 		}
-		if auth.Basic != nil {
-			basic = auth.Basic
+		if auth.basic != nil {
+			basic = auth.basic
 		}
 	}
 	full, err := joinURL(r.baseURL, r.url)
@@ -688,24 +805,18 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 		}
 	}
 	hr.url = full
-	hasHeader := func(name string) bool {
-		for _, f := range r.headers.fields {
-			if _, sent := headerValue(f.val); sent && strings.EqualFold(f.key, name) {
-				return true
-			}
-		}
-		return false
-	}
-	if truthy(r.json) && !hasHeader("Accept") {
+	if truthy(r.json) && !sendsHeader(r.headers, "Accept") {
 		r.headers.Set("Accept", "application/json")
 	}
 	hr.headers = slices.Grow(hr.headers, len(r.headers.fields)+len(hr.credentialHeaders)+2)
+	accept := false
 	for _, f := range r.headers.fields {
 		if v, sent := headerValue(f.val); sent {
 			hr.headers = append(hr.headers, headerField{name: f.key, value: v})
+			accept = accept || equalFoldASCII(f.key, "Accept")
 		}
 	}
-	if !hasHeader("Accept") {
+	if !accept {
 		hr.headers = append(hr.headers, headerField{"Accept", "application/json, text/plain, */*"})
 	}
 	if basic != nil {
@@ -714,12 +825,13 @@ func (ic *itemContext) finish(r *requestData) (*httpRequest, error) {
 		hr.credentialHeaders = append(hr.credentialHeaders, "Authorization")
 	}
 	if body != nil && !expr.IsUndefined(body) {
-		b, contentType, err := ic.encodeBody(r, body, headerLookup(hr.headers, "Content-Type"))
+		requestType := headerLookup(hr.headers, "Content-Type")
+		b, contentType, err := ic.encodeBody(r, body, requestType)
 		if err != nil {
 			return nil, &NodeError{Name: NameNodeOperationError, Message: "The request body could not be encoded", Description: err.Error(), ItemIndex: ic.index}
 		}
 		hr.body = b
-		if contentType != "" && headerLookup(hr.headers, "Content-Type") == "" {
+		if contentType != "" && requestType == "" {
 			hr.headers = append(hr.headers, headerField{"Content-Type", contentType})
 		}
 	}
@@ -771,11 +883,53 @@ func headerValue(v any) (string, bool) {
 
 func headerLookup(h []headerField, name string) string {
 	for _, f := range h {
-		if strings.EqualFold(f.name, name) {
+		if equalFoldASCII(f.name, name) {
 			return f.value
 		}
 	}
 	return ""
+}
+
+// sendsHeader reports whether headers hold a header called name (ASCII)
+// whose value is sent.
+func sendsHeader(headers *object, name string) bool {
+	for _, f := range headers.fields {
+		if equalFoldASCII(f.key, name) {
+			if _, sent := headerValue(f.val); sent {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// equalFoldASCII is strings.EqualFold(s, name) for an ASCII name, made
+// cheap for the common mismatch: it compares ASCII bytes case-insensitively
+// and stops at the first that differs, leaving only text that is not
+// ASCII to EqualFold (U+212A KELVIN SIGN folds to k).
+func equalFoldASCII(s, name string) bool {
+	if len(s) < len(name) {
+		return false // a rune folding to an ASCII letter is never shorter
+	}
+	for i := 0; i < len(name); i++ {
+		c, n := s[i], name[i]
+		if c == n {
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			return strings.EqualFold(s[i:], name[i:])
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if 'A' <= n && n <= 'Z' {
+			n += 'a' - 'A'
+		}
+		if c != n {
+			return false
+		}
+	}
+	return len(s) == len(name)
 }
 
 // encodeBody encodes the body of r, the item's request data or a copy
@@ -860,6 +1014,10 @@ func joinURL(baseRaw, urlRaw any) (string, error) {
 // plainHTTPURL is a quick check for the common URL: http or https, a
 // host, printable bytes, well-formed percent escapes. What it accepts,
 // url.Parse accepts with the same scheme and host.
+//
+// It runs for every request, so it reads the URL eight bytes at a time
+// and looks at single bytes only in a word that holds a space, a control
+// byte or a '%'.
 func plainHTTPURL(s string) bool {
 	rest, ok := strings.CutPrefix(s, "https://")
 	if !ok {
@@ -867,15 +1025,54 @@ func plainHTTPURL(s string) bool {
 			return false
 		}
 	}
-	hostEnd := strings.IndexAny(rest, "/?#")
-	if hostEnd < 0 {
-		hostEnd = len(rest)
+	hostEnd := len(rest)
+host:
+	for i := 0; i < len(rest); i++ {
+		switch rest[i] {
+		case '/', '?', '#':
+			hostEnd = i
+			break host
+		case '@', '[', ']', '%':
+			return false // userinfo, IPv6 literals and escapes: let url.Parse judge
+		}
 	}
-	host := rest[:hostEnd]
-	if host == "" || strings.ContainsAny(host, "@[]%") {
-		return false // userinfo, IPv6 literals and escapes: let url.Parse judge
+	if hostEnd == 0 {
+		return false
 	}
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if !hasURLSpecialByte(load64(s[i : i+8])) {
+			continue
+		}
+		if !plainURLBytes(s, i, i+8) {
+			return false
+		}
+	}
+	return plainURLBytes(s, i, len(s))
+}
+
+// hasURLSpecialByte reports whether any byte of w is at most ' ', is DEL or
+// is '%', with the exact zero-byte tests of "Bit Twiddling Hacks": a
+// borrow can flag a byte wrongly only above one flagged rightly.
+func hasURLSpecialByte(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	below := (w - ones*0x21) &^ w
+	del, pct := w^(ones*0x7f), w^(ones*'%')
+	return (below|(del-ones)&^del|(pct-ones)&^pct)&highs != 0
+}
+
+// load64 reads eight bytes of a string as one little-endian word; the
+// compiler makes it a single load.
+func load64(b string) uint64 {
+	_ = b[7]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+}
+
+// plainURLBytes checks s[from:to] byte by byte for plainHTTPURL; an
+// escape's hex digits may lie beyond to.
+func plainURLBytes(s string, from, to int) bool {
+	for i := from; i < to; i++ {
 		c := s[i]
 		switch {
 		case c <= ' ' || c == 0x7f:
@@ -897,6 +1094,9 @@ func isHex(c byte) bool {
 func isAbsoluteURL(s string) bool {
 	if strings.HasPrefix(s, "//") {
 		return true
+	}
+	if s == "" || !(s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') {
+		return false // no scheme: the usual relative path, without a search
 	}
 	i := strings.Index(s, "://")
 	if i <= 0 {

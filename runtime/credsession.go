@@ -87,6 +87,7 @@ type credSession struct {
 	data      map[string]any // the credential data with the renewed values
 	tokenData map[string]any // OAuth2: oauthTokenData
 	auth      credentials.Auth
+	fields    authFields // auth's pairs, boxed once
 	// secrets are every secret value this credential had in the engine's
 	// life, so that a token replaced a moment ago is still masked.
 	secrets  []string
@@ -353,7 +354,7 @@ func (p *Prepared) renewCredential(ctx context.Context, cur *credSession, forced
 // newSession builds a session over data with auth, its secrets added to
 // those of prev.
 func newSession(d *dynamicCredential, prev *credSession, data, tokenData map[string]any, auth credentials.Auth, secrets ...string) *credSession {
-	s := &credSession{data: data, tokenData: tokenData, auth: auth}
+	s := &credSession{data: data, tokenData: tokenData, auth: auth, fields: newAuthFields(auth)}
 	if prev != nil {
 		s.secrets = append(s.secrets, prev.secrets...)
 	} else {

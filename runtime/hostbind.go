@@ -64,11 +64,24 @@ func hostOf(raw string) string {
 // path, query or fragment: then both have the same host.
 func underBase(base, full string) bool {
 	base = strings.TrimSuffix(base, "/")
-	if !strings.Contains(base, "://") || !strings.HasPrefix(full, base) {
+	if !strings.HasPrefix(full, base) || !reachesSchemeEnd(base, full) {
 		return false
 	}
 	rest := full[len(base):]
 	return rest == "" || rest[0] == '/' || rest[0] == '?' || rest[0] == '#'
+}
+
+// reachesSchemeEnd is strings.Contains(base, "://") for base a prefix of
+// full, decided without a search for the usual http and https URLs: base
+// holds full's first "://" or none.
+func reachesSchemeEnd(base, full string) bool {
+	switch {
+	case strings.HasPrefix(full, "https://"):
+		return len(base) >= len("https://")
+	case strings.HasPrefix(full, "http://"):
+		return len(base) >= len("http://")
+	}
+	return strings.Contains(base, "://")
 }
 
 // checkHost fails a request to full that the credential may not reach;

@@ -67,7 +67,7 @@ func (e *Engine) checkHost(host string) error {
 	}
 	name := strings.TrimSuffix(host, ".")
 	for _, m := range metadataNames {
-		if strings.EqualFold(name, m) {
+		if equalFoldASCII(name, m) {
 			return &blockedAddressError{host: host}
 		}
 	}

@@ -61,8 +61,8 @@ func BenchmarkItemStages(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
 			ic := p.newItemContext(i%n, items[i%n], nil)
-			for _, name := range p.topLevel {
-				if _, _, err := ic.Parameter(ctx, name); err != nil {
+			for _, s := range p.topLevel {
+				if _, _, err := ic.Parameter(ctx, s.name); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -42,15 +42,20 @@ type Prepared struct {
 
 	stored     map[string]any // the parameters as given
 	parameters map[string]any // normalised (P1)
-	// compiledParameters holds the normalised parameters with every
-	// expression string compiled, so evaluating one for an item needs no
-	// lookup in the expression cache.
-	compiledParameters map[string]any
+	// slots holds the normalised top-level parameters as items read them
+	// (see paramSlot).
+	slots map[string]*paramSlot
 	// contexts pools item contexts between items.
 	contexts sync.Pool
 	// topLevel lists visible top-level parameters whose value holds an
 	// expression: n8n evaluates them for every item even without routing (R16).
-	topLevel []string
+	topLevel []*paramSlot
+	// staticOptions is the Request Options of every item, when they hold
+	// no expression and are valid.
+	staticOptions *requestOptionValues
+	// dynamicParams counts the slots that hold an expression: the length
+	// of an item context's cache.
+	dynamicParams int
 
 	cred *preparedCredential
 	// store is the run's credential store, for writing renewed
@@ -79,6 +84,7 @@ type preparedCredential struct {
 	typ      *node.CredentialType
 	data     map[string]any
 	auth     credentials.Auth
+	fields   authFields // auth's pairs, boxed once
 	redactor *credentials.Redactor
 	// identity keys the per-credential rate limiter.
 	identity string
@@ -106,6 +112,10 @@ type step struct {
 	// extract applies the property's extractValue to $value (resource
 	// locators and extractValue regexes); nil uses the value as it is.
 	extract *params.Extractor
+	// plainPath is set for a property whose path is a top-level name;
+	// slot is then its parameter, nil when it has none.
+	plainPath bool
+	slot      *paramSlot
 	// parentPath locates the fixedCollection entry that is $parent.
 	parentPath string
 	index      int
@@ -169,14 +179,8 @@ func (e *Engine) Prepare(ctx context.Context, run Run) (*Prepared, error) {
 	if issues := p.issues(pc); issues != nil {
 		return nil, p.redactIssues(ctx, run.Credentials, issues)
 	}
-	p.compiledParameters = make(map[string]any, len(p.parameters))
-	for _, name := range sortedKeys(p.parameters) {
-		v := p.parameters[name]
-		if containsExpression(v) {
-			p.topLevel = append(p.topLevel, name)
-		}
-		p.compiledParameters[name] = p.compileValue(v)
-	}
+	p.prepareSlots()
+	p.prepareRequestOptions()
 	if err := p.prepareCredential(ctx, run.Credentials); err != nil {
 		return nil, err
 	}
@@ -189,6 +193,12 @@ func (e *Engine) Prepare(ctx context.Context, run Run) (*Prepared, error) {
 	}
 	if len(p.missing) > 0 {
 		return nil, missingFunctionError(p.missing)
+	}
+	for i := range p.steps {
+		s := &p.steps[i]
+		if s.isProperty && !strings.ContainsAny(s.path, ".[") {
+			s.plainPath, s.slot = true, p.slots[s.path]
+		}
 	}
 	p.staticBody = p.bodyIsStatic()
 	return p, nil
@@ -355,6 +365,45 @@ func (p *Prepared) addStep(r *node.Routing, path string, isProperty bool, parent
 	}
 	s.operations = r.Operations
 	p.steps = append(p.steps, s)
+}
+
+// paramSlot is one normalised top-level parameter, prepared so that an
+// item's read of it costs one map lookup and no walk of its value.
+type paramSlot struct {
+	name string
+	// raw is the value with an expression string compiled.
+	raw any
+	// cache is the index of the item's resolved value in the item
+	// context's cache, for a value that holds an expression; -1 otherwise.
+	cache int
+	// locator is set for a resource locator; locatorValue is what
+	// $parameter gives for it (params.ParameterValue), compiled, which
+	// depends on the stored value alone.
+	locator      bool
+	locatorValue any
+}
+
+// prepareSlots makes the parameter slots and the top-level list.
+func (p *Prepared) prepareSlots() {
+	names := sortedKeys(p.parameters)
+	slots := make([]paramSlot, len(names))
+	p.slots = make(map[string]*paramSlot, len(names))
+	for i, name := range names {
+		v := p.parameters[name]
+		s := &slots[i]
+		*s = paramSlot{name: name, raw: p.compileValue(v), cache: -1}
+		if containsExpression(v) {
+			s.cache = p.dynamicParams
+			p.dynamicParams++
+			p.topLevel = append(p.topLevel, s)
+		}
+		if m, isMap := v.(map[string]any); isMap {
+			if lv, ok := params.ParameterValue(m); ok {
+				s.locator, s.locatorValue = true, p.compileValue(lv)
+			}
+		}
+		p.slots[name] = s
+	}
 }
 
 // compileValue replaces an expression string with its compiled form;
@@ -849,7 +898,7 @@ func (p *Prepared) prepareCredential(ctx context.Context, store credentials.Stor
 			Description: credentials.NewRedactor(credentials.Secrets(typ, data, credentials.Auth{})...).String(err.Error()), Cause: err}
 	}
 	secrets := credentials.Secrets(typ, data, auth)
-	p.cred = &preparedCredential{typ: typ, data: data, auth: auth, redactor: credentials.NewRedactor(secrets...),
+	p.cred = &preparedCredential{typ: typ, data: data, auth: auth, fields: newAuthFields(auth), redactor: credentials.NewRedactor(secrets...),
 		identity: ref.Name + "\x00" + strings.Join(secrets, "\x00"), domains: credentialDomains(data)}
 	p.store = store
 	if err := p.setUpDynamic(p.cred, stored); err != nil {

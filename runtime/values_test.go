@@ -7,9 +7,11 @@ import (
 	"math"
 	"net"
 	"net/url"
+	"strings"
 	"syscall"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/noderun/noderun/runtime/expr"
@@ -282,6 +284,58 @@ func TestPlainJSONIsWhatJSONStringifySees(t *testing.T) {
 	require.NoError(t, err, "the result encodes")
 }
 
+// plainHTTPURLOneByteAtATime is plainHTTPURL as it was before it read
+// words: the reference the word-at-a-time version must agree with.
+func plainHTTPURLOneByteAtATime(s string) bool {
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(s, "http://"); !ok {
+			return false
+		}
+	}
+	hostEnd := strings.IndexAny(rest, "/?#")
+	if hostEnd < 0 {
+		hostEnd = len(rest)
+	}
+	host := rest[:hostEnd]
+	if host == "" || strings.ContainsAny(host, "@[]%") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c <= ' ' || c == 0x7f:
+			return false
+		case c == '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// Every byte value at every position of a few URLs, and a second byte
+// after it (a borrow from one flagged byte can flag the next wrongly).
+func TestPlainHTTPURLAgreesWithByteLoop(t *testing.T) {
+	t.Parallel()
+	for _, u := range []string{
+		"https://chat.example.com/public/api/v1/inboxes/abc%2F/contacts",
+		"http://h/x", "http://h", "https://a.b:8080?q=1#f", "http://h/%41%4",
+	} {
+		for i := 0; i <= len(u); i++ {
+			for c := 0; c < 256; c++ {
+				for _, next := range []string{"", "\x00", "%", "\x7f", "A", "\x80"} {
+					s := u[:i] + string([]byte{byte(c)}) + next + u[i:]
+					if got, want := plainHTTPURL(s), plainHTTPURLOneByteAtATime(s); got != want {
+						t.Fatalf("plainHTTPURL(%q) = %v, want %v", s, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
 func TestPlainHTTPURLAgreesWithURLParse(t *testing.T) {
 	t.Parallel()
 	for _, s := range []string{
@@ -299,4 +353,59 @@ func TestPlainHTTPURLAgreesWithURLParse(t *testing.T) {
 	}
 	require.True(t, plainHTTPURL("https://chat.example.com/api/v1/accounts/1/contacts"))
 	require.False(t, plainHTTPURL("http://h/a b"))
+}
+
+func TestEqualFoldASCIIAgreesWithEqualFold(t *testing.T) {
+	t.Parallel()
+	for n := 0; n < 0x80; n++ {
+		for c := 0; c < 0x100; c++ {
+			s, name := "x"+string([]byte{byte(c)}), "x"+string([]byte{byte(n)})
+			require.Equal(t, strings.EqualFold(s, name), equalFoldASCII(s, name), "%q %q", s, name)
+		}
+	}
+	keys := []string{"Accept", "accept", "ACCEPT", "Accep", "Accepts", "Content-Type", "content-type", "Content-Typ",
+		"\u212Aey", "key", "KEY", "Idempotency-Key", "Idempotency-\u212Aey", "X-\u017Fign", "x-sign", "", "Accépt",
+		"INSTANCE-DATA", "in\u017Ftance-data", "metadata.goog", "METADATA.GOOGLE.INTERNAL", "é",
+		"Content-Types", "content-type\u212A", "Idempotency-\u212Aey-2", "[ccept", "Accept\x00", "\u212A", "K"}
+	for _, name := range []string{"Accept", "Content-Type", "Key", "Idempotency-Key", "X-Sign", "User-Agent",
+		"instance-data", "metadata.google.internal", "metadata.goog", "{ccept", "K", "k", ""} {
+		for _, key := range keys {
+			assert.Equal(t, strings.EqualFold(key, name), equalFoldASCII(key, name), "%q %q", key, name)
+		}
+	}
+}
+
+func TestUnderBase(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		base, full string
+		want       bool
+	}{
+		{"https://chat.example.com", "https://chat.example.com/api/v1", true},
+		{"https://chat.example.com/", "https://chat.example.com/api/v1", true},
+		{"https://chat.example.com", "https://chat.example.com?q=1", true},
+		{"https://chat.example.com", "https://chat.example.com", true},
+		{"https://chat.example.com", "https://chat.example.com.evil.net/x", false},
+		{"https://chat.example.com", "https://chat.example.comx/x", false},
+		{"http://h", "http://h/x", true},
+		{"https:/", "https://h/x", false},
+		{"https:", "https://h/x", false},
+		{"http", "http://h/x", false},
+		{"", "http://h/x", false},
+		{"ftp://h", "ftp://h/x", true},
+		{"ftp:/", "ftp://h/x", false},
+		{"//h", "http://h/x", false},
+	} {
+		assert.Equal(t, c.want, underBase(c.base, c.full), "%q %q", c.base, c.full)
+	}
+}
+
+func TestIsAbsoluteURL(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"https://x": true, "HTTP://x": true, "//x": true, "a+b.c-d://x": true,
+		"": false, "x": false, "/a://b": false, "1http://x": false, "://x": false, "a b://x": false, "/path": false,
+	} {
+		assert.Equal(t, want, isAbsoluteURL(s), s)
+	}
 }

@@ -55,24 +55,12 @@ func guardLimit(maxMemory int) uint64 { return max(guardFactor*uint64(maxMemory)
 // memoryMarker is the interrupt value of the heap guard.
 type memoryMarker struct{ grew uint64 }
 
-// startGuard makes the guard's timer; newRuntime calls it.
-func (rt *jsRuntime) startGuard() {
-	rt.heapSample = []metrics.Sample{{Name: heapMetric}}
-	rt.guard = time.AfterFunc(time.Hour, rt.checkHeap)
-	rt.guard.Stop()
-}
-
-// checkHeap is the guard's timer: it runs only while an evaluation is
-// armed, and re-arms itself.
-func (rt *jsRuntime) checkHeap() {
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	if !rt.armed || rt.guardID != rt.evalID {
-		return // a late run for an evaluation that has ended
-	}
+// checkHeap reads the heap for the armed evaluation, with mu held (tick,
+// the runtime's timer, calls it), and reports whether it interrupted it.
+func (rt *jsRuntime) checkHeap() bool {
 	metrics.Read(rt.heapSample)
 	if rt.heapSample[0].Value.Kind() != metrics.KindUint64 {
-		return
+		return false
 	}
 	h := rt.heapSample[0].Value.Uint64()
 	lastHeap.Store(int64(h))
@@ -82,7 +70,7 @@ func (rt *jsRuntime) checkHeap() {
 		rt.heapBase = h
 	case h > rt.heapBase+rt.eng.guardLimit:
 		rt.vm.Interrupt(memoryMarker{grew: h - rt.heapBase})
-		return
+		return true
 	}
-	rt.guard.Reset(guardTick)
+	return false
 }

@@ -73,8 +73,8 @@ type jsRuntime struct {
 	replacer goja.Value
 	// rx is what runs global regular expressions (regexploop.go).
 	rx regexpState
-	// The heap guard (guard.go); heapBase and guardID are guarded by mu.
-	guard      *time.Timer
+	// The heap guard (guard.go), run by timer; heapBase and guardID are
+	// guarded by mu.
 	heapSample []metrics.Sample
 	heapBase   uint64
 	guardID    uint64
@@ -86,17 +86,9 @@ func (e *Engine) newRuntime() (*jsRuntime, error) {
 	// Deep recursion is a RangeError, not a Go stack overflow.
 	vm.SetMaxCallStackSize(maxCallStack)
 	rt := &jsRuntime{vm: vm, eng: e, fns: map[*codeChunk]goja.Callable{}, vars: map[string]goja.Value{}}
-	rt.timer = time.AfterFunc(time.Hour, func() {
-		// A late run of an earlier evaluation's timer finds its deadline
-		// not reached (or no evaluation armed) and does nothing.
-		rt.mu.Lock()
-		defer rt.mu.Unlock()
-		if rt.armed && !time.Now().Before(rt.deadline) {
-			rt.vm.Interrupt(timeoutMarker{})
-		}
-	})
+	rt.timer = time.AfterFunc(time.Hour, rt.tick)
 	rt.timer.Stop()
-	rt.startGuard()
+	rt.heapSample = []metrics.Sample{{Name: heapMetric}}
 	if err := vm.Set("__n8nx_dtn", rt.natives()); err != nil {
 		return nil, err
 	}
@@ -330,16 +322,38 @@ func (rt *jsRuntime) arm(timeout time.Duration) uint64 {
 	rt.armed, rt.deadline = true, now.Add(timeout)
 	rt.heapBase, rt.guardID = baseline(now), id
 	rt.mu.Unlock()
-	rt.timer.Reset(timeout)
-	rt.guard.Reset(guardFirst)
+	// One timer serves the time limit and the heap guard (tick): a second
+	// one cost as much again to arm and stop in every evaluation.
+	rt.timer.Reset(min(timeout, guardFirst))
 	return id
+}
+
+// tick is the runtime's timer while an evaluation is armed: it ends the
+// evaluation at its deadline, and until then reads the heap for the guard
+// (guard.go) every guardTick. A late run for an evaluation that has ended
+// finds none armed, or the next one's deadline not reached: at worst it
+// reads the heap early.
+func (rt *jsRuntime) tick() {
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
+	if !rt.armed {
+		return
+	}
+	left := time.Until(rt.deadline)
+	if left <= 0 {
+		rt.vm.Interrupt(timeoutMarker{})
+		return
+	}
+	if rt.guardID == rt.evalID && rt.checkHeap() {
+		return
+	}
+	rt.timer.Reset(min(left, guardTick))
 }
 
 // disarm ends an evaluation: late timer or cancellation callbacks no
 // longer match its id, and an interrupt that raced in is cleared.
 func (rt *jsRuntime) disarm() {
 	rt.timer.Stop()
-	rt.guard.Stop()
 	rt.mu.Lock()
 	rt.evalID++
 	rt.armed = false
