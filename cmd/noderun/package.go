@@ -21,7 +21,13 @@ import (
 // workflow run looks its node up in it before the node type is made. A
 // package that does not load is unusable input.
 func (x *execution) openPackage(path string) (*n8npackage.Package, error) {
-	if x.pkg != nil && x.pkgPath == path {
+	// The same package may be named as typed (--package) and absolute (a
+	// workflow's request): one load serves both.
+	key := path
+	if abs, err := filepath.Abs(path); err == nil {
+		key = abs
+	}
+	if x.pkg != nil && x.pkgPath == key {
 		return x.pkg, nil
 	}
 	ctx := context.Background() // the sandbox bounds the load's time itself
@@ -29,7 +35,8 @@ func (x *execution) openPackage(path string) (*n8npackage.Package, error) {
 	if err != nil {
 		return nil, inputErrorf("%v", err)
 	}
-	x.pkg, x.pkgPath = pkg, path
+	x.closePackage()
+	x.pkg, x.pkgPath = pkg, key
 	return pkg, nil
 }
 

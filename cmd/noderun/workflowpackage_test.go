@@ -282,3 +282,23 @@ func TestExecPackageFlag(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenPackageOnce: --package names the package as typed and a
+// workflow's request names it absolute; both are one load, and a
+// different package replaces (and closes) the first.
+func TestOpenPackageOnce(t *testing.T) {
+	x := &execution{}
+	defer x.closePackage()
+	first, err := x.openPackage(gizmos)
+	require.NoError(t, err)
+	abs, err := filepath.Abs(gizmos)
+	require.NoError(t, err)
+	again, err := x.openPackage(abs)
+	require.NoError(t, err)
+	require.Same(t, first, again, "the absolute path loaded the package a second time")
+
+	other, err := x.openPackage(filepath.Join("..", "..", "nodes", "n8npackage", "testdata", "widgets"))
+	require.NoError(t, err)
+	require.NotSame(t, first, other)
+	require.Same(t, other, x.pkg)
+}
