@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/noderun/noderun/credentials"
 	"github.com/noderun/noderun/node"
+	"github.com/noderun/noderun/nodes/n8npackage"
 	"github.com/noderun/noderun/runtime"
 )
 
@@ -134,8 +136,12 @@ func (x *execution) packageCredentialType(path, typeName string) (*runtime.NodeT
 			}
 			seen[parent] = true
 			pc, err := pkg.Credential(ctx, parent)
-			if err != nil {
+			var missing *n8npackage.NotFoundError
+			if errors.As(err, &missing) {
 				continue // a base type of n8n's or of another package
+			}
+			if err != nil {
+				return nil, inputErrorf("credential type %s extends %s, which did not load: %v", types[i].Name, parent, err)
 			}
 			types = append(types, pc.Type)
 		}

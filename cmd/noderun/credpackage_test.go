@@ -154,3 +154,34 @@ func TestExecOAuth2PreAuthPackage(t *testing.T) {
 	assert.Contains(t, out.stdout, `"Authorization": "Bearer **hidden**"`)
 	assert.Empty(t, srv.take(), "a dry run sends nothing, preAuthentication included")
 }
+
+// TestPackageCredentialParentFails: a parent credential type the package
+// indexes but that fails to load is named, not skipped as if it were
+// n8n's own (the test would then run without the parent's properties).
+func TestPackageCredentialParentFails(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"package.json":             `{"name": "n8n-nodes-brokenparent", "version": "1.0.0", "n8n": {"nodes": ["dist/nodes/Child.node.js"], "credentials": ["dist/credentials/ChildApi.credentials.js", "dist/credentials/BaseApi.credentials.js"]}}`,
+		"dist/known/nodes.json":    `{"child": {"className": "Child", "sourcePath": "dist/nodes/Child.node.js"}}`,
+		"dist/nodes/Child.node.js": `exports.Child = class Child {};`,
+		"dist/known/credentials.json": `{
+			"childApi": {"className": "ChildApi", "sourcePath": "dist/credentials/ChildApi.credentials.js"},
+			"baseApi": {"className": "BaseApi", "sourcePath": "dist/credentials/BaseApi.credentials.js"}}`,
+		"dist/credentials/ChildApi.credentials.js": `class ChildApi {
+			constructor() { this.name = "childApi"; this.displayName = "Child"; this.extends = ["baseApi"];
+				this.properties = [{displayName: "Key", name: "key", type: "string", default: ""}];
+				this.test = {request: {baseURL: "https://child.example", url: "/ping"}}; }
+		}
+		exports.ChildApi = ChildApi;`,
+		"dist/credentials/BaseApi.credentials.js": `throw new TypeError("base is broken");`,
+	}
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+	}
+	out := cli(t, nil, "credentials", "test", "--package", dir, "--type", "childApi")
+	assert.Equal(t, exitInput, out.code, out.stdout+out.stderr)
+	assert.Contains(t, out.stderr, "credential type childApi extends baseApi, which did not load")
+	assert.Contains(t, out.stderr, "base is broken")
+}

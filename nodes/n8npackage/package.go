@@ -359,7 +359,7 @@ func (p *Package) Node(ctx context.Context, name string) (*Node, error) {
 	}
 	cf, ok := p.nodeIdx[short]
 	if !p.lazy || !ok {
-		return nil, fmt.Errorf("n8n package %s has no node type %q", p.Name, name)
+		return nil, &NotFoundError{Package: p.Name, Kind: "node type", Name: name}
 	}
 	n, err := p.evalNode(ctx, cf)
 	if err != nil {
@@ -385,7 +385,7 @@ func (p *Package) credential(ctx context.Context, name string) (*Credential, err
 	}
 	cf, ok := p.credIdx[name]
 	if !p.lazy || !ok {
-		return nil, fmt.Errorf("n8n package %s has no credential type %q", p.Name, name)
+		return nil, &NotFoundError{Package: p.Name, Kind: "credential type", Name: name}
 	}
 	c, err := p.evalCredential(ctx, cf)
 	if err != nil {
@@ -396,6 +396,19 @@ func (p *Package) credential(ctx context.Context, name string) (*Credential, err
 	}
 	p.creds[name] = c
 	return c, nil
+}
+
+// NotFoundError is a node or credential type a package does not have:
+// for a credential type's parent, it usually means the type comes from
+// n8n or another package, where any other error is the package's fault.
+type NotFoundError struct {
+	Package string // the package's name
+	Kind    string // "node type" or "credential type"
+	Name    string // the type asked for
+}
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("n8n package %s has no %s %q", e.Package, e.Kind, e.Name)
 }
 
 // NodeType returns a runnable node type for a version of a node (0 for
