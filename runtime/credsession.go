@@ -489,14 +489,23 @@ func (p *Prepared) oauthSession(ctx context.Context, d *dynamicCredential, prev 
 	} else if v, present := out["oauthTokenData"]; present && v != nil {
 		return nil, fmt.Errorf("preAuthentication of credential type %q returned oauthTokenData that is %T, not an object", p.cred.typ.Name, v)
 	}
-	// What preAuthentication returns is as secret as the token it read.
-	var extra []string
-	for _, v := range out {
-		if str, ok := v.(string); ok {
-			extra = append(extra, str)
+	return p.signedSession(d, prev, tokenData, sign, returnedSecrets(data, out)...)
+}
+
+// returnedSecrets are the strings preAuthentication returned that it
+// made or changed: as secret as the credential it read. A field handed
+// back as it came in (code returning {...credentials, token}) is not
+// masked for it: its base URL would otherwise vanish from every message.
+func returnedSecrets(in, out map[string]any) []string {
+	var secrets []string
+	for k, v := range out {
+		if s, ok := v.(string); ok {
+			if was, had := in[k].(string); !had || was != s {
+				secrets = append(secrets, s)
+			}
 		}
 	}
-	return p.signedSession(d, prev, tokenData, sign, extra...)
+	return secrets
 }
 
 // maskedError is err with r's secrets masked from every text it carries;
@@ -577,7 +586,7 @@ func (p *Prepared) renewPreAuth(ctx context.Context, d *dynamicCredential, cur *
 	}
 	next := maps.Clone(data)
 	maps.Copy(next, out)
-	s, err := p.preAuthSession(ctx, d, cur, next, out)
+	s, err := p.preAuthSession(ctx, d, cur, next, returnedSecrets(data, out))
 	if err != nil {
 		return nil, err
 	}
@@ -595,9 +604,9 @@ func (p *Prepared) renewPreAuth(ctx context.Context, d *dynamicCredential, cur *
 	return s, nil
 }
 
-// preAuthSession resolves the type's authenticate block over data. The
-// values preAuthentication returned are secrets.
-func (p *Prepared) preAuthSession(ctx context.Context, d *dynamicCredential, prev *credSession, data, out map[string]any) (*credSession, error) {
+// preAuthSession resolves the type's authenticate block over data; the
+// values preAuthentication returned (returned) are secrets.
+func (p *Prepared) preAuthSession(ctx context.Context, d *dynamicCredential, prev *credSession, data map[string]any, returned []string) (*credSession, error) {
 	auth, err := credentials.Authenticate(ctx, p.cred.typ.Authenticate, data, p.credentialEvaluator())
 	if err != nil {
 		return nil, fmt.Errorf("the credential's authentication could not be resolved: %w", err)
@@ -606,11 +615,7 @@ func (p *Prepared) preAuthSession(ctx context.Context, d *dynamicCredential, pre
 	if s, ok := data[d.expirable].(string); ok {
 		extra = append(extra, s)
 	}
-	for _, v := range out {
-		if s, ok := v.(string); ok {
-			extra = append(extra, s)
-		}
-	}
+	extra = append(extra, returned...)
 	return newSession(d, prev, data, nil, auth, extra...), nil
 }
 

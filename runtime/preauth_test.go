@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
@@ -293,4 +295,41 @@ func TestCredentialHelpersHTTPRequest(t *testing.T) {
 	_, err = run(map[string]any{"url": srv.URL, "formData": map[string]any{}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `option "formData" is not supported`)
+}
+
+// TestPreAuthenticationMasksWhatItMade: code returning the credential it
+// read plus a session ({...credentials, sessionToken}) makes the session
+// a secret, not every field it handed back unchanged: an API error naming
+// the user stays readable, the session it echoes is masked.
+func TestPreAuthenticationMasksWhatItMade(t *testing.T) {
+	t.Parallel()
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request, c captured) {
+		if r.URL.Path == "/api/session" {
+			writeJSON(w, 200, map[string]any{"id": "sess-MADE-1357"})
+			return
+		}
+		writeJSON(w, 403, map[string]any{"message": "user annabel may not use session " + r.Header.Get("X-Metabase-Session")})
+	})
+	nt := metabaseLike(t, srv.URL, func(ctx context.Context, data map[string]any, h node.CredentialHelpers) (map[string]any, error) {
+		var calls atomic.Int32
+		out, err := metabasePreAuth(&calls)(ctx, data, h)
+		if err != nil {
+			return nil, err
+		}
+		all := maps.Clone(data)
+		all["sessionToken"] = out["sessionToken"]
+		return all, nil
+	})
+	data := map[string]any{"url": srv.URL, "username": "annabel", "password": sessionPassword, "sessionToken": ""}
+	e, _ := newEngine(t)
+	res := execute(t, e, runtime.Run{Node: nt, Credentials: staticCreds("metabaseLikeApi", data), Items: manyItems(1)})
+	require.NotNil(t, res.Err)
+	text := res.Err.Error()
+	var ne *runtime.NodeError
+	if errors.As(res.Err, &ne) {
+		text += " " + ne.Description + " " + fmt.Sprint(ne.Body)
+	}
+	assert.Contains(t, text, "user annabel may not use session")
+	assert.NotContains(t, text, "sess-MADE-1357")
+	assert.NotContains(t, text, sessionPassword)
 }
