@@ -764,6 +764,9 @@ func (m *modules) staticDeps(p string) []string {
 	var deps []string
 	if strings.HasSuffix(p, ".js") || strings.HasSuffix(p, ".cjs") || strings.HasSuffix(p, ".mjs") || !strings.Contains(path.Base(p), ".") {
 		if data, err := m.src.readFile(p); err == nil {
+			if m.scanned == nil {
+				m.scanned = map[string][]byte{}
+			}
 			m.scanned[p] = data // load reads it from here
 			for _, spec := range literalSpecs(data) {
 				if _, builtin := m.builtinName(spec); builtin {

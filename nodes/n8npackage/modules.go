@@ -42,7 +42,9 @@ type modules struct {
 	pkgDeps     map[string][]string
 	dependsMemo map[string]bool
 	loading     map[string]bool
-	// scanned holds the files read for their requires and not loaded yet.
+	// scanned holds the files read for their requires and not loaded yet,
+	// during a load only: most are never loaded, and a runtime lives as
+	// long as its package.
 	scanned map[string][]byte
 	// programs are the compiled files, shared with the package's other
 	// runtimes.
@@ -161,6 +163,9 @@ func (m *modules) load(p string) goja.Value {
 	ok := false
 	defer func() {
 		delete(m.loading, p)
+		if len(m.loading) == 0 {
+			m.scanned = nil // the outermost load is over
+		}
 		if !ok {
 			delete(m.cache, p) // Node forgets a module whose evaluation threw
 		}
