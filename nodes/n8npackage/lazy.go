@@ -348,7 +348,7 @@ func (m *modules) lazyFor(file string, req *goja.Object) goja.Value {
 		} else {
 			p, err := m.resolve(spec, file)
 			if err != nil {
-				m.throw("MODULE_NOT_FOUND", "%v", err)
+				m.notFound(spec, file, err)
 			}
 			_, eager = m.cache[p]
 			eager = eager || strings.HasSuffix(p, ".node") || // fails now, as require does

@@ -3,6 +3,7 @@ package n8npackage
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -15,6 +16,7 @@ import (
 // modules is a package's CommonJS module system: Node's resolution over
 // the package's source tree, one cache, and the built-in modules.
 type modules struct {
+	pkg string // the package's name, for errors
 	vm  *goja.Runtime
 	src source
 	// inModules: src's root is a node_modules folder, whose packages
@@ -89,7 +91,7 @@ func (m *modules) requireFor(file string) *goja.Object {
 		}
 		p, err := m.resolve(spec, file)
 		if err != nil {
-			m.throw("MODULE_NOT_FOUND", "%v", err)
+			m.notFound(spec, file, err)
 		}
 		return m.virtual(p)
 	})
@@ -128,9 +130,18 @@ func (m *modules) require(spec, file string) goja.Value {
 	}
 	p, err := m.resolve(spec, file)
 	if err != nil {
-		m.throw("MODULE_NOT_FOUND", "%v", err)
+		m.notFound(spec, file, err)
 	}
 	return m.load(p)
+}
+
+// notFound throws the error of a module that did not resolve: once the
+// package is closed, because it is.
+func (m *modules) notFound(spec, file string, err error) {
+	if m.src.closed() {
+		m.throw("ERR_PACKAGE_CLOSED", "n8n package %s is closed: cannot load module %q (required by %s)", m.pkg, spec, m.where(file))
+	}
+	m.throw("MODULE_NOT_FOUND", "%v", err)
 }
 
 // load evaluates the module at source path p once; a module required
@@ -148,6 +159,9 @@ func (m *modules) load(p string) goja.Value {
 		delete(m.scanned, p)
 	} else {
 		data, err = m.src.readFile(p)
+	}
+	if errors.Is(err, ErrClosed) {
+		m.throw("ERR_PACKAGE_CLOSED", "n8n package %s is closed: cannot load %s", m.pkg, m.src.display(p))
 	}
 	if err != nil {
 		m.throw("MODULE_NOT_FOUND", "reading %s: %v", m.src.display(p), err)

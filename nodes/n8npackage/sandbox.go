@@ -98,7 +98,7 @@ type jsTimer struct {
 	args     []goja.Value
 }
 
-func newSandbox(src source, inModules bool, progs *programCache, limits Limits, log zerolog.Logger) (*sandbox, error) {
+func newSandbox(pkg string, src source, inModules bool, progs *programCache, limits Limits, log zerolog.Logger) (*sandbox, error) {
 	sp, wp, err := programs()
 	if err != nil {
 		return nil, fmt.Errorf("n8npackage: built-in scripts: %w", err)
@@ -106,7 +106,7 @@ func newSandbox(src source, inModules bool, progs *programCache, limits Limits, 
 	vm := goja.New()
 	vm.SetMaxCallStackSize(limits.MaxCallStack)
 	s := &sandbox{vm: vm, limits: limits, log: log, start: time.Now(), timers: map[int64]*jsTimer{}, wf: map[string]goja.Value{}}
-	s.mods = &modules{vm: vm, src: src, inModules: inModules, cache: map[string]*goja.Object{}, deferred: map[*goja.Object]*deferred{}, deferredErrs: map[*goja.Object]bool{}, deps: map[string][]string{}, pkgDeps: map[string][]string{}, loading: map[string]bool{}, dependsMemo: map[string]bool{}, programs: progs, resolved: map[string]string{}, pkgJSON: map[string]*packageJSON{}, builtin: s.builtinModule}
+	s.mods = &modules{pkg: pkg, vm: vm, src: src, inModules: inModules, cache: map[string]*goja.Object{}, deferred: map[*goja.Object]*deferred{}, deferredErrs: map[*goja.Object]bool{}, deps: map[string][]string{}, pkgDeps: map[string][]string{}, loading: map[string]bool{}, dependsMemo: map[string]bool{}, programs: progs, resolved: map[string]string{}, pkgJSON: map[string]*packageJSON{}, builtin: s.builtinModule}
 	s.mods.warn = func(msg string) { s.log.Warn().Msg(msg) }
 	fv, err := vm.RunProgram(sp)
 	if err != nil {
