@@ -23,6 +23,7 @@ const broken = require("./broken");
 const evals = require("./evals");
 const nested = require("./nested");
 const backref = require("./backref");
+const typo = require("./typo");
 const late = require("./late"); // read only by useLate, after the load
 const unused = require("./unused"); // never read: kept for its side effects
 const shorthand = require("./shorthand"); // read as { shorthand }: not deferred
@@ -77,6 +78,7 @@ function facts(atLoad) {
         kept: kept.shorthand.name,
         ring,
         backref: backref.sawLazy,
+        typed: (() => { try { return typo.x; } catch (e) { return [e.constructor.name, e instanceof TypeError, e.cause.constructor.name]; } })(),
         after: lazyLog.slice(),
     };
 }
