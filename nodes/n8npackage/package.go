@@ -166,8 +166,12 @@ type Credential struct {
 	hasIcon bool // an icon n8n shows as is ("fa:…", or light/dark files)
 }
 
-// Load loads the package at path: a directory holding package.json, or
-// an npm .tgz file.
+// Load loads the package at path: a directory holding package.json, whose
+// "n8n" section lists the node and credential files, or an npm .tgz file.
+// Node descriptions are converted to node.Description; the functions they
+// hold (preSend, postReceive, pagination) become runtime hooks under
+// generated names (see RegisterHooks), and a credential's
+// preAuthentication becomes its PreAuthenticate.
 func (l *Loader) Load(ctx context.Context, pkgPath string) (*Package, error) {
 	fi, err := os.Stat(pkgPath)
 	if err != nil {

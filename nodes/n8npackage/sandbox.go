@@ -67,7 +67,10 @@ type LimitError struct {
 
 func (e *LimitError) Error() string { return e.While + ": " + e.msg }
 
-// sandbox is one package's JavaScript runtime. It is not safe for
+// sandbox is one package's JavaScript runtime: a require that resolves
+// modules as Node does but reads only inside the package's tree
+// (modules.go), a built-in n8n-workflow, the safe part of Node's
+// built-ins, and time, stack and heap limits. It is not safe for
 // concurrent use; Package serialises calls into it.
 type sandbox struct {
 	vm      *goja.Runtime
