@@ -33,6 +33,9 @@ func (p *Package) RegisterHooks(ctx context.Context, h *runtime.Hooks) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if p.src.closed() {
+		return p.closedError("registering its functions")
+	}
 	p.mu.Lock()
 	names := sortedKeys(p.nodes)
 	nodes := make([]*Node, len(names))
@@ -151,7 +154,7 @@ func (p *Package) grow(ctx context.Context) (*instance, error) {
 	in := &instance{p: twin, fns: map[string]goja.Value{}}
 	twin.self = in
 	var err error
-	if twin.sb, err = newSandbox(p.src, p.inModules, p.progs, p.sb.limits, p.sb.log); err == nil && !p.lazy {
+	if twin.sb, err = newSandbox(p.Name, p.src, p.inModules, p.progs, p.sb.limits, p.sb.log); err == nil && !p.lazy {
 		err = twin.loadAll(ctx)
 	}
 	if err == nil {
@@ -171,6 +174,9 @@ func (p *Package) grow(ctx context.Context) (*instance, error) {
 // another call, on that call's runtime.
 func (f *jsFunction) run(ctx context.Context, frame jsCall, start func(*jsCall, goja.Callable) (goja.Value, error), finish func(*jsCall, goja.Value) error) error {
 	p := f.p
+	if p.src.closed() {
+		return p.closedError("running " + f.while())
+	}
 	in, nested := p.nestedIn(ctx)
 	if !nested {
 		select {

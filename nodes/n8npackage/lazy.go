@@ -348,7 +348,7 @@ func (m *modules) lazyFor(file string, req *goja.Object) goja.Value {
 		} else {
 			p, err := m.resolve(spec, file)
 			if err != nil {
-				m.throw("MODULE_NOT_FOUND", "%v", err)
+				m.notFound(spec, file, err)
 			}
 			_, eager = m.cache[p]
 			eager = eager || strings.HasSuffix(p, ".node") || // fails now, as require does
@@ -444,7 +444,9 @@ func (m *modules) checkDeferred(p string) {
 // deferredError is the error a deferred module's evaluation threw, as an
 // Error naming the module, its file and the file whose binding deferred
 // it, with the original as its cause (and its code, for code that tests
-// it). When the module failed on a deferred module of its own, that
+// it). A built-in error class (TypeError, RangeError…) is kept, for code
+// that tests it; another class is not, as its constructor may want other
+// arguments. When the module failed on a deferred module of its own, that
 // error, which names the module at fault, goes on as it is.
 func (m *modules) deferredError(d *deferred, err error) goja.Value {
 	var thrown goja.Value
@@ -474,6 +476,15 @@ func (m *modules) deferredError(d *deferred, err error) goja.Value {
 	}
 	text := fmt.Sprintf("module %q (%s), required by %s and evaluated at its first use, failed to load: %s", d.spec, where, m.where(d.file), msg)
 	ctor, _ := m.vm.Get("Error").(*goja.Object)
+	if isObj {
+		if c, ok := o.Get("constructor").(*goja.Object); ok {
+			for _, name := range builtinErrors {
+				if b, _ := m.vm.Get(name).(*goja.Object); b != nil && b.SameAs(c) {
+					ctor = b
+				}
+			}
+		}
+	}
 	e, nerr := m.vm.New(ctor, m.vm.ToValue(text))
 	if nerr != nil {
 		panic(nerr)
@@ -487,6 +498,9 @@ func (m *modules) deferredError(d *deferred, err error) goja.Value {
 	m.deferredErrs[e] = true
 	return e
 }
+
+// builtinErrors are the error classes a deferred module's error keeps.
+var builtinErrors = []string{"TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError"}
 
 // Cycles. Deferring b's evaluation changes what a module in a require
 // cycle sees: evaluated at once, b would get the exports of a module still
@@ -764,6 +778,9 @@ func (m *modules) staticDeps(p string) []string {
 	var deps []string
 	if strings.HasSuffix(p, ".js") || strings.HasSuffix(p, ".cjs") || strings.HasSuffix(p, ".mjs") || !strings.Contains(path.Base(p), ".") {
 		if data, err := m.src.readFile(p); err == nil {
+			if m.scanned == nil {
+				m.scanned = map[string][]byte{}
+			}
 			m.scanned[p] = data // load reads it from here
 			for _, spec := range literalSpecs(data) {
 				if _, builtin := m.builtinName(spec); builtin {

@@ -1,6 +1,8 @@
 package n8npackage
 
 import (
+	"context"
+	"path/filepath"
 	"testing"
 
 	"github.com/dop251/goja/parser"
@@ -105,4 +107,16 @@ func TestProgramCache(t *testing.T) {
 	e, err := none.compile("/x.js", []byte("exports.a = 1"))
 	require.NoError(t, err)
 	require.NotSame(t, a, e)
+}
+
+func TestScannedFilesDroppedAfterLoad(t *testing.T) {
+	ctx := context.Background()
+	p, err := Load(ctx, filepath.Join("testdata", "lazy"))
+	require.NoError(t, err)
+	defer p.Close()
+	// the cycle check reads the deferred modules' files during the load
+	_, err = p.NodeType(ctx, "lazy", 1)
+	require.NoError(t, err)
+	require.NotEmpty(t, p.sb.mods.deps, "the cycle check scanned files")
+	require.Empty(t, p.sb.mods.scanned, "no scanned file is kept once the load is over")
 }

@@ -3,6 +3,7 @@ package n8npackage
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -15,6 +16,7 @@ import (
 // modules is a package's CommonJS module system: Node's resolution over
 // the package's source tree, one cache, and the built-in modules.
 type modules struct {
+	pkg string // the package's name, for errors
 	vm  *goja.Runtime
 	src source
 	// inModules: src's root is a node_modules folder, whose packages
@@ -42,7 +44,9 @@ type modules struct {
 	pkgDeps     map[string][]string
 	dependsMemo map[string]bool
 	loading     map[string]bool
-	// scanned holds the files read for their requires and not loaded yet.
+	// scanned holds the files read for their requires and not loaded yet,
+	// during a load only: most are never loaded, and a runtime lives as
+	// long as its package.
 	scanned map[string][]byte
 	// programs are the compiled files, shared with the package's other
 	// runtimes.
@@ -87,7 +91,7 @@ func (m *modules) requireFor(file string) *goja.Object {
 		}
 		p, err := m.resolve(spec, file)
 		if err != nil {
-			m.throw("MODULE_NOT_FOUND", "%v", err)
+			m.notFound(spec, file, err)
 		}
 		return m.virtual(p)
 	})
@@ -126,9 +130,18 @@ func (m *modules) require(spec, file string) goja.Value {
 	}
 	p, err := m.resolve(spec, file)
 	if err != nil {
-		m.throw("MODULE_NOT_FOUND", "%v", err)
+		m.notFound(spec, file, err)
 	}
 	return m.load(p)
+}
+
+// notFound throws the error of a module that did not resolve: once the
+// package is closed, because it is.
+func (m *modules) notFound(spec, file string, err error) {
+	if m.src.closed() {
+		m.throw("ERR_PACKAGE_CLOSED", "n8n package %s is closed: cannot load module %q (required by %s)", m.pkg, spec, m.where(file))
+	}
+	m.throw("MODULE_NOT_FOUND", "%v", err)
 }
 
 // load evaluates the module at source path p once; a module required
@@ -147,6 +160,9 @@ func (m *modules) load(p string) goja.Value {
 	} else {
 		data, err = m.src.readFile(p)
 	}
+	if errors.Is(err, ErrClosed) {
+		m.throw("ERR_PACKAGE_CLOSED", "n8n package %s is closed: cannot load %s", m.pkg, m.src.display(p))
+	}
 	if err != nil {
 		m.throw("MODULE_NOT_FOUND", "reading %s: %v", m.src.display(p), err)
 	}
@@ -161,6 +177,9 @@ func (m *modules) load(p string) goja.Value {
 	ok := false
 	defer func() {
 		delete(m.loading, p)
+		if len(m.loading) == 0 {
+			m.scanned = nil // the outermost load is over
+		}
 		if !ok {
 			delete(m.cache, p) // Node forgets a module whose evaluation threw
 		}

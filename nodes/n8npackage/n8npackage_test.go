@@ -177,6 +177,7 @@ func TestDeferredRequires(t *testing.T) {
 		Plain               []any
 		Backref             string
 		Kept, Ring          string
+		Typed               []any
 	}
 	for _, p := range nt.Description.Properties {
 		if p.Name == "facts" {
@@ -187,7 +188,7 @@ func TestDeferredRequires(t *testing.T) {
 	// read in a shorthand property, in a cycle with a loading module; the
 	// others ran at their first read, in that order.
 	require.Equal(t, []string{"unused", "shorthand", "ring-a", "ring-b", "Lazy.node.js"}, facts.AtLoad)
-	require.Equal(t, append(facts.AtLoad, "heavy", "def", "plain", "star", "broken", "broken", "evals", "inner", "nested", "broken", "backref"), facts.After)
+	require.Equal(t, append(facts.AtLoad, "heavy", "def", "plain", "star", "broken", "broken", "evals", "inner", "nested", "broken", "backref", "typo"), facts.After)
 	require.Equal(t, 42.0, facts.Value)
 	require.True(t, facts.Same, "a deferred binding reads the module's own exports")
 	require.Equal(t, "default export called", facts.Def)
@@ -201,6 +202,7 @@ func TestDeferredRequires(t *testing.T) {
 	want := `module "./broken" (` + brokenJS + `), required by ` + nodeJS + ` and evaluated at its first use, failed to load: broken at load | cause: broken at load`
 	require.Equal(t, want, facts.Broken)
 	require.Equal(t, want, facts.BrokenAgain)
+	require.Equal(t, []any{"TypeError", true, "TypeError"}, facts.Typed, "a built-in error class is kept")
 	require.Equal(t, 7.0, facts.Evals, "a file calling eval keeps its requires")
 	// A deferred module failing on one of its own deferred modules: the
 	// error names the module at fault, not each one on the way.

@@ -3,6 +3,7 @@ package n8npackage
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -95,7 +96,6 @@ type Package struct {
 	creds map[string]*Credential
 	// nodeOrder is the order nodes were loaded in (package.json's).
 	nodeOrder []string
-	closer    func() error
 	// fnEnv is what running functions needs in the runtime, and cur the
 	// call running now (functions.go).
 	fnEnv *thisEnv
@@ -166,8 +166,12 @@ type Credential struct {
 	hasIcon bool // an icon n8n shows as is ("fa:…", or light/dark files)
 }
 
-// Load loads the package at path: a directory holding package.json, or
-// an npm .tgz file.
+// Load loads the package at path: a directory holding package.json, whose
+// "n8n" section lists the node and credential files, or an npm .tgz file.
+// Node descriptions are converted to node.Description; the functions they
+// hold (preSend, postReceive, pagination) become runtime hooks under
+// generated names (see RegisterHooks), and a credential's
+// preAuthentication becomes its PreAuthenticate.
 func (l *Loader) Load(ctx context.Context, pkgPath string) (*Package, error) {
 	fi, err := os.Stat(pkgPath)
 	if err != nil {
@@ -184,7 +188,7 @@ func (l *Loader) Load(ctx context.Context, pkgPath string) (*Package, error) {
 		if err != nil {
 			return nil, fmt.Errorf("n8n package %s: %w", pkgPath, err)
 		}
-		p.src, p.dir, p.closer = ds, rel, ds.close
+		p.src, p.dir = ds, rel
 	} else {
 		ms, err := readTarball(pkgPath)
 		if err != nil {
@@ -192,6 +196,7 @@ func (l *Loader) Load(ctx context.Context, pkgPath string) (*Package, error) {
 		}
 		p.src, p.dir = ms, ""
 	}
+	defer p.src.hold()()
 	if err := p.readManifest(); err != nil {
 		p.Close()
 		return nil, err
@@ -199,7 +204,7 @@ func (l *Loader) Load(ctx context.Context, pkgPath string) (*Package, error) {
 	log := l.Logger.With().Str("package", p.Name).Logger()
 	p.runtimes = l.FunctionRuntimes
 	p.progs = &programCache{}
-	p.sb, err = newSandbox(p.src, p.inModules, p.progs, l.Limits.withDefaults(), log)
+	p.sb, err = newSandbox(p.Name, p.src, p.inModules, p.progs, l.Limits.withDefaults(), log)
 	if err != nil {
 		p.Close()
 		return nil, err
@@ -213,18 +218,27 @@ func (l *Loader) Load(ctx context.Context, pkgPath string) (*Package, error) {
 	return p, nil
 }
 
-// Close releases the package's files. Node types already made stay usable,
-// but their JavaScript functions may still read files: a module a node
-// requires is evaluated at its first use (see lazy.go), and a second
-// function runtime evaluates the node again. Close a package once its
+// ErrClosed is what use of a closed Package fails with, wrapped in an
+// error naming the package and what was attempted.
+var ErrClosed = errors.New("the package is closed")
+
+// Close releases the package's files. Node types already made stay usable
+// for what needs no JavaScript; their route functions, and loading node
+// and credential types not loaded yet, fail with ErrClosed. A function
+// running as Close is called fails only should it need a file (a module
+// it requires is evaluated at its first use, see lazy.go), and then with
+// an error naming the package and the module. Close a package once its
 // functions no longer run.
 func (p *Package) Close() error {
-	if p.closer != nil {
-		c := p.closer
-		p.closer = nil
-		return c()
+	if p.src == nil {
+		return nil
 	}
-	return nil
+	return p.src.close()
+}
+
+// closedError is the error of an attempt (what) to use a closed package.
+func (p *Package) closedError(what string) error {
+	return fmt.Errorf("n8n package %s: %s: %w", p.Name, what, ErrClosed)
 }
 
 type manifest struct {
@@ -293,6 +307,7 @@ func className(file, suffix string) string {
 // loadAll evaluates every listed node and credential file, keyed then by
 // the names their classes declare.
 func (p *Package) loadAll(ctx context.Context) error {
+	defer p.src.hold()()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, f := range sortedKeys(p.credIdx) {
@@ -361,6 +376,9 @@ func (p *Package) Node(ctx context.Context, name string) (*Node, error) {
 	if !p.lazy || !ok {
 		return nil, &NotFoundError{Package: p.Name, Kind: "node type", Name: name}
 	}
+	if p.src.closed() {
+		return nil, p.closedError(fmt.Sprintf("loading node type %q", name))
+	}
 	n, err := p.evalNode(ctx, cf)
 	if err != nil {
 		return nil, err
@@ -386,6 +404,9 @@ func (p *Package) credential(ctx context.Context, name string) (*Credential, err
 	cf, ok := p.credIdx[name]
 	if !p.lazy || !ok {
 		return nil, &NotFoundError{Package: p.Name, Kind: "credential type", Name: name}
+	}
+	if p.src.closed() {
+		return nil, p.closedError(fmt.Sprintf("loading credential type %q", name))
 	}
 	c, err := p.evalCredential(ctx, cf)
 	if err != nil {
@@ -415,6 +436,7 @@ func (e *NotFoundError) Error() string {
 // the node's default version), with the package's credential types the
 // node names, and those they extend, attached. Each call returns a fresh value.
 func (p *Package) NodeType(ctx context.Context, name string, version float64) (*runtime.NodeType, error) {
+	defer p.src.hold()() // the node and its credentials, one load
 	n, err := p.Node(ctx, name)
 	if err != nil {
 		return nil, err
@@ -509,6 +531,7 @@ func (p *Package) instantiate(ctx context.Context, cf classFile, what string) (*
 }
 
 func (p *Package) evalCredential(ctx context.Context, cf classFile) (*Credential, error) {
+	defer p.src.hold()()
 	inst, err := p.instantiate(ctx, cf, "credential")
 	if err != nil {
 		return nil, err
@@ -587,6 +610,7 @@ func hookKind(ptr, hook string) string {
 
 // evalNode loads a node class and converts each version's description.
 func (p *Package) evalNode(ctx context.Context, cf classFile) (*Node, error) {
+	defer p.src.hold()()
 	inst, err := p.instantiate(ctx, cf, "node")
 	if err != nil {
 		return nil, err

@@ -67,7 +67,10 @@ type LimitError struct {
 
 func (e *LimitError) Error() string { return e.While + ": " + e.msg }
 
-// sandbox is one package's JavaScript runtime. It is not safe for
+// sandbox is one package's JavaScript runtime: a require that resolves
+// modules as Node does but reads only inside the package's tree
+// (modules.go), a built-in n8n-workflow, the safe part of Node's
+// built-ins, and time, stack and heap limits. It is not safe for
 // concurrent use; Package serialises calls into it.
 type sandbox struct {
 	vm      *goja.Runtime
@@ -98,7 +101,7 @@ type jsTimer struct {
 	args     []goja.Value
 }
 
-func newSandbox(src source, inModules bool, progs *programCache, limits Limits, log zerolog.Logger) (*sandbox, error) {
+func newSandbox(pkg string, src source, inModules bool, progs *programCache, limits Limits, log zerolog.Logger) (*sandbox, error) {
 	sp, wp, err := programs()
 	if err != nil {
 		return nil, fmt.Errorf("n8npackage: built-in scripts: %w", err)
@@ -106,7 +109,7 @@ func newSandbox(src source, inModules bool, progs *programCache, limits Limits, 
 	vm := goja.New()
 	vm.SetMaxCallStackSize(limits.MaxCallStack)
 	s := &sandbox{vm: vm, limits: limits, log: log, start: time.Now(), timers: map[int64]*jsTimer{}, wf: map[string]goja.Value{}}
-	s.mods = &modules{vm: vm, src: src, inModules: inModules, cache: map[string]*goja.Object{}, deferred: map[*goja.Object]*deferred{}, deferredErrs: map[*goja.Object]bool{}, deps: map[string][]string{}, pkgDeps: map[string][]string{}, loading: map[string]bool{}, dependsMemo: map[string]bool{}, scanned: map[string][]byte{}, programs: progs, resolved: map[string]string{}, pkgJSON: map[string]*packageJSON{}, builtin: s.builtinModule}
+	s.mods = &modules{pkg: pkg, vm: vm, src: src, inModules: inModules, cache: map[string]*goja.Object{}, deferred: map[*goja.Object]*deferred{}, deferredErrs: map[*goja.Object]bool{}, deps: map[string][]string{}, pkgDeps: map[string][]string{}, loading: map[string]bool{}, dependsMemo: map[string]bool{}, programs: progs, resolved: map[string]string{}, pkgJSON: map[string]*packageJSON{}, builtin: s.builtinModule}
 	s.mods.warn = func(msg string) { s.log.Warn().Msg(msg) }
 	fv, err := vm.RunProgram(sp)
 	if err != nil {

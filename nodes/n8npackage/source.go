@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 )
 
@@ -30,6 +31,12 @@ type source interface {
 	kind(name string) fileKind
 	// display names a path in errors: the host path or the archive path.
 	display(name string) string
+	// hold keeps what speeds a load's many reads up (open folders) until
+	// release is called; holds nest, and reads between them still work.
+	hold() (release func())
+	// close releases the tree: reads after it fail with ErrClosed.
+	close() error
+	closed() bool
 }
 
 type fileKind int
@@ -57,14 +64,19 @@ type dirSource struct {
 	// listing may still be found.
 	foldCase bool
 	// folders holds open the folders files are read from (at most
-	// maxFolders, least recently used closed first): reading a file
-	// through os.Root opens each folder on its way, and a package's files
-	// sit 5 to 8 deep. Anything that fails through a folder is asked of
-	// the root again, so errors and symbolic links behave as without.
+	// maxFolders, least recently used closed first) while a load holds
+	// them (holds > 0): reading a file through os.Root opens each folder
+	// on its way, and a package's files sit 5 to 8 deep. Anything that
+	// fails through a folder (one closed meanwhile too) is asked of the
+	// root again, so errors and symbolic links behave as without. Outside
+	// loads (a module a route function reads first) files are read by
+	// name, and a package holds no descriptors but its root.
 	fmu     sync.Mutex
 	folders map[string]*list.Element // of *folder
 	lru     list.List
 	seen    map[string]int
+	holds   int
+	shut    atomic.Bool
 }
 
 // errNotHeld: the folder is not held open; the caller asks the root.
@@ -77,22 +89,30 @@ type folder struct {
 
 const maxFolders = 64
 
-// inFolder runs f on an open handle of dir (the root for ".").
+// inFolder runs f on an open handle of dir (the root for "."), or
+// returns errNotHeld. f runs without the lock, so that runtimes read in
+// parallel: a folder closed under it (evicted, released) makes it fail,
+// and the caller asks the root, as os.Root allows closing in use.
 func (s *dirSource) inFolder(dir string, f func(r *os.Root) error) error {
 	if dir == "." || dir == "" {
 		return f(s.root)
 	}
 	s.fmu.Lock()
-	defer s.fmu.Unlock()
+	if s.holds == 0 {
+		s.fmu.Unlock()
+		return errNotHeld
+	}
 	e, ok := s.folders[dir]
 	if ok {
 		s.lru.MoveToFront(e)
 	} else if s.seen[dir]++; s.seen[dir] < 2 {
 		// a folder used once (a package.json) costs less through the root
+		s.fmu.Unlock()
 		return errNotHeld
 	} else {
 		r, err := s.root.OpenRoot(dir)
 		if err != nil {
+			s.fmu.Unlock()
 			return err
 		}
 		e = s.lru.PushFront(&folder{dir, r})
@@ -105,7 +125,34 @@ func (s *dirSource) inFolder(dir string, f func(r *os.Root) error) error {
 			_ = fd.root.Close()
 		}
 	}
-	return f(e.Value.(*folder).root)
+	r := e.Value.(*folder).root
+	s.fmu.Unlock()
+	return f(r)
+}
+
+func (s *dirSource) hold() func() {
+	s.fmu.Lock()
+	s.holds++
+	s.fmu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.fmu.Lock()
+			if s.holds--; s.holds == 0 {
+				s.dropFolders()
+			}
+			s.fmu.Unlock()
+		})
+	}
+}
+
+// dropFolders closes the held folders; fmu is held.
+func (s *dirSource) dropFolders() {
+	for _, e := range s.folders {
+		_ = e.Value.(*folder).root.Close()
+	}
+	clear(s.folders)
+	s.lru.Init()
 }
 
 func openDir(dir string) (*dirSource, error) {
@@ -135,6 +182,9 @@ func swapCase(s string) string {
 
 func (s *dirSource) readFile(name string) ([]byte, error) {
 	name = clean(name)
+	if s.shut.Load() {
+		return nil, &fs.PathError{Op: "read", Path: s.display(name), Err: ErrClosed}
+	}
 	dir, base := path.Split(name)
 	var data []byte
 	if s.inFolder(strings.TrimSuffix(dir, "/"), func(r *os.Root) (err error) {
@@ -143,11 +193,18 @@ func (s *dirSource) readFile(name string) ([]byte, error) {
 	}) == nil {
 		return data, nil
 	}
-	return fs.ReadFile(s.fsys, name)
+	data, err := fs.ReadFile(s.fsys, name)
+	if err != nil && s.shut.Load() {
+		return nil, &fs.PathError{Op: "read", Path: s.display(name), Err: ErrClosed}
+	}
+	return data, err
 }
 
 func (s *dirSource) kind(name string) fileKind {
 	name = clean(name)
+	if s.shut.Load() {
+		return notFound // not cached: the answer is the closing's, not the tree's
+	}
 	if name != "." && !s.foldCase {
 		dir, base := path.Split(name)
 		if names := s.list(clean(strings.TrimSuffix(dir, "/"))); names != nil && !names[base] {
@@ -182,13 +239,16 @@ func (s *dirSource) listed(name string) (found, known bool) {
 
 // list returns the names in dir, nil when it cannot be listed (then each
 // name is asked of the file system).
+// The listing is read without the lock, which serves every runtime's
+// lookups; two runtimes may list a folder at once, and the first answer
+// stays.
 func (s *dirSource) list(dir string) map[string]bool {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if l, ok := s.names[dir]; ok {
+	l, ok := s.names[dir]
+	s.mu.Unlock()
+	if ok {
 		return l
 	}
-	var l map[string]bool
 	read := func(open func() (*os.File, error)) error {
 		f, err := open()
 		if err != nil {
@@ -210,6 +270,14 @@ func (s *dirSource) list(dir string) map[string]bool {
 	}
 	if errors.Is(err, fs.ErrNotExist) {
 		l = map[string]bool{}
+	}
+	if s.shut.Load() {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if first, ok := s.names[dir]; ok {
+		return first
 	}
 	s.names[dir] = l
 	return l
@@ -241,15 +309,16 @@ func (s *dirSource) display(name string) string {
 }
 
 func (s *dirSource) close() error {
-	s.fmu.Lock()
-	for _, e := range s.folders {
-		_ = e.Value.(*folder).root.Close()
+	if s.shut.Swap(true) {
+		return nil
 	}
-	s.folders = map[string]*list.Element{}
-	s.lru.Init()
+	s.fmu.Lock()
+	s.dropFolders()
 	s.fmu.Unlock()
 	return s.root.Close()
 }
+
+func (s *dirSource) closed() bool { return s.shut.Load() }
 
 func clean(name string) string {
 	if name == "" {
@@ -263,9 +332,17 @@ type memSource struct {
 	files   map[string][]byte
 	dirs    map[string]bool
 	archive string
+	shut    atomic.Bool
 }
 
+func (s *memSource) hold() func() { return func() {} }
+func (s *memSource) close() error { s.shut.Store(true); return nil }
+func (s *memSource) closed() bool { return s.shut.Load() }
+
 func (s *memSource) readFile(name string) ([]byte, error) {
+	if s.shut.Load() {
+		return nil, &fs.PathError{Op: "read", Path: s.display(name), Err: ErrClosed}
+	}
 	if b, ok := s.files[name]; ok {
 		return b, nil
 	}

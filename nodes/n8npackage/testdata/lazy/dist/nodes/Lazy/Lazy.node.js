@@ -23,6 +23,8 @@ const broken = require("./broken");
 const evals = require("./evals");
 const nested = require("./nested");
 const backref = require("./backref");
+const typo = require("./typo");
+const late = require("./late"); // read only by useLate, after the load
 const unused = require("./unused"); // never read: kept for its side effects
 const shorthand = require("./shorthand"); // read as { shorthand }: not deferred
 const kept = { shorthand };
@@ -36,6 +38,10 @@ function brokenMessage() {
         return e.message + " | cause: " + (e.cause && e.cause.message);
     }
 }
+// A route function: the first read of late evaluates it, after the load.
+function useLate() {
+    throw new Error("read " + late.value + " after " + lazyLog.join(","));
+}
 class Lazy {
     constructor() {
         const atLoad = lazyLog.slice();
@@ -45,7 +51,10 @@ class Lazy {
             requestDefaults: { baseURL: 'https://lazy.example' },
             properties: [
                 { displayName: 'Operation', name: 'operation', type: 'options', default: 'get',
-                  options: [{ name: 'Get', value: 'get', routing: { request: { method: 'GET', url: '/' } } }] },
+                  options: [
+                      { name: 'Get', value: 'get', routing: { request: { method: 'GET', url: '/' } } },
+                      { name: 'Late', value: 'late', routing: { request: { method: 'GET', url: '/late' }, send: { preSend: [useLate] } } },
+                  ] },
                 // read when the description is exported: a plain call in a
                 // constructor sees the constructor's new.target in goja
                 { displayName: 'Facts', name: 'facts', type: 'hidden', get default() { return JSON.stringify(facts(atLoad)); } },
@@ -69,6 +78,7 @@ function facts(atLoad) {
         kept: kept.shorthand.name,
         ring,
         backref: backref.sawLazy,
+        typed: (() => { try { return typo.x; } catch (e) { return [e.constructor.name, e instanceof TypeError, e.cause.constructor.name]; } })(),
         after: lazyLog.slice(),
     };
 }
