@@ -26,6 +26,9 @@ type hostileCase struct {
 	// Kind is the error kind the case must end with ("toolarge",
 	// "timeout", "runtime"), or "any" for any *Error.
 	Kind string `json:"kind"`
+	// MayFinish allows a fast machine to finish the case inside its
+	// limit: what it proves is the time bound.
+	MayFinish bool `json:"mayFinish"`
 	// DeepJSON sets $json.deep and $value to that many nested arrays.
 	DeepJSON int `json:"deepJSON"`
 }
@@ -145,6 +148,10 @@ func TestHostile(t *testing.T) {
 			}
 			r, ok := results[c.Name]
 			require.True(t, ok, "no result")
+			if c.MayFinish && r.Err == "" {
+				assert.Less(t, r.Seconds, (hostileTimeout + raceSlowdown*5*time.Second).Seconds(), "%s ran past its limit", c.Expression)
+				return
+			}
 			require.True(t, r.IsError, "%s: want an *Error, got %q", c.Expression, r.Err)
 			// On a loaded machine the time limit may come first; that
 			// bound holds too.
@@ -153,8 +160,9 @@ func TestHostile(t *testing.T) {
 			}
 			// Not a speed target: a case that runs past its limit (a
 			// regular expression without a timeout ran 26 s) fails here;
-			// the slack absorbs a loaded machine.
-			assert.Less(t, r.Seconds, (hostileTimeout + raceSlowdown*2500*time.Millisecond).Seconds(), "%s ran past its limit: %s", c.Expression, r.Err)
+			// the slack absorbs a loaded machine (3.9 s was seen at load 4 on
+			// two cores, with a GC of a 1 GiB heap inside the case).
+			assert.Less(t, r.Seconds, (hostileTimeout + raceSlowdown*5*time.Second).Seconds(), "%s ran past its limit: %s", c.Expression, r.Err)
 			t.Logf("%-7s %.2fs peak RSS %d MiB: %s", r.Kind, r.Seconds, r.MaxRSS>>20, r.Err)
 		})
 	}
