@@ -970,19 +970,20 @@ func keepFastPath(proto *goja.Object, define func() error) error {
 	return nil
 }
 
-var fastPathProbe = sync.OnceValues(func() (*goja.Program, error) {
-	return goja.Compile("probe.js", `"aba".replace(/a/g, "c")`, true)
-})
+// fastPathProgram is checkRegexpFastPath's probe, compiled once for the
+// engine's runtimes.
+func (e *Engine) fastPathProgram() *goja.Program {
+	e.probeOnce.Do(func() {
+		e.probe = goja.MustCompile("probe.js", `"aba".replace(/a/g, "c")`, true)
+	})
+	return e.probe
+}
 
 // checkRegexpFastPath proves that goja's native global replace still
 // runs without calling exec (keepFastPath). newRuntime runs it last.
 func (rt *jsRuntime) checkRegexpFastPath() error {
 	calls := rt.rx.execCalls
-	prog, err := fastPathProbe()
-	if err != nil {
-		return err
-	}
-	v, err := rt.vm.RunProgram(prog)
+	v, err := rt.vm.RunProgram(rt.eng.fastPathProgram())
 	if err != nil || v.String() != "cbc" || rt.rx.execCalls != calls {
 		return fmt.Errorf("limits: goja's regular expressions left their fast path (RegExp.prototype.exec called %d times, %v)", rt.rx.execCalls-calls, err)
 	}
