@@ -402,10 +402,14 @@ func (rt *jsRuntime) define(o *goja.Object, name string, f func(goja.FunctionCal
 func asString(vm *goja.Runtime, s string) goja.String { return vm.ToValue(s).(goja.String) }
 
 // jsString is ToString(v) as a JavaScript string (goja's ToString leaves
-// numbers as numbers).
+// numbers as numbers, and a Symbol as its description, where the standard
+// throws a TypeError, as V8 does).
 func jsString(vm *goja.Runtime, v goja.Value) goja.String {
 	if s, ok := v.ToString().(goja.String); ok {
 		return s
+	}
+	if _, ok := v.(*goja.Symbol); ok {
+		panic(vm.NewTypeError("Cannot convert a Symbol value to a string"))
 	}
 	return asString(vm, v.String())
 }
