@@ -22,6 +22,8 @@ type Engine struct {
 	now         func() time.Time
 	prelude     *goja.Program
 	preludeOnce sync.Once
+	probe       *goja.Program // fastPathProgram
+	probeOnce   sync.Once
 	pool        chan *jsRuntime
 	guardLimit  uint64       // heap growth that stops an evaluation (guard.go)
 	live        atomic.Int64 // runtimes created and not yet dropped

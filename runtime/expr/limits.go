@@ -402,10 +402,14 @@ func (rt *jsRuntime) define(o *goja.Object, name string, f func(goja.FunctionCal
 func asString(vm *goja.Runtime, s string) goja.String { return vm.ToValue(s).(goja.String) }
 
 // jsString is ToString(v) as a JavaScript string (goja's ToString leaves
-// numbers as numbers).
+// numbers as numbers, and a Symbol as its description, where the standard
+// throws a TypeError, as V8 does).
 func jsString(vm *goja.Runtime, v goja.Value) goja.String {
 	if s, ok := v.ToString().(goja.String); ok {
 		return s
+	}
+	if _, ok := v.(*goja.Symbol); ok {
+		panic(vm.NewTypeError("Cannot convert a Symbol value to a string"))
 	}
 	return asString(vm, v.String())
 }
@@ -970,19 +974,20 @@ func keepFastPath(proto *goja.Object, define func() error) error {
 	return nil
 }
 
-var fastPathProbe = sync.OnceValues(func() (*goja.Program, error) {
-	return goja.Compile("probe.js", `"aba".replace(/a/g, "c")`, true)
-})
+// fastPathProgram is checkRegexpFastPath's probe, compiled once for the
+// engine's runtimes.
+func (e *Engine) fastPathProgram() *goja.Program {
+	e.probeOnce.Do(func() {
+		e.probe = goja.MustCompile("probe.js", `"aba".replace(/a/g, "c")`, true)
+	})
+	return e.probe
+}
 
 // checkRegexpFastPath proves that goja's native global replace still
 // runs without calling exec (keepFastPath). newRuntime runs it last.
 func (rt *jsRuntime) checkRegexpFastPath() error {
 	calls := rt.rx.execCalls
-	prog, err := fastPathProbe()
-	if err != nil {
-		return err
-	}
-	v, err := rt.vm.RunProgram(prog)
+	v, err := rt.vm.RunProgram(rt.eng.fastPathProgram())
 	if err != nil || v.String() != "cbc" || rt.rx.execCalls != calls {
 		return fmt.Errorf("limits: goja's regular expressions left their fast path (RegExp.prototype.exec called %d times, %v)", rt.rx.execCalls-calls, err)
 	}

@@ -414,10 +414,14 @@ func (rt *jsRuntime) matchErr(err error) bool {
 }
 
 // eachMatch calls f with the bounds of every match of p in s from the
-// start, as goja's native global matching finds them (a sticky pattern
-// stops at the first match not where the last ended), until f returns
-// false. It reports false when the evaluation was stopped (the interrupt
-// is then set: the caller's result is never seen).
+// start, as the standard's global matching finds them, until f returns
+// false: after an empty match the search goes on one character (code point
+// with the u flag) further, as AdvanceStringIndex moves lastIndex, and a
+// sticky pattern stops at the first match not where lastIndex then is.
+// regexp2's next match passes over an empty match the same way, so the
+// leftmost match it finds is at lastIndex whenever a sticky match is. It
+// reports false when the evaluation was stopped (the interrupt is then
+// set: the caller's result is never seen).
 func (rt *jsRuntime) eachMatch(p *loopPattern, s goja.String, sticky bool, f func(idx []int) bool) bool {
 	t := rt.textOf(s, p.unicode)
 	m, err := p.re.FindRunesMatchStartingAt(t.runes, 0)
@@ -431,6 +435,9 @@ func (rt *jsRuntime) eachMatch(p *loopPattern, s goja.String, sticky bool, f fun
 				break
 			}
 			start = buf[1]
+			if buf[0] == buf[1] {
+				start = advance(s, start, p.unicode)
+			}
 		}
 		if !f(buf) {
 			break
