@@ -2,106 +2,16 @@ package runtime_test
 
 import (
 	"context"
-	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/noderun/noderun/runtime/runtimetest"
 )
-
-// credTestCase is a case of testdata/credtest: n8n 2.41.1's credential
-// test, recorded.
-type credTestCase struct {
-	CredentialType string         `json:"credentialType"`
-	Credentials    map[string]any `json:"credentials"`
-	Responses      []struct {
-		Status int             `json:"status"`
-		Body   json.RawMessage `json:"body"`
-	} `json:"responses"`
-}
-
-type credTestRequest struct {
-	Method  string            `json:"method"`
-	Path    string            `json:"path"`
-	Headers map[string]string `json:"headers"`
-	Body    any               `json:"body"`
-}
-
-type credTestOut struct {
-	Requests []credTestRequest `json:"requests"`
-	Result   struct {
-		Status  string `json:"status"`
-		Message string `json:"message"`
-	} `json:"result"`
-	Persisted []map[string]any `json:"persisted"`
-}
-
-// credTestServer answers a recorded case's responses in arrival order
-// (then 200 {"id": 1, "echo": true}, as the recorder did) and records
-// each request as the recording did.
-func credTestServer(t testing.TB, c *credTestCase) (*httptest.Server, func() []credTestRequest) {
-	t.Helper()
-	var mu sync.Mutex
-	var got []credTestRequest
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		raw, _ := io.ReadAll(r.Body)
-		req := credTestRequest{Method: r.Method, Path: r.URL.RequestURI(), Headers: map[string]string{}}
-		for _, h := range []string{"Authorization", "X-Metabase-Session"} {
-			if v := r.Header.Get(h); v != "" {
-				req.Headers[strings.ToLower(h)] = v
-			}
-		}
-		if len(raw) > 0 && json.Unmarshal(raw, &req.Body) != nil {
-			req.Body = string(raw)
-		}
-		mu.Lock()
-		n := len(got)
-		got = append(got, req)
-		mu.Unlock()
-		if n >= len(c.Responses) {
-			writeJSON(w, 200, map[string]any{"id": 1, "echo": true})
-			return
-		}
-		resp := c.Responses[n]
-		var s string
-		if json.Unmarshal(resp.Body, &s) == nil {
-			w.Header().Set("Content-Type", "text/plain")
-			w.WriteHeader(resp.Status)
-			_, _ = w.Write([]byte(s))
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(resp.Status)
-		_, _ = w.Write(resp.Body)
-	}))
-	t.Cleanup(srv.Close)
-	return srv, func() []credTestRequest {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]credTestRequest(nil), got...)
-	}
-}
-
-// readCredTestCase reads a case into c and returns its recording, with
-// @ORACLE_URL@ made url.
-func readCredTestCase(t testing.TB, dir, name, url string, c *credTestCase) *credTestOut {
-	t.Helper()
-	var out credTestOut
-	for file, v := range map[string]any{name + ".json": c, name + ".out.json": &out} {
-		raw, err := os.ReadFile(filepath.Join(dir, file))
-		require.NoError(t, err)
-		require.NoError(t, json.Unmarshal([]byte(strings.ReplaceAll(string(raw), "@ORACLE_URL@", url)), v))
-	}
-	return &out
-}
 
 // Credential types written for the replay, with n8n-nodes-base's fields
 // and expressions (Databricks' token URL reads the host through $self).
@@ -159,9 +69,8 @@ func TestCredentialTestFixtures(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(f), ".out.json")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			c := &credTestCase{} // read once the server's URL is known
-			srv, got := credTestServer(t, c)
-			want := readCredTestCase(t, dir, name, srv.URL, c)
+			c, want := &runtimetest.CredentialTestCase{}, &runtimetest.CredentialTestRecording{}
+			srv := runtimetest.NewReplay(t, filepath.Join(dir, name+".json"), f, c, want)
 			types := []string{oauth2APIType}
 			switch {
 			case strings.HasPrefix(name, "metabase"):
@@ -181,7 +90,7 @@ func TestCredentialTestFixtures(t *testing.T) {
 			require.NoError(t, err)
 
 			status := map[bool]string{true: "OK", false: "Error"}[res.OK]
-			sent := got()
+			sent := srv.Requests()
 			if d, differs := noderunCredTest[name]; differs {
 				assert.Equal(t, d.status, status)
 				assert.Equal(t, d.message, res.Message)
@@ -190,15 +99,7 @@ func TestCredentialTestFixtures(t *testing.T) {
 			}
 			assert.Equal(t, want.Result.Status, status)
 			assert.Equal(t, want.Result.Message, res.Message)
-			require.Len(t, sent, len(want.Requests))
-			for i, w := range want.Requests {
-				g := sent[i]
-				assert.Equal(t, w.Method+" "+w.Path, g.Method+" "+g.Path, "request %d", i)
-				for _, h := range []string{"authorization", "x-metabase-session"} {
-					assert.Equal(t, w.Headers[h], g.Headers[h], "request %d header %s", i, h)
-				}
-				assert.Equal(t, w.Body, g.Body, "request %d body", i)
-			}
+			runtimetest.AssertRequests(t, want.Requests, sent, "authorization", "x-metabase-session")
 			// What n8n persisted, noderun writes back: the renewed field.
 			written := store.written()
 			require.Len(t, written, len(want.Persisted))

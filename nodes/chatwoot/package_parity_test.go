@@ -2,8 +2,6 @@ package chatwoot_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -11,35 +9,14 @@ import (
 
 	"github.com/noderun/noderun/nodes/chatwoot"
 	"github.com/noderun/noderun/nodes/n8npackage"
+	"github.com/noderun/noderun/runtime/runtimetest"
 )
-
-// peerChatwootPackage finds the Chatwoot package installed in the peer
-// harness: $NODERUN_PEER_DIR (default ../shared/peer from the repository
-// root), then /tmp/peer, as the n8npackage tests look. The test skips
-// when none is installed (CI has no n8n).
-func peerChatwootPackage(t *testing.T) string {
-	t.Helper()
-	var dirs []string
-	if d := os.Getenv("NODERUN_PEER_DIR"); d != "" {
-		dirs = append(dirs, d)
-	} else {
-		dirs = append(dirs, filepath.Join("..", "..", "..", "shared", "peer"), "/tmp/peer")
-	}
-	for _, d := range dirs {
-		pkg := filepath.Join(d, "node_modules", "@devlikeapro", "n8n-nodes-chatwoot")
-		if fi, err := os.Stat(filepath.Join(pkg, "package.json")); err == nil && !fi.IsDir() {
-			return pkg
-		}
-	}
-	t.Skipf("no installed @devlikeapro/n8n-nodes-chatwoot (looked in %v; set NODERUN_PEER_DIR): package parity skipped", dirs)
-	return ""
-}
 
 // TestParityPackage replays the parity fixtures through the node type
 // loaded from the published package (its description built by
 // n8n-openapi-node inside goja) instead of the built-in node.
 func TestParityPackage(t *testing.T) {
-	dir := peerChatwootPackage(t)
+	dir := runtimetest.PeerPackage(t, "@devlikeapro/n8n-nodes-chatwoot")
 	ctx := context.Background()
 	pkg, err := n8npackage.Load(ctx, dir)
 	require.NoError(t, err)

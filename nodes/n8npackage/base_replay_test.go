@@ -190,9 +190,8 @@ func replayBase(t *testing.T, pkg *n8npackage.Package, name string, lenient bool
 // the real nodes of n8n-nodes-base, loaded from the peer harness's
 // install (skipped when there is none, as in CI).
 func TestPeerBaseFixtures(t *testing.T) {
-	nm := peerModules(t)
 	ctx := context.Background()
-	pkg, err := n8npackage.Load(ctx, filepath.Join(nm, "n8n-nodes-base"))
+	pkg, err := n8npackage.Load(ctx, runtimetest.PeerPackage(t, "n8n-nodes-base"))
 	require.NoError(t, err)
 	defer pkg.Close()
 	names := baseCases(t)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/noderun/noderun/node"
 	"github.com/noderun/noderun/nodes/n8npackage"
+	"github.com/noderun/noderun/runtime/runtimetest"
 )
 
 // testdata/oracle holds what n8n 2.41.1 holds in memory after loading,
@@ -28,12 +29,11 @@ import (
 // requires every field the node model keeps to equal n8n's.
 
 func TestPeerDescriptionsMatchN8n(t *testing.T) {
-	nm := peerModules(t)
 	ctx := context.Background()
-	base, err := n8npackage.Load(ctx, filepath.Join(nm, "n8n-nodes-base"))
+	base, err := n8npackage.Load(ctx, runtimetest.PeerPackage(t, "n8n-nodes-base"))
 	require.NoError(t, err)
 	defer base.Close()
-	chatwoot, err := n8npackage.Load(ctx, filepath.Join(nm, "@devlikeapro", "n8n-nodes-chatwoot"))
+	chatwoot, err := n8npackage.Load(ctx, runtimetest.PeerPackage(t, "@devlikeapro/n8n-nodes-chatwoot"))
 	require.NoError(t, err)
 	defer chatwoot.Close()
 

@@ -2,36 +2,14 @@ package n8npackage_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/noderun/noderun/nodes/n8npackage"
+	"github.com/noderun/noderun/runtime/runtimetest"
 )
-
-// peerModules finds the peer harness's installed node_modules:
-// $NODERUN_PEER_DIR (default ../shared/peer from the repository root),
-// then /tmp/peer. Tests on real n8n packages skip when none is installed.
-func peerModules(t testing.TB) string {
-	t.Helper()
-	var dirs []string
-	if d := os.Getenv("NODERUN_PEER_DIR"); d != "" {
-		dirs = append(dirs, d)
-	} else {
-		dirs = append(dirs, filepath.Join("..", "..", "..", "shared", "peer"), "/tmp/peer")
-	}
-	for _, d := range dirs {
-		nm := filepath.Join(d, "node_modules")
-		if fi, err := os.Stat(filepath.Join(nm, "n8n-nodes-base", "package.json")); err == nil && !fi.IsDir() {
-			return nm
-		}
-	}
-	t.Skipf("no installed peer harness (looked in %v; set NODERUN_PEER_DIR): real-package tests skipped", dirs)
-	return ""
-}
 
 // declarativeBase lists the node types (and versions) of n8n-nodes-base
 // 2.41.1 that n8n runs through its routing engine, as
@@ -45,9 +23,8 @@ var declarativeBase = map[string][]float64{
 }
 
 func TestPeerBaseDeclarativeNodesLoad(t *testing.T) {
-	nm := peerModules(t)
 	ctx := context.Background()
-	pkg, err := n8npackage.Load(ctx, filepath.Join(nm, "n8n-nodes-base"))
+	pkg, err := n8npackage.Load(ctx, runtimetest.PeerPackage(t, "n8n-nodes-base"))
 	require.NoError(t, err)
 	defer pkg.Close()
 	versions := 0
@@ -68,9 +45,8 @@ func TestPeerBaseDeclarativeNodesLoad(t *testing.T) {
 }
 
 func TestPeerChatwootLoads(t *testing.T) {
-	nm := peerModules(t)
 	ctx := context.Background()
-	pkg, err := n8npackage.Load(ctx, filepath.Join(nm, "@devlikeapro", "n8n-nodes-chatwoot"))
+	pkg, err := n8npackage.Load(ctx, runtimetest.PeerPackage(t, "@devlikeapro/n8n-nodes-chatwoot"))
 	require.NoError(t, err)
 	defer pkg.Close()
 	nt, err := pkg.NodeType(ctx, "@devlikeapro/n8n-nodes-chatwoot.chatWoot", 0)
@@ -88,13 +64,13 @@ func TestPeerChatwootLoads(t *testing.T) {
 // (lazy.go), which took WhatsApp from about 300 ms and Google Cloud
 // Storage from about 600 ms.
 func BenchmarkLoadBase(b *testing.B) {
-	nm := peerModules(b)
+	base := runtimetest.PeerPackage(b, "n8n-nodes-base")
 	ctx := context.Background()
 	for _, name := range sortedNames(declarativeBase) {
 		b.Run(name, func(b *testing.B) {
 			cpu0 := cpuTime()
 			for b.Loop() {
-				pkg, err := n8npackage.Load(ctx, filepath.Join(nm, "n8n-nodes-base"))
+				pkg, err := n8npackage.Load(ctx, base)
 				if err != nil {
 					b.Fatal(err)
 				}
