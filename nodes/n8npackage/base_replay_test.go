@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -154,16 +153,12 @@ func replayBase(t *testing.T, pkg *n8npackage.Package, name string, lenient bool
 	srv := runtimetest.NewServer(t, c.Responses)
 	c, err = runtimetest.ReadCase(file, srv.URL)
 	require.NoError(t, err)
-	raw, err := os.ReadFile(file)
-	require.NoError(t, err)
 	var x baseCaseExtras
-	require.NoError(t, json.Unmarshal([]byte(strings.ReplaceAll(string(raw), "@ORACLE_URL@", srv.URL)), &x))
+	require.NoError(t, runtimetest.DecodeFile(file, srv.URL, &x))
 	// A recording holds the recorder's URL where n8n echoed it (a body
 	// built from the credential's base URL) as @ORACLE_URL@.
-	raw, err = os.ReadFile(filepath.Join(baseFixtures, filepath.FromSlash(name)+".out.json"))
-	require.NoError(t, err)
 	want = &runtimetest.Recording{}
-	require.NoError(t, json.Unmarshal([]byte(strings.ReplaceAll(string(raw), "@ORACLE_URL@", srv.URL)), want), name)
+	require.NoError(t, runtimetest.DecodeFile(filepath.Join(baseFixtures, filepath.FromSlash(name)+".out.json"), srv.URL, want))
 
 	nt, err := pkg.NodeType(ctx, strings.TrimPrefix(x.Node, "n8n-nodes-base."), x.TypeVersion)
 	require.NoError(t, err)
