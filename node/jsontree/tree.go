@@ -1,12 +1,10 @@
-// Package jsontree parses strict JSON, what JSON.parse accepts, into a
-// read-only tree that keeps object members in source order.
-//
-// It exists for node descriptions, which are large (Chatwoot's is 298 KB,
+package jsontree
+
+// The tree exists for node descriptions, which are large (Chatwoot's is 298 KB,
 // 15,000 values), read once and validated every time. The tree holds no
 // pointers: a Parser reused for the next document only truncates it, where
 // a parser with pointers must clear every value first, and the collector
 // never scans it. Strictness is checked in the same pass as the parse.
-package jsontree
 
 import (
 	"bytes"

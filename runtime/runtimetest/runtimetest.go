@@ -1,9 +1,3 @@
-// Package runtimetest replays n8n oracle cases through the runtime: it
-// reads the case and recording format of the peer harness, answers
-// requests from a recording httptest server, and returns what noderun sent
-// and output in the same shape, so tests compare the two directly
-// (AssertRequests); PeerPackage finds the real n8n packages the peer
-// harness installed.
 package runtimetest
 
 import (
