@@ -46,6 +46,9 @@ type itemContext struct {
 	// sess is the credential session the next request is authenticated
 	// with, for an OAuth2 or preAuthentication credential.
 	sess *credSession
+	// dry marks a dry run's item: its preSend functions run, their own
+	// requests are refused.
+	dry bool
 }
 
 // cachedParameter is one cached $parameter value.
@@ -80,7 +83,7 @@ func (p *Prepared) newItemContext(index int, item node.Item, input expr.Input) *
 		ic.base = p.runScope(ic)
 		ic.step = ic.base
 	}
-	ic.p, ic.index, ic.item = p, index, item
+	ic.p, ic.index, ic.item, ic.dry = p, index, item, false
 	if input == nil {
 		input = ic // a streamed item: $input is the item itself
 	}

@@ -26,7 +26,9 @@ type DryRequest struct {
 
 // DryRun builds the request of each item without sending anything. Items
 // whose request cannot be built carry the error. Only the first request of
-// a paginated operation is shown.
+// a paginated operation is shown. preSend functions run and their changes
+// show; one that sends a request of its own fails the item, since a dry
+// run sends nothing.
 func (p *Prepared) DryRun(ctx context.Context, items []node.Item) []DryRequest {
 	items = InputItems(items)
 	out := make([]DryRequest, 0, len(items))
@@ -60,6 +62,7 @@ func (p *Prepared) dryRun(ctx context.Context, src ItemSource, input expr.Input,
 		}
 		dr := DryRequest{ItemIndex: i}
 		ic := p.newItemContext(i, item, in)
+		ic.dry = true
 		hr, err := ic.dryBuild(ctx)
 		if err != nil {
 			ne := operationError(err, i, "")
@@ -97,6 +100,9 @@ func (ic *itemContext) dryBuild(ctx context.Context) (*httpRequest, error) {
 		return nil, err
 	}
 	if ic.sess, err = ic.p.drySession(ctx); err != nil {
+		return nil, err
+	}
+	if err := ic.preSend(ctx, r); err != nil {
 		return nil, err
 	}
 	return ic.finish(r)

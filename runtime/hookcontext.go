@@ -172,7 +172,12 @@ func (h *HookContext) Credentials(ctx context.Context, typeName string) (map[str
 	sess := ic.sess
 	if sess == nil && c.dyn != nil {
 		var err error
-		if sess, err = ic.p.session(ctx); err != nil {
+		if ic.dry {
+			sess, err = ic.p.drySession(ctx)
+		} else {
+			sess, err = ic.p.session(ctx)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -190,6 +195,9 @@ func (h *HookContext) HTTPRequest(ctx context.Context, options map[string]any) (
 	if h.ic == nil {
 		return nil, errHookContextEnded
 	}
+	if h.ic.dry {
+		return nil, dryRunRequestError("helpers.httpRequest", options)
+	}
 	return credentialHelpers{h.ic.p}.HTTPRequest(ctx, options)
 }
 
@@ -202,6 +210,9 @@ func (h *HookContext) HTTPRequestWithAuthentication(ctx context.Context, typeNam
 		return nil, errHookContextEnded
 	}
 	ic := h.ic
+	if ic.dry {
+		return nil, dryRunRequestError("helpers.httpRequestWithAuthentication", options)
+	}
 	p := ic.p
 	c := p.cred
 	if c == nil {
@@ -275,6 +286,19 @@ func (h *HookContext) HTTPRequestWithAuthentication(ctx context.Context, typeNam
 		return map[string]any{"body": body, "headers": resp.headerMap(), "statusCode": float64(resp.status), "statusMessage": resp.statusText}, nil
 	}
 	return body, nil
+}
+
+// dryRunRequestError is a function's own request during a dry run, which
+// sends nothing: the item shows this instead of a request that would
+// depend on the answer.
+func dryRunRequestError(helper string, options map[string]any) error {
+	method := "GET"
+	if m, ok := options["method"].(string); ok && m != "" {
+		method = m
+	}
+	url, _ := options["url"].(string)
+	return fmt.Errorf("a dry run sends nothing, and this function sends a request of its own (%s: %s %s): run without the dry run to see the request it leads to",
+		helper, method, url)
 }
 
 // finishAuthenticated is finish after the credential type's

@@ -106,3 +106,44 @@ func TestHookContextAuthenticatedRequest(t *testing.T) {
 	}
 	assert.Equal(t, map[string]string{"/authed": "k-1", "/plain": "", "/": "k-1"}, byPath)
 }
+
+// A dry run runs preSend functions, so the request it shows is the one
+// that would be sent; a function's own request is refused (a dry run
+// sends nothing) and fails only its item.
+func TestDryRunRunsPreSend(t *testing.T) {
+	srv := newRecorder(t, nil)
+	nt := nodeTypeJSON(t, srv.URL, `{"displayName":"Test Node","name":"testNode","version":1,
+		"credentials":[{"name":"keyApi","required":true}],"requestDefaults":{"baseURL":"@URL@"},
+		"properties":[{"displayName":"Name","name":"name","type":"string","default":"x","routing":{"send":{"preSend":["sign"]}}}]}`,
+		`{"name":"keyApi","displayName":"Key","properties":[{"displayName":"Key","name":"key","type":"string","typeOptions":{"password":true},"default":""}],
+		"authenticate":{"type":"generic","properties":{"headers":{"X-Key":"={{$credentials.key}}"}}}}`)
+	var hooks runtime.Hooks
+	require.NoError(t, hooks.RegisterPreSend("sign", func(ctx context.Context, req *runtime.HookRequest) error {
+		hc, _ := runtime.HookContextFrom(ctx)
+		if hc.Item().JSON.(map[string]any)["side"] == true {
+			_, err := hc.HTTPRequest(ctx, map[string]any{"method": "POST", "url": srv.URL + "/side"})
+			return err
+		}
+		data, err := hc.Credentials(ctx, "keyApi")
+		if err != nil {
+			return err
+		}
+		req.Headers["X-Signed"] = "by-" + data["key"].(string)
+		req.Qs["name"] = hc.Item().JSON.(map[string]any)["name"]
+		return nil
+	}))
+	e, _ := newEngine(t)
+	e.Hooks = &hooks
+	p, err := e.Prepare(context.Background(), runtime.Run{Node: nt, Credentials: credentials.Map{"keyApi": {"key": "k-SECRET-1"}}})
+	require.NoError(t, err)
+	dry := p.DryRun(context.Background(), items(t, `{"name":"ann"}`, `{"side":true}`))
+	require.Len(t, dry, 2)
+	assert.Nil(t, dry[0].Error)
+	assert.Equal(t, srv.URL+"?name=ann", dry[0].URL)
+	assert.Equal(t, "**hidden**", dry[0].Headers["X-Key"])
+	assert.Equal(t, "by-**hidden**", dry[0].Headers["X-Signed"], "the function's change shows, its secret masked")
+	require.NotNil(t, dry[1].Error)
+	assert.Contains(t, dry[1].Error.Message+dry[1].Error.Description, "a dry run sends nothing")
+	assert.Contains(t, dry[1].Error.Message+dry[1].Error.Description, "POST "+srv.URL+"/side")
+	assert.Empty(t, srv.requests(), "nothing was sent")
+}

@@ -19,16 +19,8 @@ import (
 // preSend hooks, pagination or a single request, postReceive actions and
 // maxResults (O4-O9). Errors are *NodeError for the item, or ctx errors.
 func (ic *itemContext) perform(ctx context.Context, r *requestData) ([]node.Item, error) {
-	for _, name := range r.preSend {
-		hook, err := ic.p.engine.Hooks.preSendHook(name)
-		if err != nil {
-			return nil, operationError(err, ic.index, "")
-		}
-		hr := r.hookRequest(ic.index)
-		if _, err := withHookContext(ctx, ic, func(ctx context.Context) (struct{}, error) { return struct{}{}, hook(ctx, hr) }); err != nil {
-			return nil, operationError(err, ic.index, "")
-		}
-		r.applyHookRequest(hr)
+	if err := ic.preSend(ctx, r); err != nil {
+		return nil, err
 	}
 	var items []node.Item
 	var err error
@@ -49,6 +41,22 @@ func (ic *itemContext) perform(ctx context.Context, r *requestData) ([]node.Item
 		items = splice(items, r.maxResults)
 	}
 	return items, nil
+}
+
+// preSend runs the request's preSend functions in order, each changing r.
+func (ic *itemContext) preSend(ctx context.Context, r *requestData) error {
+	for _, name := range r.preSend {
+		hook, err := ic.p.engine.Hooks.preSendHook(name)
+		if err != nil {
+			return operationError(err, ic.index, "")
+		}
+		hr := r.hookRequest(ic.index)
+		if _, err := withHookContext(ctx, ic, func(ctx context.Context) (struct{}, error) { return struct{}{}, hook(ctx, hr) }); err != nil {
+			return operationError(err, ic.index, "")
+		}
+		r.applyHookRequest(hr)
+	}
+	return nil
 }
 
 // splice keeps the first parseInt(n) items, as Array#splice(n) does.
