@@ -52,6 +52,7 @@ func (p *Package) RegisterHooks(ctx context.Context, h *runtime.Hooks) error {
 				continue
 			}
 			jf := &jsFunction{p: p, nodeType: n.Type, fn: f, desc: n.descs[f.Version]}
+			jf.label = fmt.Sprintf("%s: %s function at %s of version %v", jf.nodeType, f.Kind, f.Path, f.Version)
 			var rerr error
 			switch f.Kind {
 			case "preSend":
@@ -218,11 +219,12 @@ type jsFunction struct {
 	nodeType string
 	fn       Function
 	desc     *node.Description
+	label    string // what errors say the function was doing (while)
 }
 
-func (f *jsFunction) while() string {
-	return fmt.Sprintf("%s: %s function at %s of version %v", f.nodeType, f.fn.Kind, f.fn.Path, f.fn.Version)
-}
+// while names the function for errors; made once, at registration, since
+// every call passes it.
+func (f *jsFunction) while() string { return f.label }
 
 func (f *jsFunction) preSend(ctx context.Context, req *runtime.HookRequest) error {
 	hc, _ := runtime.HookContextFrom(ctx)

@@ -470,9 +470,14 @@ func (s *sandbox) run(ctx context.Context, while string, f func() error) (err er
 			s.vm.Interrupt(fmt.Errorf("%s: %w", while, context.Cause(ctx)))
 		}
 	})
+	// The heap is watched only in a call still running after its first
+	// tick, from then on: most calls end sooner, and a goroutine, a ticker
+	// and a metrics read for each would cost more than the call. What the
+	// first tick allocates (a few MiB at goja's pace) is not counted.
 	done := make(chan struct{})
-	go s.watchHeap(while, done)
+	watch := time.AfterFunc(heapTick, func() { s.watchHeap(while, heapObjects(), done) })
 	defer func() {
+		watch.Stop()
 		close(done)
 		stop()
 		s.vm.ClearInterrupt()
@@ -547,24 +552,30 @@ func (s *sandbox) loop(ctx context.Context) error {
 // the limit while package code runs. goja allocates on the Go heap, so a
 // runaway allocation shows there; the check is process-wide, which makes
 // the limit a bound, not an account.
-func (s *sandbox) watchHeap(while string, done <-chan struct{}) {
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	base := sample[0].Value.Uint64()
-	tick := time.NewTicker(10 * time.Millisecond)
+func (s *sandbox) watchHeap(while string, base uint64, done <-chan struct{}) {
+	tick := time.NewTicker(heapTick)
 	defer tick.Stop()
 	for {
+		if used := heapObjects(); used > base && used-base > s.limits.MaxHeapGrowth {
+			s.vm.Interrupt(&LimitError{Limit: "heap", While: while, msg: fmt.Sprintf("package code grew the heap by more than %d MiB", s.limits.MaxHeapGrowth>>20)})
+			return
+		}
 		select {
 		case <-done:
 			return
 		case <-tick.C:
-			metrics.Read(sample)
-			if used := sample[0].Value.Uint64(); used > base && used-base > s.limits.MaxHeapGrowth {
-				s.vm.Interrupt(&LimitError{Limit: "heap", While: while, msg: fmt.Sprintf("package code grew the heap by more than %d MiB", s.limits.MaxHeapGrowth>>20)})
-				return
-			}
 		}
 	}
+}
+
+// heapTick is how often a running call's heap growth is checked.
+const heapTick = 10 * time.Millisecond
+
+// heapObjects is the bytes of live and unswept heap objects.
+func heapObjects() uint64 {
+	sample := [1]metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample[:])
+	return sample[0].Value.Uint64()
 }
 
 // explain turns a goja error into one that says what happened where.
