@@ -461,8 +461,12 @@ func (s *sandbox) run(ctx context.Context, while string, f func() error) (err er
 	}
 	s.depth++
 	defer func() { s.depth-- }()
-	ctx, cancel := context.WithTimeout(ctx, s.limits.Timeout)
-	defer cancel()
+	// A function call's context already ends within the limit (callJS).
+	if d, ok := ctx.Deadline(); !ok || time.Until(d) > s.limits.Timeout {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.limits.Timeout)
+		defer cancel()
+	}
 	stop := context.AfterFunc(ctx, func() {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			s.vm.Interrupt(&LimitError{Limit: "time", While: while, msg: fmt.Sprintf("package code ran longer than %v", s.limits.Timeout)})
