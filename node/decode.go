@@ -376,7 +376,11 @@ func (dc *decoder) number(v jsontree.Value) (float64, bool) {
 	return 0, false
 }
 
-func (dc *decoder) strings(v jsontree.Value) []string {
+func (dc *decoder) strings(v jsontree.Value) []string { return dc.stringList(v, false) }
+
+// stringList decodes an array of strings; with skipNull, null entries
+// are left out (hookNames).
+func (dc *decoder) stringList(v jsontree.Value, skipNull bool) []string {
 	if v.Type() == jsontree.TypeNull {
 		return nil
 	}
@@ -385,9 +389,12 @@ func (dc *decoder) strings(v jsontree.Value) []string {
 		return nil
 	}
 	out := make([]string, 0, v.Len())
-	for x := v.First(); x.Exists(); x = x.Next() {
+	for i, x := 0, v.First(); x.Exists(); i, x = i+1, x.Next() {
+		if skipNull && x.Type() == jsontree.TypeNull {
+			continue
+		}
 		s, err := dc.st.strValue(x)
-		dc.nested(withinIndex(err, len(out)))
+		dc.nested(withinIndex(err, i))
 		out = append(out, s)
 	}
 	return out

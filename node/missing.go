@@ -40,25 +40,7 @@ func missingFunctions(v jsontree.Value) []string {
 
 // hookNames decodes preSend: hook names, with null entries (functions the
 // JSON lacks, see missingFunctions) left out.
-func (dc *decoder) hookNames(v jsontree.Value) []string {
-	if v.Type() == jsontree.TypeNull {
-		return nil
-	}
-	if v.Type() != jsontree.TypeArray {
-		dc.fail("must be an array of strings, not %s", typeName(v))
-		return nil
-	}
-	out := make([]string, 0, v.Len())
-	for i, x := 0, v.First(); x.Exists(); i, x = i+1, x.Next() {
-		if x.Type() == jsontree.TypeNull {
-			continue
-		}
-		s, err := dc.st.strValue(x)
-		dc.nested(withinIndex(err, i))
-		out = append(out, s)
-	}
-	return out
-}
+func (dc *decoder) hookNames(v jsontree.Value) []string { return dc.stringList(v, true) }
 
 // locateMissing prefixes every routing's Missing paths with where the
 // routing sits in the description, so that an error names the place.
