@@ -1,6 +1,9 @@
 package node
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Item is one record flowing between nodes, n8n's INodeExecutionData.
 type Item struct {
@@ -78,6 +81,26 @@ const (
 	OnErrorContinueRegularOutput = "continueRegularOutput"
 	OnErrorContinueErrorOutput   = "continueErrorOutput"
 )
+
+// Retries returns n8n's clamped tries and wait (F8): maxTries in [2, 5]
+// (default 3), waitBetweenTries in [0, 5000] ms (0 means 1000); one try
+// and no wait without RetryOnFail.
+func (s Settings) Retries() (tries int, wait time.Duration) {
+	if !s.RetryOnFail {
+		return 1, 0
+	}
+	tries = s.MaxTries
+	if tries == 0 {
+		tries = 3
+	}
+	tries = min(max(tries, 2), 5)
+	ms := s.WaitBetweenTries
+	if ms == 0 {
+		ms = 1000
+	}
+	ms = min(max(ms, 0), 5000)
+	return tries, time.Duration(ms) * time.Millisecond
+}
 
 // Continues reports whether failed items become error items instead of
 // failing the node: onError decides when set, else continueOnFail (F1).

@@ -400,7 +400,7 @@ func (p *Prepared) batching(ctx context.Context, first node.Item) (size, interva
 
 // process builds, sends and shapes one item, retrying per retryOnFail.
 func (p *Prepared) process(ctx context.Context, j job, input expr.Input) outcome {
-	tries, wait := p.retryOnFail()
+	tries, wait := p.settings.Retries()
 	for try := 1; ; try++ {
 		items, err := p.processOnce(ctx, j, input)
 		if err == nil {
@@ -447,26 +447,6 @@ func (p *Prepared) processOnce(ctx context.Context, j job, input expr.Input) (_ 
 		return nil, err
 	}
 	return ic.perform(ctx, r)
-}
-
-// retryOnFail returns n8n's clamped tries and wait (F8): maxTries in
-// [2, 5] (default 3), waitBetweenTries in [0, 5000] ms (0 means 1000).
-func (p *Prepared) retryOnFail() (int, time.Duration) {
-	s := p.settings
-	if !s.RetryOnFail {
-		return 1, 0
-	}
-	tries := s.MaxTries
-	if tries == 0 {
-		tries = 3
-	}
-	tries = min(max(tries, 2), 5)
-	wait := s.WaitBetweenTries
-	if wait == 0 {
-		wait = 1000
-	}
-	wait = min(max(wait, 0), 5000)
-	return tries, time.Duration(wait) * time.Millisecond
 }
 
 // deliver turns an outcome into output, or into the node's failure.

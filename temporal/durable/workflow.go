@@ -310,17 +310,9 @@ func retryPolicy(s node.Settings, opts Options) *temporal.RetryPolicy {
 	if !s.RetryOnFail {
 		return &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute, MaximumAttempts: int32(opts.MaxAttempts)}
 	}
-	tries := s.MaxTries
-	if tries == 0 {
-		tries = 3
-	}
-	tries = min(max(tries, 2), 5)
-	wait := s.WaitBetweenTries
-	if wait == 0 {
-		wait = 1000
-	}
-	wait = min(max(wait, 1), 5000)
-	d := time.Duration(wait) * time.Millisecond
+	tries, d := s.Retries()
+	// Temporal reads a zero interval as its default of one second.
+	d = max(d, time.Millisecond)
 	return &temporal.RetryPolicy{InitialInterval: d, BackoffCoefficient: 1, MaximumInterval: d, MaximumAttempts: int32(tries)}
 }
 
