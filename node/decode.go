@@ -1107,7 +1107,9 @@ func (ops *Operations) decode(st *decoding, v jsontree.Value) error {
 	if err := object(v); err != nil {
 		return err
 	}
-	if x := v.Get("pagination"); v.Len() == 0 || x.Exists() && x.Type() == jsontree.TypeNull {
+	// operations holds only pagination, and JSON.stringify drops a function
+	// with its key: no pagination, or null, is the function n8n had.
+	if x := v.Get("pagination"); !x.Exists() || x.Type() == jsontree.TypeNull {
 		ops.MissingPagination = "pagination"
 	}
 	if x := v.Get("pagination"); x.Exists() && x.Type() != jsontree.TypeNull {
