@@ -282,6 +282,7 @@ func (h *HookContext) HTTPRequestWithAuthentication(ctx context.Context, typeNam
 		ne.status = resp.status
 		return nil, p.redactNodeError(ne)
 	}
+	body = helperBody(resp, body, opts)
 	if full {
 		return map[string]any{"body": body, "headers": resp.headerMap(), "statusCode": float64(resp.status), "statusMessage": resp.statusText}, nil
 	}

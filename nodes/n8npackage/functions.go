@@ -220,6 +220,9 @@ type jsFunction struct {
 	fn       Function
 	desc     *node.Description
 	label    string // what errors say the function was doing (while)
+	// testName is the name of a credential test function, "" for a
+	// route function.
+	testName string
 }
 
 // while names the function for errors; made once, at registration, since

@@ -130,7 +130,8 @@ type Node struct {
 	DefaultVersion float64
 	// Versions lists the typeVersions, ascending.
 	Versions []float64
-	// Functions lists the JavaScript functions the descriptions hold.
+	// Functions lists the JavaScript functions the descriptions hold, and
+	// the credential test functions of each version's methods.
 	Functions []Function
 
 	descs       map[float64]*node.Description
@@ -149,8 +150,10 @@ type Function struct {
 	// Hook is the name the converted description uses for it in a hook
 	// slot (preSend, postReceive, pagination); "" elsewhere.
 	Hook string
-	// Kind is "preSend", "postReceive", "pagination", or "" for a function
-	// in another place (e.g. a credential's authenticate).
+	// Kind is "preSend", "postReceive", "pagination", "credentialTest"
+	// (a function of the node's methods.credentialTest, Path
+	// /methods/credentialTest/<name>), or "" for a function in another
+	// place (e.g. a credential's authenticate).
 	Kind string
 
 	// fn is the function itself, in the package's runtime, kept for
@@ -487,7 +490,12 @@ func (p *Package) NodeType(ctx context.Context, name string, version float64) (*
 		}
 	}
 	p.mu.Unlock()
-	return runtime.NewNodeType(d, creds...)
+	nt, err := runtime.NewNodeType(d, creds...)
+	if err != nil {
+		return nil, err
+	}
+	nt.CredentialTests = p.credentialTestFuncs(name, n)
+	return nt, nil
 }
 
 // Description returns the description of a version (0 for the default).
@@ -711,9 +719,33 @@ func (p *Package) convertNode(ctx context.Context, inst *goja.Object, cf classFi
 			fns[i].Version = v
 		}
 		n.Functions = append(n.Functions, fns...)
+		n.Functions = append(n.Functions, credentialTests(vi, v, prefix)...)
 		n.descs[v] = d
 	}
 	return n, nil
+}
+
+// credentialTests lists a node version's methods.credentialTest
+// functions, which a credential's testedBy names.
+func credentialTests(vi *goja.Object, v float64, prefix string) []Function {
+	m, ok := vi.Get("methods").(*goja.Object)
+	if !ok {
+		return nil
+	}
+	ct, ok := m.Get("credentialTest").(*goja.Object)
+	if !ok {
+		return nil
+	}
+	var out []Function
+	for _, name := range ct.Keys() {
+		fn := ct.Get(name)
+		if _, isFn := goja.AssertFunction(fn); !isFn {
+			continue
+		}
+		ptr := "/methods/credentialTest/" + name
+		out = append(out, Function{Version: v, Path: ptr, Hook: prefix + ptr, Kind: credentialTestKind, fn: fn})
+	}
+	return out
 }
 
 func toFloat(x any) (float64, bool) {
