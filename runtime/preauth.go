@@ -44,13 +44,13 @@ func (h credentialHelpers) HTTPRequest(ctx context.Context, options map[string]a
 		ne := networkError(p.redactErr(err), int(hr.timeout/time.Millisecond), false)
 		return nil, p.redactNodeError(ne)
 	}
-	body := resp.value()
+	body := helperBody(resp, options)
 	if hr.statusFails(resp.status) {
 		ne := httpError(resp.status, body, false)
 		ne.status = resp.status
+		ne.Body = body // code may read any body, as a legacy request's error does
 		return nil, p.redactNodeError(ne)
 	}
-	body = helperBody(resp, body, options)
 	if full {
 		return map[string]any{"body": body, "headers": resp.headerMap(), "statusCode": float64(resp.status), "statusMessage": resp.statusText}, nil
 	}
@@ -140,11 +140,11 @@ func buildHelperRequest(options map[string]any) (*httpRequest, bool, error) {
 	return hr, truthy(options["returnFullResponse"]), nil
 }
 
-// helperBody is the body a helper's request returns: parsed as n8n
-// parses it (value), or the text with encoding "text".
-func helperBody(resp *response, parsed any, options map[string]any) any {
+// helperBody is the body of a helper's response, also in its error:
+// parsed as n8n parses it (value), or the text with encoding "text".
+func helperBody(resp *response, options map[string]any) any {
 	if options["encoding"] == "text" {
 		return string(node.WellFormedUTF8(resp.body))
 	}
-	return parsed
+	return resp.value()
 }

@@ -92,7 +92,7 @@ func TestCredentialsTestTestedBy(t *testing.T) {
 		{"testedBy function: helpers.request(uri, {json: true})", []string{"--node", "gizmo", "--type", "gizmoApi"}, gizmo("uri", "pw-SECRET-2"),
 			exitOK, `{"ok": true, "message": "Hello bob (object)"}`, []string{"POST /login bob"}},
 		{"testedBy function: a failure, the password masked", []string{"--type", "gizmoApi"}, gizmo("request", "wrong-SECRET-3"),
-			exitFailed, `{"ok": false, "message": "Login as bob with **hidden** failed: Request failed with status code 401: who are you (401)"}`, []string{"POST /login?v=2 bob"}},
+			exitFailed, `{"ok": false, "message": "Login as bob with **hidden** failed: 401 - \"{\\\"message\\\": \\\"who are you\\\"}\""}`, []string{"POST /login?v=2 bob"}},
 		{"testedBy function: a result that is no promise", []string{"--type", "gizmoApi"}, gizmo("sync", "pw-SECRET-2"),
 			exitOK, `{"ok": true, "message": "sync gizmoApi"}`, nil},
 		{"testedBy function that throws", []string{"--type", "gizmoApi"}, gizmo("throw", "pw-SECRET-2"),

@@ -58,17 +58,17 @@ func TestCredentialTestFunctions(t *testing.T) {
 		wantErr string
 		sent    []map[string]any
 	}{
-		{"request options: uri, auth {user, pass}, the body as text", "request", fakeHelpers{body: `{"who":"bob"}`},
+		{"request options: uri, auth {user, pass}, the body as text, accepting any", "request", fakeHelpers{body: `{"who":"bob"}`},
 			credentials.TestResult{OK: true, Message: "Hello bob (string)"}, "",
 			[]map[string]any{{"url": "http://gizmo.test/login", "method": "POST", "auth": map[string]any{"username": "bob", "password": "pw"},
-				"qs": map[string]any{"v": float64(2)}, "encoding": "text"}}},
+				"qs": map[string]any{"v": float64(2)}, "encoding": "text", "headers": map[string]any{"accept": "*/*"}}}},
 		{"request(uri, options) with json: true", "uri", fakeHelpers{body: map[string]any{"who": "bob"}},
 			credentials.TestResult{OK: true, Message: "Hello bob (object)"}, "",
 			[]map[string]any{{"url": "http://gizmo.test/login", "method": "POST", "body": map[string]any{"user": "bob", "password": "pw"}, "json": true}}},
 		{"a failed request caught by the function", "request", fakeHelpers{err: errors.New("401 - no")},
 			credentials.TestResult{Message: "Login as bob with pw failed: 401 - no"}, "",
 			[]map[string]any{{"url": "http://gizmo.test/login", "method": "POST", "auth": map[string]any{"username": "bob", "password": "pw"},
-				"qs": map[string]any{"v": float64(2)}, "encoding": "text"}}},
+				"qs": map[string]any{"v": float64(2)}, "encoding": "text", "headers": map[string]any{"accept": "*/*"}}}},
 		{"a result that is no promise", "sync", fakeHelpers{}, credentials.TestResult{OK: true, Message: "sync gizmoApi"}, "", nil},
 		{"a function that throws", "throw", fakeHelpers{}, credentials.TestResult{},
 			"n8n-nodes-tokens.gizmo: credential test function gizmoApiTest of version 2: Error: cannot reach http://gizmo.test as bob with pw", nil},

@@ -3,7 +3,10 @@ package n8npackage
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
+	"strconv"
 	"strings"
 
 	"github.com/dop251/goja"
@@ -109,9 +112,27 @@ func (p *Package) credentialTestMembers(guard func(*goja.Object, string) goja.Va
 		}
 		if !truthy(ho["json"]) {
 			ho["encoding"] = "text" // the request library parses only with json: true
+			if !hasHeader(ho["headers"], "accept") {
+				hs, _ := ho["headers"].(map[string]any)
+				hs = maps.Clone(hs)
+				if hs == nil {
+					hs = map[string]any{}
+				}
+				hs["accept"] = "*/*"
+				ho["headers"] = hs
+			}
 		}
 		h := c.credHelpers
-		return c.async(func(ctx context.Context) (any, error) { return h.HTTPRequest(ctx, ho) })
+		return c.async(func(ctx context.Context) (any, error) {
+			v, err := h.HTTPRequest(ctx, ho)
+			var ne *runtime.NodeError
+			if errors.As(err, &ne) {
+				if status, convErr := strconv.Atoi(ne.HTTPCode); convErr == nil {
+					return nil, &legacyStatusError{status: status, body: ne.Body, cause: err}
+				}
+			}
+			return v, err
+		})
 	})
 	_ = helpers.Set("httpRequest", func(call goja.FunctionCall) goja.Value {
 		c := p.cur
@@ -123,6 +144,46 @@ func (p *Package) credentialTestMembers(guard func(*goja.Object, string) goja.Va
 	_ = t.Set("helpers", guard(helpers, "this.helpers"))
 	_ = t.Set("logger", p.logger())
 	return t
+}
+
+// legacyStatusError is the request library's error for a refused request,
+// as n8n's legacy request adapter throws it: "<status> - <body as JSON>",
+// with statusCode and error (the body).
+type legacyStatusError struct {
+	status int
+	body   any
+	cause  error
+}
+
+func (e *legacyStatusError) Error() string { return e.cause.Error() }
+func (e *legacyStatusError) Unwrap() error { return e.cause }
+
+func (e *legacyStatusError) toJS(vm *goja.Runtime) goja.Value {
+	body := toJS(vm, e.body)
+	text := "undefined"
+	if stringify, ok := goja.AssertFunction(vm.Get("JSON").ToObject(vm).Get("stringify")); ok {
+		if v, err := stringify(goja.Undefined(), body); err == nil && !goja.IsUndefined(v) {
+			text = v.String()
+		}
+	}
+	o, err := vm.New(vm.Get("Error"), vm.ToValue(fmt.Sprintf("%d - %s", e.status, text)))
+	if err != nil {
+		return vm.NewGoError(e)
+	}
+	_ = o.Set("statusCode", e.status)
+	_ = o.Set("status", e.status)
+	_ = o.Set("error", body)
+	return o
+}
+
+func hasHeader(headers any, name string) bool {
+	hs, _ := headers.(map[string]any)
+	for k := range hs {
+		if strings.EqualFold(k, name) {
+			return true
+		}
+	}
+	return false
 }
 
 func truthy(v any) bool {

@@ -1,6 +1,7 @@
 "use strict";
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.Gizmo = void 0;
+const n8n_workflow_1 = require("n8n-workflow");
 // A versioned node whose credential is tested by a function of its
 // methods.credentialTest (testedBy as a name); version 2's function is
 // the one n8n uses. The credential's mode field picks what the function
@@ -63,10 +64,10 @@ class GizmoV2 {
         };
     }
 }
-class Gizmo {
+class Gizmo extends n8n_workflow_1.VersionedNodeType {
     constructor() {
-        this.description = { displayName: 'Gizmo', name: 'gizmo', group: ['transform'], description: 'Gizmos', defaultVersion: 2 };
-        this.nodeVersions = { 1: new GizmoV1(), 2: new GizmoV2() };
+        const baseDescription = { displayName: 'Gizmo', name: 'gizmo', group: ['transform'], description: 'Gizmos', defaultVersion: 2 };
+        super({ 1: new GizmoV1(), 2: new GizmoV2() }, baseDescription);
     }
 }
 exports.Gizmo = Gizmo;
