@@ -92,10 +92,18 @@ func (p *Package) CredentialTestNodeType(ctx context.Context, typeName string) (
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range c.Type.SupportedNodes {
+	// An eager package's types have supportedNodes inferred; a lazy one's
+	// are in n8n's index, which n8n reads them from.
+	supported := c.Type.SupportedNodes
+	if len(supported) == 0 {
+		p.mu.Lock()
+		supported = p.credIdx[typeName].supported
+		p.mu.Unlock()
+	}
+	for _, name := range supported {
 		n, err := p.Node(ctx, name)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("node %s, which may test credential type %q: %w", name, typeName, err)
 		}
 		for _, v := range slices.Backward(n.Versions) {
 			for _, ref := range n.descs[v].Credentials {

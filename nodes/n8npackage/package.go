@@ -120,6 +120,8 @@ type Package struct {
 type classFile struct {
 	className string
 	file      string // source path
+	// supported is a credential type's supportedNodes in n8n's index.
+	supported []string
 }
 
 // Node is one node type of a package, with every version it serves.
@@ -276,15 +278,16 @@ func (p *Package) readManifest() error {
 	ck, err2 := p.src.readFile(path.Join(p.dir, "dist/known/credentials.json"))
 	if err1 == nil && err2 == nil {
 		var nodes, creds map[string]struct {
-			ClassName  string `json:"className"`
-			SourcePath string `json:"sourcePath"`
+			ClassName      string   `json:"className"`
+			SourcePath     string   `json:"sourcePath"`
+			SupportedNodes []string `json:"supportedNodes"`
 		}
 		if json.Unmarshal(nk, &nodes) == nil && json.Unmarshal(ck, &creds) == nil {
 			for name, e := range nodes {
-				p.nodeIdx[name] = classFile{e.ClassName, path.Join(p.dir, e.SourcePath)}
+				p.nodeIdx[name] = classFile{className: e.ClassName, file: path.Join(p.dir, e.SourcePath)}
 			}
 			for name, e := range creds {
-				p.credIdx[name] = classFile{e.ClassName, path.Join(p.dir, e.SourcePath)}
+				p.credIdx[name] = classFile{e.ClassName, path.Join(p.dir, e.SourcePath), e.SupportedNodes}
 			}
 			p.lazy = true
 			return nil
@@ -294,10 +297,10 @@ func (p *Package) readManifest() error {
 		if _, dup := p.nodeIdx[f]; !dup {
 			p.nodeFiles = append(p.nodeFiles, f)
 		}
-		p.nodeIdx[f] = classFile{className(f, ".node.js"), path.Join(p.dir, f)}
+		p.nodeIdx[f] = classFile{className: className(f, ".node.js"), file: path.Join(p.dir, f)}
 	}
 	for _, f := range m.N8N.Credentials {
-		p.credIdx[f] = classFile{className(f, ".credentials.js"), path.Join(p.dir, f)}
+		p.credIdx[f] = classFile{className: className(f, ".credentials.js"), file: path.Join(p.dir, f)}
 	}
 	return nil
 }
