@@ -15,21 +15,33 @@ func TestDescription(t *node.CredentialType) (*node.Description, error) {
 	if t.Test == nil {
 		return nil, fmt.Errorf("credential type %q defines no test request", t.Name)
 	}
-	req := t.Test.Request
-	return &node.Description{
-		DisplayName:     "Credential test",
-		Name:            "credentialTest",
-		Version:         node.Version{1},
-		Credentials:     []node.CredentialRef{{Name: t.Name, Required: true}},
-		RequestDefaults: &node.Request{},
-		Properties: []node.Property{{
-			DisplayName: "Temp",
-			Name:        "temp",
-			Type:        node.TypeString,
-			Default:     "",
-			Routing:     &node.Routing{Request: &req},
-		}},
-	}, nil
+	return NodeTestDescription(&node.Description{DisplayName: "Credential test", Name: "credentialTest", Version: node.Version{1}},
+		t.Name, t.Test)
+}
+
+// NodeTestDescription builds the temporary node n8n runs for a node's own
+// test request (a testedBy object, C4): the node's description, so its
+// requestDefaults (a base URL) apply, with the credential of typeName as
+// its only credential and one property whose routing.request is the test
+// request. d is not modified.
+func NodeTestDescription(d *node.Description, typeName string, t *node.CredentialTest) (*node.Description, error) {
+	if t == nil {
+		return nil, fmt.Errorf("node %s: credential type %q has no test request", d.Name, typeName)
+	}
+	desc := *d
+	if desc.RequestDefaults == nil {
+		desc.RequestDefaults = &node.Request{} // n8n routes the test whatever the node is
+	}
+	req := t.Request
+	desc.Credentials = []node.CredentialRef{{Name: typeName, Required: true}}
+	desc.Properties = []node.Property{{
+		DisplayName: "Temp",
+		Name:        "temp",
+		Type:        node.TypeString,
+		Default:     "",
+		Routing:     &node.Routing{Request: &req},
+	}}
+	return &desc, nil
 }
 
 // TestResult is the outcome of a credential test.

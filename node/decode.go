@@ -100,6 +100,12 @@ func (c *CredentialType) UnmarshalJSON(b []byte) error {
 	return parseInto(b, c.decode)
 }
 
+// UnmarshalJSON decodes a test request and its rules: a credential
+// type's test, or a node's testedBy object.
+func (t *CredentialTest) UnmarshalJSON(b []byte) error {
+	return parseInto(b, t.decode)
+}
+
 func parseInto(b []byte, decode func(*decoding, jsontree.Value) error) error {
 	p := getParser()
 	defer parsers.Put(p)

@@ -21,7 +21,8 @@ type CredentialHelpers interface {
 	// exported to Go: url, baseURL, method, headers, qs, body, json,
 	// auth {username, password}, timeout (ms), returnFullResponse,
 	// ignoreHttpStatusErrors, skipSslCertificateValidation,
-	// disableFollowRedirect. It returns the parsed body, or with
+	// disableFollowRedirect, encoding ("json", or "text" for the body
+	// unparsed). It returns the parsed body, or with
 	// returnFullResponse {body, headers, statusCode, statusMessage}.
 	HTTPRequest(ctx context.Context, options map[string]any) (any, error)
 }

@@ -1,9 +1,13 @@
 package runtime
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"reflect"
 	"strconv"
 
 	"github.com/noderun/noderun/credentials"
@@ -27,11 +31,13 @@ const (
 // grant fetches one), and a 401 renews and resends once. An OAuth2 type
 // without one: its token data must hold an access token; noderun fetches
 // one for the client-credentials grant, where n8n asks to connect the
-// credential first. The node type's PrepareCredential (URL
-// normalisation) and credential types (the parents typeName extends)
-// apply. The data is tested as given: no session the engine holds is
-// used, and renewed values reach the store only when it is a
-// credentials.Updater.
+// credential first. Otherwise the node's own test, its credential
+// reference's testedBy: a test request (sent as the node's, with its
+// requestDefaults) or the name of a function of nt.CredentialTests. The
+// node type's PrepareCredential (URL normalisation) and credential types
+// (the parents typeName extends) apply. The data is tested as given: no
+// session the engine holds is used, and renewed values reach the store
+// only when it is a credentials.Updater.
 func (e *Engine) TestCredential(ctx context.Context, nt *NodeType, typeName string, store credentials.Store) (credentials.TestResult, error) {
 	ct := nt.CredentialTypes[typeName]
 	if ct == nil {
@@ -39,15 +45,26 @@ func (e *Engine) TestCredential(ctx context.Context, nt *NodeType, typeName stri
 	}
 	lookup := func(name string) *node.CredentialType { return nt.CredentialTypes[name] }
 	oauth := credentials.IsOAuth2(ct, lookup)
-	if ct.Test == nil && !oauth {
-		return credentials.TestResult{}, fmt.Errorf("credential type %q defines no test request, so it cannot be tested", typeName)
-	}
 	desc := &node.Description{DisplayName: "Credential test", Name: "credentialTest", Version: node.Version{1},
 		Credentials: []node.CredentialRef{{Name: ct.Name, Required: true}}, RequestDefaults: &node.Request{}}
-	if ct.Test != nil {
+	test := ct.Test
+	var testFn CredentialTestFunc
+	switch {
+	case test != nil:
 		var err error
 		if desc, err = credentials.TestDescription(ct); err != nil {
 			return credentials.TestResult{}, err
+		}
+	case oauth: // n8n's "connected" test wins over a node's testedBy
+	default:
+		var err error
+		if test, testFn, err = nodeCredentialTest(nt, typeName); err != nil {
+			return credentials.TestResult{}, err
+		}
+		if test != nil {
+			if desc, err = credentials.NodeTestDescription(nt.Description, typeName, test); err != nil {
+				return credentials.TestResult{}, err
+			}
 		}
 	}
 	// The types ct extends come along: their properties (an OAuth2 token
@@ -72,9 +89,12 @@ func (e *Engine) TestCredential(ctx context.Context, nt *NodeType, typeName stri
 		if !errors.As(err, &ne) || ctx.Err() != nil {
 			return credentials.TestResult{}, errors.Join(err, ctx.Err())
 		}
-		return judgeFailure(ct, ne), nil
+		return judgeFailure(test, ne), nil
 	}
-	if ct.Test == nil {
+	switch {
+	case testFn != nil:
+		return p.runCredentialTest(ctx, typeName, testFn)
+	case test == nil:
 		return p.testOAuth2Connection(ctx)
 	}
 	if d := p.cred.dyn; d != nil && d.oauth != nil {
@@ -87,13 +107,70 @@ func (e *Engine) TestCredential(ctx context.Context, nt *NodeType, typeName stri
 		return credentials.TestResult{}, err
 	}
 	if ne := res.Err; ne != nil {
-		return judgeFailure(ct, ne), nil
+		return judgeFailure(test, ne), nil
 	}
 	var body any
 	if len(res.Items) > 0 {
 		body = res.Items[0].JSON
 	}
-	return credentials.JudgeResponse(ct.Test, 200, body), nil
+	return credentials.JudgeResponse(test, 200, body), nil
+}
+
+// CredentialTestFunc is a node's credential test function, n8n's
+// methods.credentialTest[name] that a credential reference's testedBy
+// names. It receives the credential's prepared data (defaults applied,
+// expressions resolved; the caller's copy) and helpers whose requests go
+// through the engine's transport, unauthenticated. An error is a test that
+// failed with its message, as n8n shows a function's exception.
+type CredentialTestFunc func(ctx context.Context, typeName string, data map[string]any, h node.CredentialHelpers) (credentials.TestResult, error)
+
+// nodeCredentialTest is the node's own test of credential type typeName:
+// the testedBy of its reference to the type, a request or a function.
+// Neither is an error: nothing can test the credential.
+func nodeCredentialTest(nt *NodeType, typeName string) (*node.CredentialTest, CredentialTestFunc, error) {
+	d := nt.Description
+	for _, ref := range d.Credentials {
+		raw := bytes.TrimSpace(ref.TestedBy)
+		if ref.Name != typeName || len(raw) == 0 || string(raw) == "null" {
+			continue
+		}
+		var name string
+		if json.Unmarshal(raw, &name) == nil {
+			fn := nt.CredentialTests[name]
+			if fn == nil {
+				return nil, nil, fmt.Errorf("node %s: credential type %q is tested by the function %q (testedBy), which the node does not have in methods.credentialTest", d.Name, typeName, name)
+			}
+			return nil, fn, nil
+		}
+		var t node.CredentialTest
+		if err := json.Unmarshal(raw, &t); err != nil {
+			return nil, nil, fmt.Errorf("node %s: credentials %q: testedBy: %w", d.Name, typeName, err)
+		}
+		if reflect.ValueOf(t.Request).IsZero() {
+			return nil, nil, fmt.Errorf("node %s: credentials %q: testedBy has no request", d.Name, typeName)
+		}
+		return &t, nil, nil
+	}
+	return nil, nil, fmt.Errorf("credential type %q defines no test request, and node %s has no test for it (testedBy), so it cannot be tested", typeName, d.Name)
+}
+
+// runCredentialTest runs a node's credential test function over the
+// prepared credential. Its message is masked: the function may quote the
+// credential.
+func (p *Prepared) runCredentialTest(ctx context.Context, typeName string, fn CredentialTestFunc) (credentials.TestResult, error) {
+	var data map[string]any
+	if p.cred != nil {
+		data = maps.Clone(p.cred.data)
+	}
+	res, err := fn(ctx, typeName, data, credentialHelpers{p})
+	if err != nil {
+		if ctx.Err() != nil {
+			return credentials.TestResult{}, ctx.Err()
+		}
+		return credentials.TestResult{Message: p.redactString(err.Error())}, nil
+	}
+	res.Message = p.redactString(res.Message)
+	return res, nil
 }
 
 func containsType(list []*node.CredentialType, t *node.CredentialType) bool {
@@ -108,11 +185,11 @@ func containsType(list []*node.CredentialType, t *node.CredentialType) bool {
 // judgeFailure is the outcome of a test whose node failed: a refusal by
 // the server is judged by the test's rules, anything else reports its
 // message.
-func judgeFailure(ct *node.CredentialType, ne *NodeError) credentials.TestResult {
+func judgeFailure(test *node.CredentialTest, ne *NodeError) credentials.TestResult {
 	status, convErr := strconv.Atoi(ne.HTTPCode)
 	switch {
-	case convErr == nil && ct.Test != nil:
-		return credentials.JudgeResponse(ct.Test, status, ne.Body)
+	case convErr == nil && test != nil:
+		return credentials.JudgeResponse(test, status, ne.Body)
 	case ne.HTTPCode != "" && ne.HTTPCode != "none" && convErr != nil:
 		return credentials.TestResult{Message: ne.HTTPCode + ": " + ne.Message}
 	}

@@ -225,7 +225,7 @@ func TestCredentialTestOAuth2(t *testing.T) {
 		nt := metabaseLike(t, "http://127.0.0.1:1", nil)
 		e, _ := newEngine(t)
 		_, err := e.TestCredential(context.Background(), nt, "metabaseLikeApi", staticCreds("metabaseLikeApi", map[string]any{}))
-		require.EqualError(t, err, `credential type "metabaseLikeApi" defines no test request, so it cannot be tested`)
+		require.EqualError(t, err, `credential type "metabaseLikeApi" defines no test request, and node testNode has no test for it (testedBy), so it cannot be tested`)
 	})
 }
 

@@ -276,7 +276,7 @@ func (h *HookContext) HTTPRequestWithAuthentication(ctx context.Context, typeNam
 		}
 		return nil, p.redactNodeError(networkError(p.redactErr(err), int(hr.timeout/time.Millisecond), false))
 	}
-	body := resp.value()
+	body := helperBody(resp, opts)
 	if (resp.status < 200 || resp.status > 299) && !hr.ignoreHTTPErrors {
 		ne := httpError(resp.status, body, false)
 		ne.status = resp.status

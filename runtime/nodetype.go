@@ -27,6 +27,10 @@ type NodeType struct {
 	// which kind of token an operation needs after a 401. It receives the
 	// normalised parameters and must not keep them.
 	ExplainError func(parameters map[string]any, err *NodeError)
+	// CredentialTests are the node's credential test functions by name
+	// (n8n's methods.credentialTest), which a credential reference's
+	// testedBy may name; TestCredential runs them.
+	CredentialTests map[string]CredentialTestFunc
 	// credentialTest marks the temporary node of TestCredential: its
 	// credential gets a session of its own, obtained afresh.
 	credentialTest bool

@@ -25,6 +25,7 @@ var httpRequestKeys = map[string]bool{
 	"url": true, "baseURL": true, "method": true, "headers": true, "qs": true, "body": true,
 	"json": true, "auth": true, "timeout": true, "returnFullResponse": true,
 	"ignoreHttpStatusErrors": true, "skipSslCertificateValidation": true, "disableFollowRedirect": true,
+	"encoding": true,
 }
 
 // HTTPRequest implements node.CredentialHelpers: n8n's helpers.httpRequest
@@ -43,10 +44,11 @@ func (h credentialHelpers) HTTPRequest(ctx context.Context, options map[string]a
 		ne := networkError(p.redactErr(err), int(hr.timeout/time.Millisecond), false)
 		return nil, p.redactNodeError(ne)
 	}
-	body := resp.value()
+	body := helperBody(resp, options)
 	if hr.statusFails(resp.status) {
 		ne := httpError(resp.status, body, false)
 		ne.status = resp.status
+		ne.Body = body // code may read any body, as a legacy request's error does
 		return nil, p.redactNodeError(ne)
 	}
 	if full {
@@ -67,6 +69,11 @@ func buildHelperRequest(options map[string]any) (*httpRequest, bool, error) {
 		if !httpRequestKeys[k] {
 			return nil, false, fmt.Errorf("option %q is not supported", k)
 		}
+	}
+	switch enc := options["encoding"]; enc {
+	case nil, "json", "text":
+	default:
+		return nil, false, fmt.Errorf("option \"encoding\" %v is not supported (only \"json\" and \"text\")", enc)
 	}
 	full, err := joinURL(options["baseURL"], options["url"])
 	if err != nil {
@@ -131,4 +138,13 @@ func buildHelperRequest(options map[string]any) (*httpRequest, bool, error) {
 		}
 	}
 	return hr, truthy(options["returnFullResponse"]), nil
+}
+
+// helperBody is the body of a helper's response, also in its error:
+// parsed as n8n parses it (value), or the text with encoding "text".
+func helperBody(resp *response, options map[string]any) any {
+	if options["encoding"] == "text" {
+		return string(node.WellFormedUTF8(resp.body))
+	}
+	return resp.value()
 }

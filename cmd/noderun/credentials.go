@@ -113,7 +113,8 @@ func runCredentials(ctx context.Context, a *app, args []string) int {
 // packageCredentialType is the node type credentials test runs for a
 // credential type of a package named by --type: the type and those it
 // extends that the package provides (an OAuth2 base's token URL and
-// grant type).
+// grant type), or, for a type without a test request, the package's
+// node that tests it (testedBy).
 func (x *execution) packageCredentialType(path, typeName string) (*runtime.NodeType, error) {
 	if typeName == "" {
 		return nil, inputErrorf("with --package, name the credential type to test with --type (or a node type of the package with --node)")
@@ -126,6 +127,16 @@ func (x *execution) packageCredentialType(path, typeName string) (*runtime.NodeT
 	c, err := pkg.Credential(ctx, typeName)
 	if err != nil {
 		return nil, inputErrorf("%v", err)
+	}
+	if c.Type.Test == nil {
+		// n8n tests such a type with a node's testedBy.
+		nt, err := pkg.CredentialTestNodeType(ctx, typeName)
+		if err != nil {
+			return nil, inputErrorf("%v", err)
+		}
+		if nt != nil {
+			return nt, nil
+		}
 	}
 	types := []*node.CredentialType{c.Type}
 	seen := map[string]bool{typeName: true}

@@ -220,6 +220,9 @@ type jsFunction struct {
 	fn       Function
 	desc     *node.Description
 	label    string // what errors say the function was doing (while)
+	// testName is the name of a credential test function, "" for a
+	// route function.
+	testName string
 }
 
 // while names the function for errors; made once, at registration, since
@@ -435,6 +438,11 @@ func (c *jsCall) async(do func(ctx context.Context) (any, error)) goja.Value {
 	pr, resolve, reject := c.vm.NewPromise()
 	c.tasks = append(c.tasks, func() {
 		v, err := do(c.ctx)
+		var je jsError
+		if errors.As(err, &je) {
+			_ = reject(je.toJS(c.vm))
+			return
+		}
 		if err != nil {
 			_ = reject(c.vm.NewGoError(err))
 			return
@@ -446,6 +454,13 @@ func (c *jsCall) async(do func(ctx context.Context) (any, error)) goja.Value {
 		_ = resolve(toJS(c.vm, v))
 	})
 	return c.vm.ToValue(pr)
+}
+
+// jsError is an error a host function rejects with as a JavaScript value
+// of its own, rather than a GoError.
+type jsError interface {
+	error
+	toJS(vm *goja.Runtime) goja.Value
 }
 
 // requestToJS is IHttpRequestOptions as RoutingNode hands it to a

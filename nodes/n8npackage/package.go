@@ -120,6 +120,8 @@ type Package struct {
 type classFile struct {
 	className string
 	file      string // source path
+	// supported is a credential type's supportedNodes in n8n's index.
+	supported []string
 }
 
 // Node is one node type of a package, with every version it serves.
@@ -130,7 +132,8 @@ type Node struct {
 	DefaultVersion float64
 	// Versions lists the typeVersions, ascending.
 	Versions []float64
-	// Functions lists the JavaScript functions the descriptions hold.
+	// Functions lists the JavaScript functions the descriptions hold, and
+	// the credential test functions of each version's methods.
 	Functions []Function
 
 	descs       map[float64]*node.Description
@@ -149,8 +152,10 @@ type Function struct {
 	// Hook is the name the converted description uses for it in a hook
 	// slot (preSend, postReceive, pagination); "" elsewhere.
 	Hook string
-	// Kind is "preSend", "postReceive", "pagination", or "" for a function
-	// in another place (e.g. a credential's authenticate).
+	// Kind is "preSend", "postReceive", "pagination", "credentialTest"
+	// (a function of the node's methods.credentialTest, Path
+	// /methods/credentialTest/<name>), or "" for a function in another
+	// place (e.g. a credential's authenticate).
 	Kind string
 
 	// fn is the function itself, in the package's runtime, kept for
@@ -273,15 +278,16 @@ func (p *Package) readManifest() error {
 	ck, err2 := p.src.readFile(path.Join(p.dir, "dist/known/credentials.json"))
 	if err1 == nil && err2 == nil {
 		var nodes, creds map[string]struct {
-			ClassName  string `json:"className"`
-			SourcePath string `json:"sourcePath"`
+			ClassName      string   `json:"className"`
+			SourcePath     string   `json:"sourcePath"`
+			SupportedNodes []string `json:"supportedNodes"`
 		}
 		if json.Unmarshal(nk, &nodes) == nil && json.Unmarshal(ck, &creds) == nil {
 			for name, e := range nodes {
-				p.nodeIdx[name] = classFile{e.ClassName, path.Join(p.dir, e.SourcePath)}
+				p.nodeIdx[name] = classFile{className: e.ClassName, file: path.Join(p.dir, e.SourcePath)}
 			}
 			for name, e := range creds {
-				p.credIdx[name] = classFile{e.ClassName, path.Join(p.dir, e.SourcePath)}
+				p.credIdx[name] = classFile{e.ClassName, path.Join(p.dir, e.SourcePath), e.SupportedNodes}
 			}
 			p.lazy = true
 			return nil
@@ -291,10 +297,10 @@ func (p *Package) readManifest() error {
 		if _, dup := p.nodeIdx[f]; !dup {
 			p.nodeFiles = append(p.nodeFiles, f)
 		}
-		p.nodeIdx[f] = classFile{className(f, ".node.js"), path.Join(p.dir, f)}
+		p.nodeIdx[f] = classFile{className: className(f, ".node.js"), file: path.Join(p.dir, f)}
 	}
 	for _, f := range m.N8N.Credentials {
-		p.credIdx[f] = classFile{className(f, ".credentials.js"), path.Join(p.dir, f)}
+		p.credIdx[f] = classFile{className: className(f, ".credentials.js"), file: path.Join(p.dir, f)}
 	}
 	return nil
 }
@@ -487,7 +493,12 @@ func (p *Package) NodeType(ctx context.Context, name string, version float64) (*
 		}
 	}
 	p.mu.Unlock()
-	return runtime.NewNodeType(d, creds...)
+	nt, err := runtime.NewNodeType(d, creds...)
+	if err != nil {
+		return nil, err
+	}
+	nt.CredentialTests = p.credentialTestFuncs(name, n)
+	return nt, nil
 }
 
 // Description returns the description of a version (0 for the default).
@@ -711,9 +722,33 @@ func (p *Package) convertNode(ctx context.Context, inst *goja.Object, cf classFi
 			fns[i].Version = v
 		}
 		n.Functions = append(n.Functions, fns...)
+		n.Functions = append(n.Functions, credentialTests(vi, v, prefix)...)
 		n.descs[v] = d
 	}
 	return n, nil
+}
+
+// credentialTests lists a node version's methods.credentialTest
+// functions, which a credential's testedBy names.
+func credentialTests(vi *goja.Object, v float64, prefix string) []Function {
+	m, ok := vi.Get("methods").(*goja.Object)
+	if !ok {
+		return nil
+	}
+	ct, ok := m.Get("credentialTest").(*goja.Object)
+	if !ok {
+		return nil
+	}
+	var out []Function
+	for _, name := range ct.Keys() {
+		fn := ct.Get(name)
+		if _, isFn := goja.AssertFunction(fn); !isFn {
+			continue
+		}
+		ptr := "/methods/credentialTest/" + name
+		out = append(out, Function{Version: v, Path: ptr, Hook: prefix + ptr, Kind: credentialTestKind, fn: fn})
+	}
+	return out
 }
 
 func toFloat(x any) (float64, bool) {

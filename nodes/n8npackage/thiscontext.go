@@ -3,7 +3,10 @@ package n8npackage
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
+	"strconv"
 	"strings"
 
 	"github.com/dop251/goja"
@@ -38,9 +41,9 @@ const thisJS = `(function () {
 // them (so code may set its own properties), and the members act for the
 // call running now (Package.cur).
 type thisEnv struct {
-	create        goja.Callable
-	node, cred    goja.Value
-	returnJSONArr goja.Value
+	create           goja.Callable
+	node, cred, test goja.Value
+	returnJSONArr    goja.Value
 }
 
 // env makes the shared members on first use; it runs inside the runtime.
@@ -78,8 +81,123 @@ func (c *jsCall) env() *thisEnv {
 	_ = cred.Set("helpers", guard(credHelpers, "this.helpers"))
 	_ = cred.Set("logger", p.logger())
 	env.cred = guard(cred, "this")
+	env.test = guard(p.credentialTestMembers(guard), "this")
 	p.fnEnv = env
 	return env
+}
+
+// credentialTestMembers are the members of n8n's CredentialTestContext
+// (ICredentialTestFunctions): helpers.request, the legacy request helper,
+// and logger; helpers.httpRequest besides, which n8n 2.41's context
+// lacks. Requests go through the engine's transport, unauthenticated.
+func (p *Package) credentialTestMembers(guard func(*goja.Object, string) goja.Value) *goja.Object {
+	vm := p.sb.vm
+	helpers := vm.NewObject()
+	_ = helpers.Set("request", func(call goja.FunctionCall) goja.Value {
+		c := p.cur
+		var opts map[string]any
+		if s, isStr := call.Argument(0).Export().(string); isStr {
+			// request(uri, options)
+			opts = map[string]any{}
+			if a := call.Argument(1); !goja.IsUndefined(a) && !goja.IsNull(a) {
+				opts = optionsArg(c, a, "helpers.request")
+			}
+			opts["uri"] = s
+		} else {
+			opts = optionsArg(c, call.Argument(0), "helpers.request")
+		}
+		ho, err := legacyRequestOptions(opts)
+		if err != nil {
+			c.throw(fmt.Errorf("helpers.request: %w (%s)", err, c.where()))
+		}
+		if !truthy(ho["json"]) {
+			ho["encoding"] = "text" // the request library parses only with json: true
+			if !hasHeader(ho["headers"], "accept") {
+				hs, _ := ho["headers"].(map[string]any)
+				hs = maps.Clone(hs)
+				if hs == nil {
+					hs = map[string]any{}
+				}
+				hs["accept"] = "*/*"
+				ho["headers"] = hs
+			}
+		}
+		h := c.credHelpers
+		return c.async(func(ctx context.Context) (any, error) {
+			v, err := h.HTTPRequest(ctx, ho)
+			var ne *runtime.NodeError
+			if errors.As(err, &ne) {
+				if status, convErr := strconv.Atoi(ne.HTTPCode); convErr == nil {
+					return nil, &legacyStatusError{status: status, body: ne.Body, cause: err}
+				}
+			}
+			return v, err
+		})
+	})
+	_ = helpers.Set("httpRequest", func(call goja.FunctionCall) goja.Value {
+		c := p.cur
+		opts := optionsArg(c, call.Argument(0), "helpers.httpRequest")
+		h := c.credHelpers
+		return c.async(func(ctx context.Context) (any, error) { return h.HTTPRequest(ctx, opts) })
+	})
+	t := vm.NewObject()
+	_ = t.Set("helpers", guard(helpers, "this.helpers"))
+	_ = t.Set("logger", p.logger())
+	return t
+}
+
+// legacyStatusError is the request library's error for a refused request,
+// as n8n's legacy request adapter throws it: "<status> - <body as JSON>",
+// with statusCode and error (the body).
+type legacyStatusError struct {
+	status int
+	body   any
+	cause  error
+}
+
+func (e *legacyStatusError) Error() string { return e.cause.Error() }
+func (e *legacyStatusError) Unwrap() error { return e.cause }
+
+func (e *legacyStatusError) toJS(vm *goja.Runtime) goja.Value {
+	body := toJS(vm, e.body)
+	text := "undefined"
+	if stringify, ok := goja.AssertFunction(vm.Get("JSON").ToObject(vm).Get("stringify")); ok {
+		if v, err := stringify(goja.Undefined(), body); err == nil && !goja.IsUndefined(v) {
+			text = v.String()
+		}
+	}
+	o, err := vm.New(vm.Get("Error"), vm.ToValue(fmt.Sprintf("%d - %s", e.status, text)))
+	if err != nil {
+		return vm.NewGoError(e)
+	}
+	_ = o.Set("statusCode", e.status)
+	_ = o.Set("status", e.status)
+	_ = o.Set("error", body)
+	return o
+}
+
+func hasHeader(headers any, name string) bool {
+	hs, _ := headers.(map[string]any)
+	for k := range hs {
+		if strings.EqualFold(k, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func truthy(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return x
+	case string:
+		return x != ""
+	case float64:
+		return x != 0
+	}
+	return true
 }
 
 // this is a fresh `this` for the running call: IExecuteSingleFunctions,
@@ -88,7 +206,10 @@ func (c *jsCall) env() *thisEnv {
 func (c *jsCall) this() goja.Value {
 	env := c.env()
 	proto := env.node
-	if c.credHelpers != nil {
+	switch {
+	case c.fn != nil && c.fn.testName != "":
+		proto = env.test
+	case c.credHelpers != nil:
 		proto = env.cred
 	}
 	v, err := env.create(goja.Undefined(), proto)
@@ -104,6 +225,8 @@ func (c *jsCall) where() string {
 		return "no function is running"
 	}
 	switch {
+	case c.fn != nil && c.fn.testName != "":
+		return "node " + c.fn.nodeType + ", credential test function " + c.fn.testName
 	case c.credHelpers != nil:
 		return "credential type " + c.credType + ", preAuthentication"
 	case c.fn == nil:
@@ -317,6 +440,19 @@ func legacyRequestOptions(o map[string]any) (map[string]any, error) {
 			if b, ok := v.(bool); ok && !b {
 				out["ignoreHttpStatusErrors"] = true
 			}
+		case "auth":
+			// The request library's basic auth is {user, pass} or
+			// {username, password}.
+			if a, ok := v.(map[string]any); ok {
+				b := map[string]any{"username": "", "password": ""}
+				for _, k := range [][2]string{{"username", "username"}, {"password", "password"}, {"user", "username"}, {"pass", "password"}} {
+					if x, ok := a[k[0]]; ok && x != nil {
+						b[k[1]] = x
+					}
+				}
+				v = b
+			}
+			out[k] = v
 		case "gzip", "rejectUnauthorized":
 			// gzip is always accepted; TLS checks follow Request Options.
 		default:
