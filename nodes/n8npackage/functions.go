@@ -78,9 +78,13 @@ type instance struct {
 }
 
 // preparePool makes the pool on first use, notes the nodes whose
-// functions run, and gives every runtime made so far their functions.
-// Twins are made when calls need them (grow).
+// functions run, and gives every runtime made so far the functions of
+// the nodes new to it. Twins are made when calls need them (grow) and
+// get all the noted nodes' functions. Preparations run one at a time: two
+// taking the idle runtimes at once could each wait for the other's.
 func (p *Package) preparePool(ctx context.Context, names []string) error {
+	p.prepMu.Lock()
+	defer p.prepMu.Unlock()
 	p.poolMu.Lock()
 	if p.pool == nil {
 		n := p.runtimes
@@ -93,33 +97,68 @@ func (p *Package) preparePool(ctx context.Context, names []string) error {
 		p.made = 1
 		p.pool <- p.self
 	}
+	var fresh []string
 	for _, name := range names {
-		if !slices.Contains(p.fnNodes, name) {
-			p.fnNodes = append(p.fnNodes, name)
+		if !slices.Contains(p.fnNodes, name) && !slices.Contains(fresh, name) {
+			fresh = append(fresh, name)
 		}
 	}
-	made := p.made
+	p.fnNodes = append(p.fnNodes, fresh...)
 	p.poolMu.Unlock()
-	// Each runtime is updated while no call uses it.
+	if len(fresh) == 0 {
+		return nil
+	}
+	// Each runtime is updated while no call uses it. A runtime dropped
+	// meanwhile (release) lowers made, so it is read again each time.
 	var taken []*instance
 	defer func() {
 		for _, in := range taken {
-			p.pool <- in
+			p.release(in)
 		}
 	}()
-	for range made {
+	for {
+		p.poolMu.Lock()
+		made := p.made
+		p.poolMu.Unlock()
+		if len(taken) >= made {
+			return nil
+		}
 		var in *instance
 		select {
 		case in = <-p.pool:
 		case <-ctx.Done():
+			p.forget(fresh)
 			return ctx.Err()
 		}
 		taken = append(taken, in)
-		if err := in.resolve(ctx, names); err != nil {
+		if err := in.resolve(ctx, fresh); err != nil {
+			p.forget(fresh)
 			return err
 		}
 	}
-	return nil
+}
+
+// forget takes back nodes a failed preparation noted, so that the next
+// one prepares them again.
+func (p *Package) forget(names []string) {
+	p.poolMu.Lock()
+	defer p.poolMu.Unlock()
+	p.fnNodes = slices.DeleteFunc(p.fnNodes, func(n string) bool { return slices.Contains(names, n) })
+}
+
+// release puts a runtime back in the pool, or drops it when a limit
+// interrupted code on it: goja leaves the frames of an async function
+// stopped mid-run on its stacks, after which the runtime never runs a
+// promise reaction again. A twin is made in its place when needed.
+func (p *Package) release(in *instance) {
+	if in.p.sb.broken.Load() {
+		p.poolMu.Lock()
+		p.made--
+		p.poolMu.Unlock()
+		p.sb.log.Debug().Msg("a runtime for the package's functions was interrupted and is dropped")
+		return
+	}
+	p.pool <- in
 }
 
 // resolve finds the named nodes' functions in the instance's runtime.
@@ -138,9 +177,8 @@ func (in *instance) resolve(ctx context.Context, names []string) error {
 	return nil
 }
 
-// grow makes a twin runtime when the pool has room for one: a fresh
-// sandbox over the same files, with the nodes whose functions run. It
-// returns nil when the pool is full.
+// grow makes a twin runtime when the pool has room for one, with the
+// nodes whose functions run. It returns nil when the pool is full.
 func (p *Package) grow(ctx context.Context) (*instance, error) {
 	p.poolMu.Lock()
 	if p.made >= cap(p.pool) {
@@ -150,16 +188,9 @@ func (p *Package) grow(ctx context.Context) (*instance, error) {
 	p.made++
 	names := slices.Clone(p.fnNodes)
 	p.poolMu.Unlock()
-	twin := &Package{Name: p.Name, Version: p.Version, src: p.src, dir: p.dir, progs: p.progs, nodeIdx: p.nodeIdx, nodeFiles: p.nodeFiles,
-		credIdx: p.credIdx, lazy: p.lazy, inModules: p.inModules, nodes: map[string]*Node{}, creds: map[string]*Credential{}, owner: p}
-	in := &instance{p: twin, fns: map[string]goja.Value{}}
-	twin.self = in
-	var err error
-	if twin.sb, err = newSandbox(p.Name, p.src, p.inModules, p.progs, p.sb.limits, p.sb.log); err == nil && !p.lazy {
-		err = twin.loadAll(ctx)
-	}
+	twin, err := p.twin(ctx)
 	if err == nil {
-		err = in.resolve(ctx, names)
+		err = twin.self.resolve(ctx, names)
 	}
 	if err != nil {
 		p.poolMu.Lock()
@@ -168,7 +199,20 @@ func (p *Package) grow(ctx context.Context) (*instance, error) {
 		return nil, fmt.Errorf("a function runtime: %w", err)
 	}
 	p.sb.log.Debug().Msg("another runtime for the package's functions")
-	return in, nil
+	return twin.self, nil
+}
+
+// twin is a fresh sandbox over the package's files, its nodes evaluated
+// again (those of a lazy package when asked for).
+func (p *Package) twin(ctx context.Context) (*Package, error) {
+	twin := &Package{Name: p.Name, Version: p.Version, src: p.src, dir: p.dir, progs: p.progs, nodeIdx: p.nodeIdx, nodeFiles: p.nodeFiles,
+		credIdx: p.credIdx, lazy: p.lazy, inModules: p.inModules, nodes: map[string]*Node{}, creds: map[string]*Credential{}, owner: p}
+	twin.self = &instance{p: twin, fns: map[string]goja.Value{}}
+	var err error
+	if twin.sb, err = newSandbox(p.Name, p.src, p.inModules, p.progs, p.sb.limits, p.sb.log); err == nil && !p.lazy {
+		err = twin.loadAll(ctx)
+	}
+	return twin, err
 }
 
 // run calls a route function on a runtime of the pool, or, inside
@@ -195,7 +239,7 @@ func (f *jsFunction) run(ctx context.Context, frame jsCall, start func(*jsCall, 
 				}
 			}
 		}
-		defer func() { p.pool <- in }()
+		defer p.release(in)
 	}
 	fn, ok := goja.AssertFunction(in.fns[f.fn.Hook])
 	if !ok {

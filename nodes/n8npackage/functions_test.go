@@ -331,6 +331,107 @@ func TestFunctionLimits(t *testing.T) {
 	})
 }
 
+// A limit stopping an async function leaves goja's runtime unable to run
+// promise reactions; the next calls, route functions and the credential's
+// async preAuthentication, must run on runtimes that still can.
+func TestInterruptedRuntimeIsReplaced(t *testing.T) {
+	ctx := context.Background()
+	l := n8npackage.Loader{FunctionRuntimes: 1, Limits: n8npackage.Limits{Timeout: 300 * time.Millisecond}}
+	pkg, err := l.Load(ctx, filepath.Join("testdata", "gizmos"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	nt, err := pkg.NodeType(ctx, "gizmo", 0)
+	require.NoError(t, err)
+	hooks := &runtime.Hooks{}
+	require.NoError(t, pkg.RegisterHooks(ctx, hooks))
+	engine := &runtime.Engine{Hooks: hooks, Retry: runtime.RetryPolicy{Disabled: true}}
+	srv := newGizmoServer(t)
+	creds := credentials.Map{"gizmoApi": {"baseUrl": srv.URL, "region": "eu-2", "password": "pw"}}
+	for round := range 2 {
+		res, err := engine.Execute(ctx, runtime.Run{Node: nt, Parameters: map[string]any{"operation": "spinsAsync"},
+			Credentials: credentials.Map{"gizmoApi": {"baseUrl": srv.URL, "session": "s"}}})
+		require.NoError(t, err)
+		require.NotNil(t, res.Err)
+		require.Contains(t, res.Err.Error(), "package code ran longer than 300ms")
+		session, err := nt.CredentialTypes["gizmoApi"].PreAuthenticate(ctx, map[string]any{"baseUrl": "http://gizmo", "password": "pw"}, gizmoHelpers{})
+		require.NoError(t, err, "round %d", round)
+		require.Equal(t, map[string]any{"session": "tok-n1"}, session)
+		// The same runtime would now answer "the function's promise never
+		// settles": create awaits getCredentials, and the empty session
+		// runs the async preAuthentication.
+		res, err = engine.Execute(ctx, runtime.Run{Node: nt, Parameters: map[string]any{"operation": "create"}, Credentials: creds,
+			Items: []node.Item{{JSON: map[string]any{"name": "alpha"}}}})
+		require.NoError(t, err)
+		require.Nil(t, res.Err, "round %d", round)
+		require.Equal(t, "alpha", res.Items[0].JSON.(map[string]any)["from"])
+	}
+}
+
+// Credential test functions called at once, while the pool grows, all
+// finish: preparing the pool for a node happens once, and two
+// preparations cannot each hold part of the pool waiting for the rest
+// (which the race detector's scheduling made happen within seconds).
+func TestConcurrentCredentialTests(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	l := n8npackage.Loader{FunctionRuntimes: 3}
+	pkg, err := l.Load(ctx, filepath.Join("testdata", "tokens"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	nt, err := pkg.NodeType(ctx, "gizmo", 2)
+	require.NoError(t, err)
+	test := nt.CredentialTests["gizmoApiTest"]
+	require.NotNil(t, test)
+	data := map[string]any{"url": "http://x", "user": "bob", "password": "pw", "mode": "request"}
+	var wg sync.WaitGroup
+	results := make(chan string, 20*40)
+	for range 20 {
+		for range 40 {
+			wg.Go(func() {
+				r, err := test(ctx, "gizmoApi", data, slowLogin{})
+				if err != nil {
+					results <- err.Error()
+					return
+				}
+				results <- r.Message
+			})
+		}
+	}
+	wg.Wait()
+	close(results)
+	counts := map[string]int{}
+	for r := range results {
+		counts[r]++
+	}
+	require.Equal(t, map[string]int{"Hello bob (string)": 20 * 40}, counts)
+}
+
+// slowLogin answers the gizmo test's login a little later, so that calls
+// overlap.
+type slowLogin struct{}
+
+func (slowLogin) HTTPRequest(ctx context.Context, _ map[string]any) (any, error) {
+	select {
+	case <-time.After(5 * time.Millisecond):
+		return `{"who":"bob"}`, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// gizmoHelpers answers the gizmoApi preAuthentication's two requests.
+type gizmoHelpers struct{}
+
+func (gizmoHelpers) HTTPRequest(_ context.Context, o map[string]any) (any, error) {
+	switch o["url"] {
+	case "http://gizmo/hello":
+		return map[string]any{"nonce": "n1"}, nil
+	case "http://gizmo/session":
+		return map[string]any{"token": "tok-n1"}, nil
+	}
+	return nil, fmt.Errorf("unexpected request %v", o["url"])
+}
+
 // Items run their functions on several runtimes at once; each item's
 // output is its own.
 func TestFunctionsOnSeveralRuntimes(t *testing.T) {

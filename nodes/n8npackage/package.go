@@ -113,8 +113,13 @@ type Package struct {
 	owner    *Package
 	self     *instance
 	poolMu   sync.Mutex
+	prepMu   sync.Mutex
 	made     int
 	fnNodes  []string
+	// spare runs credential code once the package's own runtime was
+	// interrupted (see release); made when needed.
+	spare   *Package
+	spareMu sync.Mutex
 }
 
 type classFile struct {

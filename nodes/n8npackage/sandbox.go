@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -89,6 +90,11 @@ type sandbox struct {
 	export  goja.Callable
 	wf      map[string]goja.Value // n8n-workflow by requiring file
 	hostWF  *goja.Object
+	// broken is set once a limit (time, heap, cancellation, stack depth)
+	// stopped code on the runtime: goja leaves an async function stopped
+	// mid-run on its stacks, and the runtime runs no promise reaction
+	// again. Function calls then use other runtimes (Package.release).
+	broken atomic.Bool
 }
 
 type jsTimer struct {
@@ -486,6 +492,11 @@ func (s *sandbox) run(ctx context.Context, while string, f func() error) (err er
 		stop()
 		s.vm.ClearInterrupt()
 		if err != nil {
+			var ie *goja.InterruptedError
+			var so *goja.StackOverflowError
+			if errors.As(err, &ie) || errors.As(err, &so) {
+				s.broken.Store(true)
+			}
 			err = s.explain(while, err)
 		}
 	}()

@@ -537,6 +537,12 @@ func (c *jsCall) extractValue(desc *node.Description, path string, v any) any {
 func (p *Package) preAuthentication(typeName string, fn goja.Value) node.PreAuthenticateFunc {
 	while := "credential type " + typeName + ": preAuthentication"
 	return func(ctx context.Context, data map[string]any, h node.CredentialHelpers) (map[string]any, error) {
+		if q, err := p.credentialRuntime(ctx, typeName); err != nil || q != nil {
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", while, err)
+			}
+			return q.Type.PreAuthenticate(ctx, data, h)
+		}
 		call, ok := goja.AssertFunction(fn)
 		if !ok {
 			return nil, fmt.Errorf("%s is not a function", while)
@@ -562,6 +568,12 @@ func (p *Package) preAuthentication(typeName string, fn goja.Value) node.PreAuth
 func (p *Package) authenticate(typeName string, inst *goja.Object, fn goja.Value) node.AuthenticateFunc {
 	while := "credential type " + typeName + ": authenticate"
 	return func(ctx context.Context, data map[string]any, request map[string]any) (map[string]any, error) {
+		if q, err := p.credentialRuntime(ctx, typeName); err != nil || q != nil {
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", while, err)
+			}
+			return q.Type.AuthenticateRequest(ctx, data, request)
+		}
 		call, ok := goja.AssertFunction(fn)
 		if !ok {
 			return nil, fmt.Errorf("%s is not a function", while)
@@ -579,6 +591,34 @@ func (p *Package) authenticate(typeName string, inst *goja.Object, fn goja.Value
 		})
 		return out, err
 	}
+}
+
+// credentialRuntime returns nil while the package's own runtime runs
+// its credential code. Once a limit interrupted code on it (see
+// sandbox.broken), it returns credential type typeName as evaluated in
+// a spare twin, made afresh whenever the last one broke too. A twin runs
+// its own code.
+func (p *Package) credentialRuntime(ctx context.Context, typeName string) (*Credential, error) {
+	if !p.sb.broken.Load() || p.owner != nil && p.owner != p {
+		return nil, nil
+	}
+	p.spareMu.Lock()
+	spare := p.spare
+	if spare == nil || spare.sb.broken.Load() {
+		var err error
+		if spare, err = p.twin(ctx); err != nil {
+			p.spareMu.Unlock()
+			return nil, fmt.Errorf("a runtime for credential code: %w", err)
+		}
+		p.spare = spare
+		p.sb.log.Debug().Msg("the package's runtime was interrupted: credential code runs on a spare")
+	}
+	p.spareMu.Unlock()
+	c, err := spare.Credential(ctx, typeName)
+	if err != nil {
+		return nil, fmt.Errorf("a runtime for credential code: %w", err)
+	}
+	return c, nil
 }
 
 // attachCredentialCode gives a converted credential type the code its

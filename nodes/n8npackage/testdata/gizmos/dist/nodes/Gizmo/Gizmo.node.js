@@ -73,6 +73,12 @@ function spins(requestOptions) {
     for (;;) {}
 }
 
+// Stopped by the time limit inside an async function: goja leaves its
+// frames behind, so the runtime must not serve another call.
+async function spinsAsync(requestOptions) {
+    for (;;) {}
+}
+
 async function waitsForever(requestOptions) {
     await new Promise(() => {});
     return requestOptions;
@@ -140,6 +146,10 @@ class Gizmo {
                         { name: 'Spins', value: 'spins', routing: {
                             request: { method: 'GET', url: '/things' },
                             send: { preSend: [spins] },
+                        } },
+                        { name: 'Spins Async', value: 'spinsAsync', routing: {
+                            request: { method: 'GET', url: '/things' },
+                            send: { preSend: [spinsAsync] },
                         } },
                         { name: 'Waits Forever', value: 'waitsForever', routing: {
                             request: { method: 'GET', url: '/things' },
