@@ -183,6 +183,20 @@ func TestCredentialTestedBy(t *testing.T) {
 		assert.Equal(t, []string{"GET /v2/me?plan=own " + gadgetKey}, seen())
 	})
 
+	// n8n checks !!testedBy: a falsy one names no test.
+	for _, testedBy := range []string{`""`, `false`, `0`, `null`} {
+		t.Run("testedBy "+testedBy+" names no test", func(t *testing.T) {
+			t.Parallel()
+			nt := gadgetNode(t, testedBy)
+			nt.CredentialTests = map[string]runtime.CredentialTestFunc{"": func(context.Context, string, map[string]any, node.CredentialHelpers) (credentials.TestResult, error) {
+				return credentials.TestResult{OK: true}, nil
+			}}
+			e, _ := newEngine(t)
+			_, err := e.TestCredential(context.Background(), nt, "gadgetApi", staticCreds("gadgetApi", map[string]any{"url": "http://127.0.0.1:1"}))
+			require.EqualError(t, err, `credential type "gadgetApi" defines no test request, and node gadget has no test for it (testedBy), so it cannot be tested`)
+		})
+	}
+
 	t.Run("a testedBy object without a request", func(t *testing.T) {
 		t.Parallel()
 		nt := gadgetNode(t, `{"rules":[]}`)

@@ -107,7 +107,7 @@ func (p *Package) CredentialTestNodeType(ctx context.Context, typeName string) (
 		}
 		for _, v := range slices.Backward(n.Versions) {
 			for _, ref := range n.descs[v].Credentials {
-				if ref.Name == typeName && len(ref.TestedBy) > 0 && string(ref.TestedBy) != "null" {
+				if ref.Name == typeName && ref.HasTestedBy() {
 					return p.NodeType(ctx, name, v)
 				}
 			}
