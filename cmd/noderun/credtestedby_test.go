@@ -40,6 +40,8 @@ func testedByServer(t *testing.T) (*httptest.Server, func() []string) {
 		case r.URL.Path == "/v2/me" && key == "banned-key":
 			w.WriteHeader(http.StatusForbidden)
 			fmt.Fprint(w, `{"message": "banned"}`)
+		case r.URL.Path == "/one/whoami" && key == "gk-SECRET-1":
+			fmt.Fprint(w, `{"id": 1}`)
 		case r.URL.Path == "/login" && pass == "pw-SECRET-2":
 			fmt.Fprintf(w, `{"who": %q}`, user)
 		default:
@@ -99,6 +101,9 @@ func TestCredentialsTestTestedBy(t *testing.T) {
 			exitFailed, `{"ok": false, "message": "n8n-nodes-tokens.gizmo: credential test function gizmoApiTest of version 2: Error: cannot reach ` + srv.URL + ` as bob with **hidden**"}`, nil},
 		{"testedBy function using a member n8n's context lacks", []string{"--type", "gizmoApi"}, gizmo("member", "pw-SECRET-2"),
 			exitFailed, `{"ok": false, "message": "n8n-nodes-tokens.gizmo: credential test function gizmoApiTest of version 2: Error: this.getNodeParameter is not available in noderun (node n8n-nodes-tokens.gizmo, credential test function gizmoApiTest)"}`, nil},
+		{"testedBy request of the first version (its base URL)", []string{"--type", "widgetApi"},
+			map[string]any{"widgetApi": map[string]any{"url": srv.URL, "apiKey": "gk-SECRET-1"}},
+			exitOK, `{"ok": true, "message": "Connection successful!"}`, []string{"GET /one/whoami gk-SECRET-1"}},
 		{"OAuth2 wins over testedBy", []string{"--node", "gizmo", "--type", "gizmoOAuth2Api"},
 			map[string]any{"gizmoOAuth2Api": map[string]any{"url": srv.URL, "clientId": "c", "clientSecret": "cs-SECRET-4", "oauthTokenData": map[string]any{"access_token": "at-SECRET-5"}}},
 			exitOK, `{"ok": true, "message": "Connection Successful!"}`, nil},

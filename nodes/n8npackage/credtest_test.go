@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/noderun/noderun/credentials"
+	"github.com/noderun/noderun/node"
 	"github.com/noderun/noderun/nodes/n8npackage"
 )
 
@@ -97,7 +98,8 @@ func TestCredentialTestFunctions(t *testing.T) {
 	}
 
 	t.Run("the node that tests a credential type", func(t *testing.T) {
-		for typeName, want := range map[string]string{"gadgetApi": "gadget", "gizmoApi": "gizmo", "gizmoOAuth2Api": "gizmo", "vaultOAuth2Api": ""} {
+		for typeName, want := range map[string]string{"gadgetApi": "gadget", "gizmoApi": "gizmo", "gizmoOAuth2Api": "gizmo", "vaultOAuth2Api": "",
+			"widgetApi": "widget", "blankApi": ""} {
 			nt, err := pkg.CredentialTestNodeType(ctx, typeName)
 			require.NoError(t, err)
 			if want == "" {
@@ -110,5 +112,15 @@ func TestCredentialTestFunctions(t *testing.T) {
 		}
 		_, err := pkg.CredentialTestNodeType(ctx, "nopeApi")
 		require.Error(t, err)
+	})
+
+	t.Run("the first version's testedBy, as n8n scans nodeVersions", func(t *testing.T) {
+		nt, err := pkg.CredentialTestNodeType(ctx, "widgetApi")
+		require.NoError(t, err)
+		require.NotNil(t, nt)
+		assert.Equal(t, node.Version{1}, nt.Description.Version)
+		assert.Equal(t, "={{$credentials.url}}/one", nt.Description.RequestDefaults.BaseURL)
+		require.Len(t, nt.Description.Credentials, 2)
+		assert.JSONEq(t, `{"request":{"method":"GET","url":"/whoami"}}`, string(nt.Description.Credentials[0].TestedBy))
 	})
 }
