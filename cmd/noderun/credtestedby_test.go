@@ -104,6 +104,12 @@ func TestCredentialsTestTestedBy(t *testing.T) {
 		{"testedBy request of the first version (its base URL)", []string{"--type", "widgetApi"},
 			map[string]any{"widgetApi": map[string]any{"url": srv.URL, "apiKey": "gk-SECRET-1"}},
 			exitOK, `{"ok": true, "message": "Connection successful!"}`, []string{"GET /one/whoami gk-SECRET-1"}},
+		{"no node tests the type (an empty testedBy names no test)", []string{"--type", "blankApi"},
+			map[string]any{"blankApi": map[string]any{"url": srv.URL}},
+			exitInput, `noderun credentials test: credential type "blankApi" defines no test request, and no node of package n8n-nodes-tokens tests it (testedBy), so it cannot be tested`, nil},
+		{"the node named does not test the type", []string{"--node", "widget", "--type", "blankApi"},
+			map[string]any{"blankApi": map[string]any{"url": srv.URL}},
+			exitInput, `noderun credentials test: credential type "blankApi" defines no test request, and node widget has no test for it (testedBy), so it cannot be tested`, nil},
 		{"OAuth2 wins over testedBy", []string{"--node", "gizmo", "--type", "gizmoOAuth2Api"},
 			map[string]any{"gizmoOAuth2Api": map[string]any{"url": srv.URL, "clientId": "c", "clientSecret": "cs-SECRET-4", "oauthTokenData": map[string]any{"access_token": "at-SECRET-5"}}},
 			exitOK, `{"ok": true, "message": "Connection Successful!"}`, nil},
@@ -115,7 +121,11 @@ func TestCredentialsTestTestedBy(t *testing.T) {
 			args := append([]string{"credentials", "test", "--package", tokensPkg, "--credentials", file}, tt.args...)
 			out := cli(t, nil, args...)
 			require.Equal(t, tt.code, out.code, out.stderr)
-			assert.JSONEq(t, tt.want, out.stdout)
+			if tt.code == exitInput {
+				assert.Equal(t, tt.want+"\n", out.stderr)
+			} else {
+				assert.JSONEq(t, tt.want, out.stdout)
+			}
 			assert.Equal(t, tt.seen, seen())
 			for _, secret := range []string{"pw-SECRET-2", "wrong-SECRET-3", "cs-SECRET-4", "at-SECRET-5", "gk-SECRET-1"} {
 				assertNoSecret(t, out, secret)
