@@ -66,13 +66,18 @@ func (f *jsFunction) credentialTest(ctx context.Context, typeName string, data m
 		_ = cred.Set("data", toJS(c.vm, data))
 		return fn(c.this(), cred)
 	}, func(c *jsCall, v goja.Value) error {
+		// run names the function in these errors.
 		m, ok := fromJS(v).(map[string]any)
 		if !ok {
-			return fmt.Errorf("%s returned %s, not {status, message}", f.while(), jsText(v))
+			return fmt.Errorf("it returned %s, not {status, message}", jsText(v))
 		}
-		status, _ := m["status"].(string)
-		if status != "OK" && status != "Error" {
-			return fmt.Errorf("%s returned the status %s, not \"OK\" or \"Error\"", f.while(), jsText(c.vm.ToValue(m["status"])))
+		status, isStr := m["status"].(string)
+		switch {
+		case status == "OK" || status == "Error":
+		case isStr:
+			return fmt.Errorf("it returned the status %q, not \"OK\" or \"Error\"", status)
+		default:
+			return fmt.Errorf("it returned the status %s, not \"OK\" or \"Error\"", jsText(c.vm.ToValue(m["status"])))
 		}
 		msg, _ := m["message"].(string)
 		res = credentials.TestResult{OK: status == "OK", Message: msg}

@@ -45,6 +45,15 @@ class GizmoV2 {
                     if (mode === 'member') {
                         this.getNodeParameter('gizmo', 0);
                     }
+                    if (mode === 'none') {
+                        return undefined;
+                    }
+                    if (mode === 'status') {
+                        return { status: 'Fine', message: 'fine' };
+                    }
+                    if (mode === 'number') {
+                        return { status: 'OK', message: 42 };
+                    }
                     if (mode === 'sync') {
                         return { status: 'OK', message: 'sync ' + credential.type };
                     }
