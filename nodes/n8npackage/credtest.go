@@ -79,7 +79,11 @@ func (f *jsFunction) credentialTest(ctx context.Context, typeName string, data m
 		default:
 			return fmt.Errorf("it returned the status %s, not \"OK\" or \"Error\"", jsText(c.vm.ToValue(m["status"])))
 		}
-		msg, _ := m["message"].(string)
+		// n8n passes any message through; a result's message is text.
+		var msg string
+		if mv := v.ToObject(c.vm).Get("message"); mv != nil && !goja.IsUndefined(mv) {
+			msg = jsText(mv)
+		}
 		res = credentials.TestResult{OK: status == "OK", Message: msg}
 		return nil
 	})

@@ -75,6 +75,7 @@ func TestCredentialTestFunctions(t *testing.T) {
 			"n8n-nodes-tokens.gizmo: credential test function gizmoApiTest of version 2: it returned undefined, not {status, message}", nil},
 		{"a status neither OK nor Error", "status", fakeHelpers{}, credentials.TestResult{},
 			`n8n-nodes-tokens.gizmo: credential test function gizmoApiTest of version 2: it returned the status "Fine", not "OK" or "Error"`, nil},
+		{"a message that is no string: its JavaScript text", "number", fakeHelpers{}, credentials.TestResult{OK: true, Message: "42"}, "", nil},
 		{"a function that throws", "throw", fakeHelpers{}, credentials.TestResult{},
 			"n8n-nodes-tokens.gizmo: credential test function gizmoApiTest of version 2: Error: cannot reach http://gizmo.test as bob with pw", nil},
 		{"a member CredentialTestContext lacks", "member", fakeHelpers{}, credentials.TestResult{},
