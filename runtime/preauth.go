@@ -34,7 +34,7 @@ func (h credentialHelpers) HTTPRequest(ctx context.Context, options map[string]a
 	p := h.p
 	hr, full, err := buildHelperRequest(options)
 	if err != nil {
-		return nil, fmt.Errorf("helpers.httpRequest: %w", err)
+		return nil, &RequestOptionsError{Member: "helpers.httpRequest", Err: err}
 	}
 	resp, err := p.engine.roundTrip(ctx, hr, nil)
 	if err != nil {
@@ -56,6 +56,18 @@ func (h credentialHelpers) HTTPRequest(ctx context.Context, options map[string]a
 	}
 	return body, nil
 }
+
+// RequestOptionsError is request options a helper cannot send: an
+// option it does not take, or a value it cannot encode. Member is the
+// helper code called; one that maps its options onto helpers.httpRequest
+// (the legacy helpers.request) sets its own name.
+type RequestOptionsError struct {
+	Member string
+	Err    error
+}
+
+func (e *RequestOptionsError) Error() string { return e.Member + ": " + e.Err.Error() }
+func (e *RequestOptionsError) Unwrap() error { return e.Err }
 
 // buildHelperRequest turns IHttpRequestOptions into a request. It reports
 // whether the full response was asked for.

@@ -95,6 +95,8 @@ func TestCredentialsTestTestedBy(t *testing.T) {
 			exitOK, `{"ok": true, "message": "Hello bob (object)"}`, []string{"POST /login bob"}},
 		{"testedBy function: a failure, the password masked", []string{"--type", "gizmoApi"}, gizmo("request", "wrong-SECRET-3"),
 			exitFailed, `{"ok": false, "message": "Login as bob with **hidden** failed: 401 - \"{\\\"message\\\": \\\"who are you\\\"}\""}`, []string{"POST /login?v=2 bob"}},
+		{"testedBy function: helpers.request with an option noderun does not take, named as called", []string{"--type", "gizmoApi"}, gizmo("form", "pw-SECRET-2"),
+			exitFailed, `{"ok": false, "message": "Login as bob with **hidden** failed: helpers.request: option \"form\" is not supported"}`, nil},
 		{"testedBy function: a result that is no promise", []string{"--type", "gizmoApi"}, gizmo("sync", "pw-SECRET-2"),
 			exitOK, `{"ok": true, "message": "sync gizmoApi"}`, nil},
 		{"testedBy function that throws", []string{"--type", "gizmoApi"}, gizmo("throw", "pw-SECRET-2"),

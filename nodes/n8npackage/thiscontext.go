@@ -126,6 +126,10 @@ func (p *Package) credentialTestMembers(guard func(*goja.Object, string) goja.Va
 		return c.async(func(ctx context.Context) (any, error) {
 			v, err := h.HTTPRequest(ctx, ho)
 			var ne *runtime.NodeError
+			var oe *runtime.RequestOptionsError
+			if errors.As(err, &oe) {
+				oe.Member = "helpers.request"
+			}
 			if errors.As(err, &ne) {
 				if status, convErr := strconv.Atoi(ne.HTTPCode); convErr == nil {
 					return nil, &legacyStatusError{status: status, body: ne.Body, cause: err}

@@ -59,7 +59,9 @@ class GizmoV2 {
                     }
                     const options = mode === 'uri'
                         ? [url + '/login', { method: 'POST', body: { user, password }, json: true }]
-                        : [{ uri: url + '/login', method: 'POST', auth: { user, pass: password }, qs: { v: 2 } }];
+                        : mode === 'form'
+                            ? [{ uri: url + '/login', method: 'POST', form: { user, password } }]
+                            : [{ uri: url + '/login', method: 'POST', auth: { user, pass: password }, qs: { v: 2 } }];
                     try {
                         const res = await this.helpers.request(...options);
                         this.logger.debug('gizmo test answered');
