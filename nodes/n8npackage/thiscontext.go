@@ -97,12 +97,15 @@ func (p *Package) credentialTestMembers(guard func(*goja.Object, string) goja.Va
 		c := p.cur
 		var opts map[string]any
 		if s, isStr := call.Argument(0).Export().(string); isStr {
-			// request(uri, options)
+			// request(uri, options) is n8n's {uri, ...options}: an
+			// options.uri wins.
 			opts = map[string]any{}
 			if a := call.Argument(1); !goja.IsUndefined(a) && !goja.IsNull(a) {
 				opts = optionsArg(c, a, "helpers.request")
 			}
-			opts["uri"] = s
+			if _, ok := opts["uri"]; !ok {
+				opts["uri"] = s
+			}
 		} else {
 			opts = optionsArg(c, call.Argument(0), "helpers.request")
 		}

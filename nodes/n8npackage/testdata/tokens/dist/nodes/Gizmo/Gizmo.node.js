@@ -57,11 +57,12 @@ class GizmoV2 {
                     if (mode === 'sync') {
                         return { status: 'OK', message: 'sync ' + credential.type };
                     }
-                    const options = mode === 'uri'
-                        ? [url + '/login', { method: 'POST', body: { user, password }, json: true }]
-                        : mode === 'form'
-                            ? [{ uri: url + '/login', method: 'POST', form: { user, password } }]
-                            : [{ uri: url + '/login', method: 'POST', auth: { user, pass: password }, qs: { v: 2 } }];
+                    const requests = {
+                        uri: [url + '/login', { method: 'POST', body: { user, password }, json: true }],
+                        optionsUri: [url + '/elsewhere', { uri: url + '/login', method: 'POST', body: { user, password }, json: true }],
+                        form: [{ uri: url + '/login', method: 'POST', form: { user, password } }],
+                    };
+                    const options = requests[mode] || [{ uri: url + '/login', method: 'POST', auth: { user, pass: password }, qs: { v: 2 } }];
                     try {
                         const res = await this.helpers.request(...options);
                         this.logger.debug('gizmo test answered');
