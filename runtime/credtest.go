@@ -162,7 +162,7 @@ func (p *Prepared) runCredentialTest(ctx context.Context, typeName string, fn Cr
 	if p.cred != nil {
 		data = maps.Clone(p.cred.data)
 	}
-	res, err := fn(ctx, typeName, data, credentialHelpers{p})
+	res, err := fn(ctx, typeName, data, credentialHelpers{p: p, anyBody: true})
 	if err != nil {
 		if ctx.Err() != nil {
 			return credentials.TestResult{}, ctx.Err()
