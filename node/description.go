@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/noderun/noderun/node/jsontree"
@@ -50,6 +51,26 @@ type CredentialRef struct {
 	// TestedBy is a credential test defined by the node: an object with
 	// request/rules, or the name of a registered test function.
 	TestedBy json.RawMessage `json:"testedBy,omitempty"`
+}
+
+// HasTestedBy reports whether the reference names a credential test: n8n
+// checks `!!testedBy`, so "", false, 0 and null name none.
+func (r CredentialRef) HasTestedBy() bool {
+	raw := bytes.TrimSpace(r.TestedBy)
+	if len(raw) == 0 {
+		return false
+	}
+	switch raw[0] {
+	case 'n', 'f':
+		return false // null, false
+	case '"':
+		var s string
+		return json.Unmarshal(raw, &s) != nil || s != ""
+	case '{', '[', 't':
+		return true
+	}
+	var f float64
+	return json.Unmarshal(raw, &f) != nil || f != 0 // JSON has no NaN
 }
 
 // Version is one node typeVersion or the list of versions a description

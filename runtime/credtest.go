@@ -130,10 +130,10 @@ type CredentialTestFunc func(ctx context.Context, typeName string, data map[stri
 func nodeCredentialTest(nt *NodeType, typeName string) (*node.CredentialTest, CredentialTestFunc, error) {
 	d := nt.Description
 	for _, ref := range d.Credentials {
-		raw := bytes.TrimSpace(ref.TestedBy)
-		if ref.Name != typeName || len(raw) == 0 || string(raw) == "null" {
+		if ref.Name != typeName || !ref.HasTestedBy() {
 			continue
 		}
+		raw := bytes.TrimSpace(ref.TestedBy)
 		var name string
 		if json.Unmarshal(raw, &name) == nil {
 			fn := nt.CredentialTests[name]
@@ -162,7 +162,7 @@ func (p *Prepared) runCredentialTest(ctx context.Context, typeName string, fn Cr
 	if p.cred != nil {
 		data = maps.Clone(p.cred.data)
 	}
-	res, err := fn(ctx, typeName, data, credentialHelpers{p})
+	res, err := fn(ctx, typeName, data, credentialHelpers{p: p, anyBody: true})
 	if err != nil {
 		if ctx.Err() != nil {
 			return credentials.TestResult{}, ctx.Err()

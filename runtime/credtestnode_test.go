@@ -183,6 +183,20 @@ func TestCredentialTestedBy(t *testing.T) {
 		assert.Equal(t, []string{"GET /v2/me?plan=own " + gadgetKey}, seen())
 	})
 
+	// n8n checks !!testedBy: a falsy one names no test.
+	for _, testedBy := range []string{`""`, `false`, `0`, `null`} {
+		t.Run("testedBy "+testedBy+" names no test", func(t *testing.T) {
+			t.Parallel()
+			nt := gadgetNode(t, testedBy)
+			nt.CredentialTests = map[string]runtime.CredentialTestFunc{"": func(context.Context, string, map[string]any, node.CredentialHelpers) (credentials.TestResult, error) {
+				return credentials.TestResult{OK: true}, nil
+			}}
+			e, _ := newEngine(t)
+			_, err := e.TestCredential(context.Background(), nt, "gadgetApi", staticCreds("gadgetApi", map[string]any{"url": "http://127.0.0.1:1"}))
+			require.EqualError(t, err, `credential type "gadgetApi" defines no test request, and node gadget has no test for it (testedBy), so it cannot be tested`)
+		})
+	}
+
 	t.Run("a testedBy object without a request", func(t *testing.T) {
 		t.Parallel()
 		nt := gadgetNode(t, `{"rules":[]}`)
@@ -190,4 +204,72 @@ func TestCredentialTestedBy(t *testing.T) {
 		_, err := e.TestCredential(context.Background(), nt, "gadgetApi", staticCreds("gadgetApi", map[string]any{"url": "http://127.0.0.1:1"}))
 		require.EqualError(t, err, `node gadget: credentials "gadgetApi": testedBy has no request`)
 	})
+}
+
+// TestRefusedRequestBody: the error of a refused helper request keeps any
+// body in a credential test function, whose legacy helpers.request quotes
+// it ("<status> - <body>"); elsewhere only an object body, as before. The
+// credential's secret in it is masked either way.
+func TestRefusedRequestBody(t *testing.T) {
+	t.Parallel()
+	const secret = "pw-SECRET-99"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/json" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			fmt.Fprintf(w, `{"message": "no %s"}`, secret)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusUnauthorized)
+		fmt.Fprintf(w, "no %s", secret)
+	}))
+	t.Cleanup(srv.Close)
+	tests := []struct {
+		name     string
+		credTest bool
+		path     string
+		want     any
+	}{
+		{"credential test function, a text body", true, "/text", "no " + credentials.Mask},
+		{"credential test function, an object body", true, "/json", map[string]any{"message": "no " + credentials.Mask}},
+		{"preAuthentication, a text body: none", false, "/text", nil},
+		{"preAuthentication, an object body", false, "/json", map[string]any{"message": "no " + credentials.Mask}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var reqErr error
+			request := func(ctx context.Context, h node.CredentialHelpers) error {
+				opts := map[string]any{"url": srv.URL + tt.path}
+				if tt.path == "/text" {
+					opts["encoding"] = "text"
+				}
+				_, reqErr = h.HTTPRequest(ctx, opts)
+				return reqErr
+			}
+			e, _ := newEngine(t)
+			if tt.credTest {
+				nt := gadgetNode(t, `"ping"`)
+				nt.CredentialTests = map[string]runtime.CredentialTestFunc{"ping": func(ctx context.Context, _ string, _ map[string]any, h node.CredentialHelpers) (credentials.TestResult, error) {
+					return credentials.TestResult{}, request(ctx, h)
+				}}
+				_, err := e.TestCredential(context.Background(), nt, "gadgetApi", staticCreds("gadgetApi", map[string]any{"url": srv.URL, "apiKey": secret}))
+				require.NoError(t, err)
+			} else {
+				nt := metabaseLike(t, srv.URL, func(ctx context.Context, _ map[string]any, h node.CredentialHelpers) (map[string]any, error) {
+					return nil, request(ctx, h)
+				})
+				_, _ = e.Execute(context.Background(), runtime.Run{Node: nt, Credentials: staticCreds("metabaseLikeApi", map[string]any{"url": srv.URL, "password": secret})})
+			}
+			var ne *runtime.NodeError
+			require.ErrorAs(t, reqErr, &ne)
+			assert.Equal(t, "401", ne.HTTPCode)
+			if tt.want == nil {
+				assert.Nil(t, ne.Body)
+			} else {
+				assert.Equal(t, tt.want, ne.Body)
+			}
+		})
+	}
 }

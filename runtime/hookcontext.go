@@ -198,7 +198,7 @@ func (h *HookContext) HTTPRequest(ctx context.Context, options map[string]any) (
 	if h.ic.dry {
 		return nil, dryRunRequestError("helpers.httpRequest", options)
 	}
-	return credentialHelpers{h.ic.p}.HTTPRequest(ctx, options)
+	return credentialHelpers{p: h.ic.p}.HTTPRequest(ctx, options)
 }
 
 // HTTPRequestWithAuthentication is helpers.httpRequestWithAuthentication:

@@ -15,7 +15,13 @@ import (
 // credentialHelpers is this.helpers of a credential type's
 // preAuthentication: requests go through the engine's transport and
 // limits, unauthenticated, their errors with the run's secrets masked.
-type credentialHelpers struct{ p *Prepared }
+// anyBody keeps any body of a refused request in its error, not only an
+// object: a credential test function's legacy helpers.request reports it
+// as the request library does ("<status> - <body>").
+type credentialHelpers struct {
+	p       *Prepared
+	anyBody bool
+}
 
 var _ node.CredentialHelpers = credentialHelpers{}
 
@@ -34,7 +40,7 @@ func (h credentialHelpers) HTTPRequest(ctx context.Context, options map[string]a
 	p := h.p
 	hr, full, err := buildHelperRequest(options)
 	if err != nil {
-		return nil, fmt.Errorf("helpers.httpRequest: %w", err)
+		return nil, &RequestOptionsError{Member: "helpers.httpRequest", Err: err}
 	}
 	resp, err := p.engine.roundTrip(ctx, hr, nil)
 	if err != nil {
@@ -48,14 +54,28 @@ func (h credentialHelpers) HTTPRequest(ctx context.Context, options map[string]a
 	if hr.statusFails(resp.status) {
 		ne := httpError(resp.status, body, false)
 		ne.status = resp.status
-		ne.Body = body // code may read any body, as a legacy request's error does
-		return nil, p.redactNodeError(ne)
+		if h.anyBody {
+			ne.Body = body
+		}
+		return nil, p.redactNodeError(ne) // the body masked too
 	}
 	if full {
 		return map[string]any{"body": body, "headers": resp.headerMap(), "statusCode": float64(resp.status), "statusMessage": resp.statusText}, nil
 	}
 	return body, nil
 }
+
+// RequestOptionsError is request options a helper cannot send: an
+// option it does not take, or a value it cannot encode. Member is the
+// helper code called; one that maps its options onto helpers.httpRequest
+// (the legacy helpers.request) sets its own name.
+type RequestOptionsError struct {
+	Member string
+	Err    error
+}
+
+func (e *RequestOptionsError) Error() string { return e.Member + ": " + e.Err.Error() }
+func (e *RequestOptionsError) Unwrap() error { return e.Err }
 
 // buildHelperRequest turns IHttpRequestOptions into a request. It reports
 // whether the full response was asked for.

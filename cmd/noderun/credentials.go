@@ -157,6 +157,18 @@ func (x *execution) packageCredentialType(path, typeName string) (*runtime.NodeT
 			types = append(types, pc.Type)
 		}
 	}
+	lookup := func(name string) *node.CredentialType {
+		for _, t := range types {
+			if t.Name == name {
+				return t
+			}
+		}
+		return nil
+	}
+	if c.Type.Test == nil && !credentials.IsOAuth2(c.Type, lookup) {
+		// Said here: the runtime would name the temporary node below.
+		return nil, inputErrorf("credential type %q defines no test request, and no node of package %s tests it (testedBy), so it cannot be tested", typeName, pkg.Name)
+	}
 	desc := &node.Description{DisplayName: "Credential test", Name: "credentialTest", Version: node.Version{1},
 		Credentials: []node.CredentialRef{{Name: typeName, Required: true}}}
 	return runtime.NewNodeType(desc, types...)

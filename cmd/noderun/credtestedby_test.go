@@ -40,6 +40,8 @@ func testedByServer(t *testing.T) (*httptest.Server, func() []string) {
 		case r.URL.Path == "/v2/me" && key == "banned-key":
 			w.WriteHeader(http.StatusForbidden)
 			fmt.Fprint(w, `{"message": "banned"}`)
+		case r.URL.Path == "/one/whoami" && key == "gk-SECRET-1":
+			fmt.Fprint(w, `{"id": 1}`)
 		case r.URL.Path == "/login" && pass == "pw-SECRET-2":
 			fmt.Fprintf(w, `{"who": %q}`, user)
 		default:
@@ -93,12 +95,23 @@ func TestCredentialsTestTestedBy(t *testing.T) {
 			exitOK, `{"ok": true, "message": "Hello bob (object)"}`, []string{"POST /login bob"}},
 		{"testedBy function: a failure, the password masked", []string{"--type", "gizmoApi"}, gizmo("request", "wrong-SECRET-3"),
 			exitFailed, `{"ok": false, "message": "Login as bob with **hidden** failed: 401 - \"{\\\"message\\\": \\\"who are you\\\"}\""}`, []string{"POST /login?v=2 bob"}},
+		{"testedBy function: helpers.request with an option noderun does not take, named as called", []string{"--type", "gizmoApi"}, gizmo("form", "pw-SECRET-2"),
+			exitFailed, `{"ok": false, "message": "Login as bob with **hidden** failed: helpers.request: option \"form\" is not supported"}`, nil},
 		{"testedBy function: a result that is no promise", []string{"--type", "gizmoApi"}, gizmo("sync", "pw-SECRET-2"),
 			exitOK, `{"ok": true, "message": "sync gizmoApi"}`, nil},
 		{"testedBy function that throws", []string{"--type", "gizmoApi"}, gizmo("throw", "pw-SECRET-2"),
 			exitFailed, `{"ok": false, "message": "n8n-nodes-tokens.gizmo: credential test function gizmoApiTest of version 2: Error: cannot reach ` + srv.URL + ` as bob with **hidden**"}`, nil},
 		{"testedBy function using a member n8n's context lacks", []string{"--type", "gizmoApi"}, gizmo("member", "pw-SECRET-2"),
 			exitFailed, `{"ok": false, "message": "n8n-nodes-tokens.gizmo: credential test function gizmoApiTest of version 2: Error: this.getNodeParameter is not available in noderun (node n8n-nodes-tokens.gizmo, credential test function gizmoApiTest)"}`, nil},
+		{"testedBy request of the first version (its base URL)", []string{"--type", "widgetApi"},
+			map[string]any{"widgetApi": map[string]any{"url": srv.URL, "apiKey": "gk-SECRET-1"}},
+			exitOK, `{"ok": true, "message": "Connection successful!"}`, []string{"GET /one/whoami gk-SECRET-1"}},
+		{"no node tests the type (an empty testedBy names no test)", []string{"--type", "blankApi"},
+			map[string]any{"blankApi": map[string]any{"url": srv.URL}},
+			exitInput, `noderun credentials test: credential type "blankApi" defines no test request, and no node of package n8n-nodes-tokens tests it (testedBy), so it cannot be tested`, nil},
+		{"the node named does not test the type", []string{"--node", "widget", "--type", "blankApi"},
+			map[string]any{"blankApi": map[string]any{"url": srv.URL}},
+			exitInput, `noderun credentials test: credential type "blankApi" defines no test request, and node widget has no test for it (testedBy), so it cannot be tested`, nil},
 		{"OAuth2 wins over testedBy", []string{"--node", "gizmo", "--type", "gizmoOAuth2Api"},
 			map[string]any{"gizmoOAuth2Api": map[string]any{"url": srv.URL, "clientId": "c", "clientSecret": "cs-SECRET-4", "oauthTokenData": map[string]any{"access_token": "at-SECRET-5"}}},
 			exitOK, `{"ok": true, "message": "Connection Successful!"}`, nil},
@@ -110,7 +123,11 @@ func TestCredentialsTestTestedBy(t *testing.T) {
 			args := append([]string{"credentials", "test", "--package", tokensPkg, "--credentials", file}, tt.args...)
 			out := cli(t, nil, args...)
 			require.Equal(t, tt.code, out.code, out.stderr)
-			assert.JSONEq(t, tt.want, out.stdout)
+			if tt.code == exitInput {
+				assert.Equal(t, tt.want+"\n", out.stderr)
+			} else {
+				assert.JSONEq(t, tt.want, out.stdout)
+			}
 			assert.Equal(t, tt.seen, seen())
 			for _, secret := range []string{"pw-SECRET-2", "wrong-SECRET-3", "cs-SECRET-4", "at-SECRET-5", "gk-SECRET-1"} {
 				assertNoSecret(t, out, secret)

@@ -1,8 +1,10 @@
 package n8npackage
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/dop251/goja"
@@ -17,7 +19,11 @@ const credentialTestKind = "credentialTest"
 
 // credentialTestFuncs are the node's credential test functions by name,
 // each the one of the latest version that has it, as n8n's
-// CredentialsTester searches a versioned node's versions.
+// CredentialsTester searches a versioned node's versions. n8n orders them
+// by Object.keys(nodeVersions).sort().reverse(), a string sort whose keys
+// it reads back with parseInt: for a node with a version of 10 or more
+// ("9" after "10") or a fractional one (parseInt("1.1") is version 1's)
+// its choice differs from the numeric latest-first taken here.
 func (p *Package) credentialTestFuncs(short string, n *Node) map[string]runtime.CredentialTestFunc {
 	var out map[string]runtime.CredentialTestFunc
 	for _, v := range slices.Backward(n.Versions) {
@@ -60,15 +66,24 @@ func (f *jsFunction) credentialTest(ctx context.Context, typeName string, data m
 		_ = cred.Set("data", toJS(c.vm, data))
 		return fn(c.this(), cred)
 	}, func(c *jsCall, v goja.Value) error {
+		// run names the function in these errors.
 		m, ok := fromJS(v).(map[string]any)
 		if !ok {
-			return fmt.Errorf("%s returned %s, not {status, message}", f.while(), jsText(v))
+			return fmt.Errorf("it returned %s, not {status, message}", jsText(v))
 		}
-		status, _ := m["status"].(string)
-		if status != "OK" && status != "Error" {
-			return fmt.Errorf("%s returned the status %s, not \"OK\" or \"Error\"", f.while(), jsText(c.vm.ToValue(m["status"])))
+		status, isStr := m["status"].(string)
+		switch {
+		case status == "OK" || status == "Error":
+		case isStr:
+			return fmt.Errorf("it returned the status %q, not \"OK\" or \"Error\"", status)
+		default:
+			return fmt.Errorf("it returned the status %s, not \"OK\" or \"Error\"", jsText(c.vm.ToValue(m["status"])))
 		}
-		msg, _ := m["message"].(string)
+		// n8n passes any message through; a result's message is text.
+		var msg string
+		if mv := v.ToObject(c.vm).Get("message"); mv != nil && !goja.IsUndefined(mv) {
+			msg = jsText(mv)
+		}
 		res = credentials.TestResult{OK: status == "OK", Message: msg}
 		return nil
 	})
@@ -85,8 +100,11 @@ func jsText(v goja.Value) string {
 // CredentialTestNodeType returns, for a credential type of the package
 // without a test request, the node type that tests it as n8n's
 // CredentialsTester finds one: the first of the type's supportedNodes
-// whose description, in any version (the latest first), names it with a
-// testedBy, as that version. It returns nil when no node does.
+// whose description, in any version, names it with a testedBy, as the
+// first such version, so its testedBy request and requestDefaults are
+// the ones used. n8n scans Object.values(nodeVersions): the integer
+// versions ascending, then the fractional ones in the order the node
+// lists them (taken here as ascending). It returns nil when no node does.
 func (p *Package) CredentialTestNodeType(ctx context.Context, typeName string) (*runtime.NodeType, error) {
 	c, err := p.Credential(ctx, typeName)
 	if err != nil {
@@ -105,13 +123,24 @@ func (p *Package) CredentialTestNodeType(ctx context.Context, typeName string) (
 		if err != nil {
 			return nil, fmt.Errorf("node %s, which may test credential type %q: %w", name, typeName, err)
 		}
-		for _, v := range slices.Backward(n.Versions) {
+		versions := slices.Clone(n.Versions)
+		slices.SortStableFunc(versions, func(a, b float64) int { return cmp.Compare(fractional(a), fractional(b)) })
+		for _, v := range versions {
 			for _, ref := range n.descs[v].Credentials {
-				if ref.Name == typeName && len(ref.TestedBy) > 0 && string(ref.TestedBy) != "null" {
+				if ref.Name == typeName && ref.HasTestedBy() {
 					return p.NodeType(ctx, name, v)
 				}
 			}
 		}
 	}
 	return nil, nil
+}
+
+// fractional is 1 for a version that is no JavaScript array index (its key
+// comes after the integer ones in an object's key order), else 0.
+func fractional(v float64) int {
+	if v >= 0 && v == math.Trunc(v) && v < math.MaxUint32 {
+		return 0
+	}
+	return 1
 }

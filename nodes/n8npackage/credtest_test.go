@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/noderun/noderun/credentials"
+	"github.com/noderun/noderun/node"
 	"github.com/noderun/noderun/nodes/n8npackage"
 )
 
@@ -65,11 +66,19 @@ func TestCredentialTestFunctions(t *testing.T) {
 		{"request(uri, options) with json: true", "uri", fakeHelpers{body: map[string]any{"who": "bob"}},
 			credentials.TestResult{OK: true, Message: "Hello bob (object)"}, "",
 			[]map[string]any{{"url": "http://gizmo.test/login", "method": "POST", "body": map[string]any{"user": "bob", "password": "pw"}, "json": true}}},
+		{"request(uri, options): options.uri wins, as n8n spreads the options over {uri}", "optionsUri", fakeHelpers{body: map[string]any{"who": "bob"}},
+			credentials.TestResult{OK: true, Message: "Hello bob (object)"}, "",
+			[]map[string]any{{"url": "http://gizmo.test/login", "method": "POST", "body": map[string]any{"user": "bob", "password": "pw"}, "json": true}}},
 		{"a failed request caught by the function", "request", fakeHelpers{err: errors.New("401 - no")},
 			credentials.TestResult{Message: "Login as bob with pw failed: 401 - no"}, "",
 			[]map[string]any{{"url": "http://gizmo.test/login", "method": "POST", "auth": map[string]any{"username": "bob", "password": "pw"},
 				"qs": map[string]any{"v": float64(2)}, "encoding": "text", "headers": map[string]any{"accept": "*/*"}}}},
 		{"a result that is no promise", "sync", fakeHelpers{}, credentials.TestResult{OK: true, Message: "sync gizmoApi"}, "", nil},
+		{"a result that is no {status, message}", "none", fakeHelpers{}, credentials.TestResult{},
+			"n8n-nodes-tokens.gizmo: credential test function gizmoApiTest of version 2: it returned undefined, not {status, message}", nil},
+		{"a status neither OK nor Error", "status", fakeHelpers{}, credentials.TestResult{},
+			`n8n-nodes-tokens.gizmo: credential test function gizmoApiTest of version 2: it returned the status "Fine", not "OK" or "Error"`, nil},
+		{"a message that is no string: its JavaScript text", "number", fakeHelpers{}, credentials.TestResult{OK: true, Message: "42"}, "", nil},
 		{"a function that throws", "throw", fakeHelpers{}, credentials.TestResult{},
 			"n8n-nodes-tokens.gizmo: credential test function gizmoApiTest of version 2: Error: cannot reach http://gizmo.test as bob with pw", nil},
 		{"a member CredentialTestContext lacks", "member", fakeHelpers{}, credentials.TestResult{},
@@ -97,7 +106,8 @@ func TestCredentialTestFunctions(t *testing.T) {
 	}
 
 	t.Run("the node that tests a credential type", func(t *testing.T) {
-		for typeName, want := range map[string]string{"gadgetApi": "gadget", "gizmoApi": "gizmo", "gizmoOAuth2Api": "gizmo", "vaultOAuth2Api": ""} {
+		for typeName, want := range map[string]string{"gadgetApi": "gadget", "gizmoApi": "gizmo", "gizmoOAuth2Api": "gizmo", "vaultOAuth2Api": "",
+			"widgetApi": "widget", "blankApi": ""} {
 			nt, err := pkg.CredentialTestNodeType(ctx, typeName)
 			require.NoError(t, err)
 			if want == "" {
@@ -110,5 +120,15 @@ func TestCredentialTestFunctions(t *testing.T) {
 		}
 		_, err := pkg.CredentialTestNodeType(ctx, "nopeApi")
 		require.Error(t, err)
+	})
+
+	t.Run("the first version's testedBy, as n8n scans nodeVersions", func(t *testing.T) {
+		nt, err := pkg.CredentialTestNodeType(ctx, "widgetApi")
+		require.NoError(t, err)
+		require.NotNil(t, nt)
+		assert.Equal(t, node.Version{1}, nt.Description.Version)
+		assert.Equal(t, "={{$credentials.url}}/one", nt.Description.RequestDefaults.BaseURL)
+		require.Len(t, nt.Description.Credentials, 2)
+		assert.JSONEq(t, `{"request":{"method":"GET","url":"/whoami"}}`, string(nt.Description.Credentials[0].TestedBy))
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"strconv"
 	"strings"
 
@@ -71,12 +72,7 @@ func (c *jsCall) env() *thisEnv {
 	env := &thisEnv{create: create, returnJSONArr: o.Get("returnJsonArray")}
 	env.node = guard(p.nodeMembers(env, guard), "this")
 	credHelpers := vm.NewObject()
-	_ = credHelpers.Set("httpRequest", func(call goja.FunctionCall) goja.Value {
-		c := p.cur
-		opts := optionsArg(c, call.Argument(0), "helpers.httpRequest")
-		h := c.credHelpers
-		return c.async(func(ctx context.Context) (any, error) { return h.HTTPRequest(ctx, opts) })
-	})
+	_ = credHelpers.Set("httpRequest", p.credHTTPRequest)
 	cred := vm.NewObject()
 	_ = cred.Set("helpers", guard(credHelpers, "this.helpers"))
 	_ = cred.Set("logger", p.logger())
@@ -84,6 +80,16 @@ func (c *jsCall) env() *thisEnv {
 	env.test = guard(p.credentialTestMembers(guard), "this")
 	p.fnEnv = env
 	return env
+}
+
+// credHTTPRequest is helpers.httpRequest of a credential's code, its
+// preAuthentication or a node's credential test function: a request
+// through the running call's CredentialHelpers.
+func (p *Package) credHTTPRequest(call goja.FunctionCall) goja.Value {
+	c := p.cur
+	opts := optionsArg(c, call.Argument(0), "helpers.httpRequest")
+	h := c.credHelpers
+	return c.async(func(ctx context.Context) (any, error) { return h.HTTPRequest(ctx, opts) })
 }
 
 // credentialTestMembers are the members of n8n's CredentialTestContext
@@ -97,12 +103,15 @@ func (p *Package) credentialTestMembers(guard func(*goja.Object, string) goja.Va
 		c := p.cur
 		var opts map[string]any
 		if s, isStr := call.Argument(0).Export().(string); isStr {
-			// request(uri, options)
+			// request(uri, options) is n8n's {uri, ...options}: an
+			// options.uri wins.
 			opts = map[string]any{}
 			if a := call.Argument(1); !goja.IsUndefined(a) && !goja.IsNull(a) {
 				opts = optionsArg(c, a, "helpers.request")
 			}
-			opts["uri"] = s
+			if _, ok := opts["uri"]; !ok {
+				opts["uri"] = s
+			}
 		} else {
 			opts = optionsArg(c, call.Argument(0), "helpers.request")
 		}
@@ -126,6 +135,10 @@ func (p *Package) credentialTestMembers(guard func(*goja.Object, string) goja.Va
 		return c.async(func(ctx context.Context) (any, error) {
 			v, err := h.HTTPRequest(ctx, ho)
 			var ne *runtime.NodeError
+			var oe *runtime.RequestOptionsError
+			if errors.As(err, &oe) {
+				oe.Member = "helpers.request"
+			}
 			if errors.As(err, &ne) {
 				if status, convErr := strconv.Atoi(ne.HTTPCode); convErr == nil {
 					return nil, &legacyStatusError{status: status, body: ne.Body, cause: err}
@@ -134,12 +147,7 @@ func (p *Package) credentialTestMembers(guard func(*goja.Object, string) goja.Va
 			return v, err
 		})
 	})
-	_ = helpers.Set("httpRequest", func(call goja.FunctionCall) goja.Value {
-		c := p.cur
-		opts := optionsArg(c, call.Argument(0), "helpers.httpRequest")
-		h := c.credHelpers
-		return c.async(func(ctx context.Context) (any, error) { return h.HTTPRequest(ctx, opts) })
-	})
+	_ = helpers.Set("httpRequest", p.credHTTPRequest)
 	t := vm.NewObject()
 	_ = t.Set("helpers", guard(helpers, "this.helpers"))
 	_ = t.Set("logger", p.logger())
@@ -186,6 +194,7 @@ func hasHeader(headers any, name string) bool {
 	return false
 }
 
+// truthy is JavaScript's ToBoolean of a value fromJS exported.
 func truthy(v any) bool {
 	switch x := v.(type) {
 	case nil:
@@ -195,7 +204,7 @@ func truthy(v any) bool {
 	case string:
 		return x != ""
 	case float64:
-		return x != 0
+		return x != 0 && !math.IsNaN(x)
 	}
 	return true
 }

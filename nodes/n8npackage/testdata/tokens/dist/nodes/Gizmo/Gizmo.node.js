@@ -45,12 +45,24 @@ class GizmoV2 {
                     if (mode === 'member') {
                         this.getNodeParameter('gizmo', 0);
                     }
+                    if (mode === 'none') {
+                        return undefined;
+                    }
+                    if (mode === 'status') {
+                        return { status: 'Fine', message: 'fine' };
+                    }
+                    if (mode === 'number') {
+                        return { status: 'OK', message: 42 };
+                    }
                     if (mode === 'sync') {
                         return { status: 'OK', message: 'sync ' + credential.type };
                     }
-                    const options = mode === 'uri'
-                        ? [url + '/login', { method: 'POST', body: { user, password }, json: true }]
-                        : [{ uri: url + '/login', method: 'POST', auth: { user, pass: password }, qs: { v: 2 } }];
+                    const requests = {
+                        uri: [url + '/login', { method: 'POST', body: { user, password }, json: true }],
+                        optionsUri: [url + '/elsewhere', { uri: url + '/login', method: 'POST', body: { user, password }, json: true }],
+                        form: [{ uri: url + '/login', method: 'POST', form: { user, password } }],
+                    };
+                    const options = requests[mode] || [{ uri: url + '/login', method: 'POST', auth: { user, pass: password }, qs: { v: 2 } }];
                     try {
                         const res = await this.helpers.request(...options);
                         this.logger.debug('gizmo test answered');
