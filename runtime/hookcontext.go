@@ -256,7 +256,7 @@ func (h *HookContext) HTTPRequestWithAuthentication(ctx context.Context, typeNam
 	}
 	hr, full, err := buildHelperRequest(opts)
 	if err != nil {
-		return nil, fmt.Errorf("helpers.httpRequestWithAuthentication: %w", err)
+		return nil, &RequestOptionsError{Member: "helpers.httpRequestWithAuthentication", Err: err}
 	}
 	if err := c.checkHost(opts["baseURL"], hr.url); err != nil {
 		return nil, domainNodeError(err, ic.index)

@@ -280,7 +280,7 @@ func (f *jsFunction) preSend(ctx context.Context, req *runtime.HookRequest) erro
 	}, func(c *jsCall, v goja.Value) error {
 		out, err := requestFromJS(c.vm, v)
 		if err != nil {
-			return fmt.Errorf("%s: it returned %w", f.while(), err)
+			return fmt.Errorf("it returned %w", err)
 		}
 		out.ItemIndex = req.ItemIndex
 		*req = *out
@@ -306,7 +306,7 @@ func (f *jsFunction) postReceive(ctx context.Context, items []node.Item, resp *r
 	}, func(c *jsCall, v goja.Value) (err error) {
 		out, err = itemsFromJS(c.vm, v)
 		if err != nil {
-			return fmt.Errorf("%s: it returned %w", f.while(), err)
+			return fmt.Errorf("it returned %w", err)
 		}
 		if c.parent != nil && len(out) > 0 {
 			c.parent.lastItems.first, c.parent.lastItems.arr = &out[0], v
@@ -331,7 +331,7 @@ func (f *jsFunction) pagination(ctx context.Context, req *runtime.HookRequest, f
 	}, func(c *jsCall, v goja.Value) (err error) {
 		out, err = itemsFromJS(c.vm, v)
 		if err != nil {
-			return fmt.Errorf("%s: it returned %w", f.while(), err)
+			return fmt.Errorf("it returned %w", err)
 		}
 		return nil
 	})

@@ -159,6 +159,25 @@ func TestFunctionsRun(t *testing.T) {
 		require.Contains(t, res.Err.Error(), "this.getWorkflowStaticData is not available in noderun (node n8n-nodes-gizmos.gizmo, preSend function)")
 	})
 
+	t.Run("requestWithAuthentication with the request library's options", func(t *testing.T) {
+		res := run(map[string]any{"operation": "legacyLookup", "tag": "plain"})
+		require.Nil(t, res.Err)
+		require.Equal(t, []any{map[string]any{"id": "abc9", "version": "7"}}, jsons(res.Items))
+		require.Contains(t, srv.requests(), "GET /meta?q=1  session=tok-n1 region=")
+		res = run(map[string]any{"operation": "legacyLookup", "tag": "form"})
+		require.NotNil(t, res.Err)
+		require.Contains(t, res.Err.Error(), `helpers.requestWithAuthentication: option "form" is not supported`)
+	})
+
+	t.Run("a preSend returning nothing", func(t *testing.T) {
+		res := run(map[string]any{"operation": "forgetsOptions"})
+		require.NotNil(t, res.Err)
+		msg := res.Err.Error()
+		require.Contains(t, msg, "preSend function at /properties/0/options/")
+		require.Contains(t, msg, "of version 1: it returned no request options (it must return the request options it was given, changed or not)")
+		require.Equal(t, 1, strings.Count(msg, "preSend function at"), "the function is named once: %s", msg)
+	})
+
 	t.Run("a rejected promise", func(t *testing.T) {
 		res := run(map[string]any{"operation": "rejects"})
 		require.NotNil(t, res.Err)

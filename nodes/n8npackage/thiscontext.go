@@ -378,7 +378,14 @@ func (p *Package) nodeMembers(env *thisEnv, guard func(*goja.Object, string) goj
 			c.throw(fmt.Errorf("helpers.requestWithAuthentication: %w", err))
 		}
 		hc := c.item("helpers.requestWithAuthentication")
-		return c.async(func(ctx context.Context) (any, error) { return hc.HTTPRequestWithAuthentication(ctx, typ, opts) })
+		return c.async(func(ctx context.Context) (any, error) {
+			v, err := hc.HTTPRequestWithAuthentication(ctx, typ, opts)
+			var oe *runtime.RequestOptionsError
+			if errors.As(err, &oe) {
+				oe.Member = "helpers.requestWithAuthentication"
+			}
+			return v, err
+		})
 	})
 	hset("prepareBinaryData", func(c *jsCall, call goja.FunctionCall) goja.Value {
 		var data []byte

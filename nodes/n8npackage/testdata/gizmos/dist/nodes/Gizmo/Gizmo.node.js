@@ -53,6 +53,22 @@ async function lookupPath(requestOptions) {
     return requestOptions;
 }
 
+// The request library's options through requestWithAuthentication: a
+// uri, qs, and, for the "form" tag, a form noderun does not send.
+async function legacyLookup(requestOptions) {
+    const creds = await this.getCredentials('gizmoApi');
+    const options = { uri: creds.baseUrl + '/meta', qs: { q: 1 }, json: true };
+    if (this.getNodeParameter('tag', '') === 'form') options.form = { a: 1 };
+    const meta = await this.helpers.requestWithAuthentication.call(this, 'gizmoApi', options);
+    requestOptions.qs.version = meta.version;
+    return requestOptions;
+}
+
+// Forgets to return the request options.
+function forgetsOptions(requestOptions) {
+    requestOptions.qs.forgotten = true;
+}
+
 function usesMissing(requestOptions) {
     this.getWorkflowStaticData('node');
     return requestOptions;
@@ -147,6 +163,14 @@ class Gizmo {
                             request: { method: 'GET', url: '/things' },
                             send: { preSend: [spins] },
                         } },
+                        { name: 'Legacy Lookup', value: 'legacyLookup', routing: {
+                            request: { method: 'GET', url: '/things/abc9' },
+                            send: { preSend: [legacyLookup] },
+                        } },
+                        { name: 'Forgets Options', value: 'forgetsOptions', routing: {
+                            request: { method: 'GET', url: '/things' },
+                            send: { preSend: [forgetsOptions] },
+                        } },
                         { name: 'Spins Async', value: 'spinsAsync', routing: {
                             request: { method: 'GET', url: '/things' },
                             send: { preSend: [spinsAsync] },
@@ -173,7 +197,7 @@ class Gizmo {
                         } },
                     ],
                 },
-                { displayName: 'Tag', name: 'tag', type: 'string', default: 'blue', displayOptions: { show: { operation: ['tagged', 'taggedPlain'] } } },
+                { displayName: 'Tag', name: 'tag', type: 'string', default: 'blue', displayOptions: { show: { operation: ['tagged', 'taggedPlain', 'legacyLookup'] } } },
                 { displayName: 'Stamp', name: 'stamp', type: 'string', default: '={{ "s-" + $json.name }}', displayOptions: { show: { operation: ['create'] } } },
                 {
                     displayName: 'Thing', name: 'thing', type: 'resourceLocator', default: { mode: 'id', value: '' },
