@@ -27,6 +27,13 @@ type CredentialHelpers interface {
 	HTTPRequest(ctx context.Context, options map[string]any) (any, error)
 }
 
+// Redactor is implemented by the CredentialHelpers noderun hands to
+// credential code: Redact masks the run's secrets in s, for what that
+// code logs.
+type Redactor interface {
+	Redact(s string) string
+}
+
 // ExpirableProperty returns the name of the field preAuthentication
 // refreshes: n8n's hidden property with typeOptions.expirable true. It is
 // "" when the type has none, and then preAuthentication never runs.

@@ -24,6 +24,16 @@ type HookContext struct {
 
 type hookContextKey struct{}
 
+// Redact masks in s the secrets of the hook's run (its credentials'
+// values), as noderun masks its own messages: for what hook code logs.
+// Once the hook has returned it masks everything.
+func (h *HookContext) Redact(s string) string {
+	if h.ic == nil {
+		return "[redacted: the hook has returned]"
+	}
+	return h.ic.p.redactString(s)
+}
+
 // HookContextFrom returns the item context of a hook call, or false when
 // ctx is not a hook's context.
 func HookContextFrom(ctx context.Context) (*HookContext, bool) {

@@ -25,6 +25,9 @@ type credentialHelpers struct {
 
 var _ node.CredentialHelpers = credentialHelpers{}
 
+// Redact masks the run's secrets in s (see node.Redactor).
+func (h credentialHelpers) Redact(s string) string { return h.p.redactString(s) }
+
 // httpRequestKeys are the IHttpRequestOptions keys HTTPRequest honours;
 // any other fails the request, naming the key, rather than being ignored.
 var httpRequestKeys = map[string]bool{

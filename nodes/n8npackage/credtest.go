@@ -41,9 +41,7 @@ func (p *Package) credentialTestFuncs(short string, n *Node) map[string]runtime.
 			jf := &jsFunction{p: p, nodeType: n.Type, fn: f, desc: n.descs[f.Version], testName: name}
 			jf.label = fmt.Sprintf("%s: credential test function %s of version %v", n.Type, name, f.Version)
 			out[name] = func(ctx context.Context, typeName string, data map[string]any, h node.CredentialHelpers) (credentials.TestResult, error) {
-				if err := p.preparePool(ctx, []string{short}); err != nil {
-					return credentials.TestResult{}, fmt.Errorf("%s: %w", jf.while(), err)
-				}
+				p.preparePool([]string{short})
 				return jf.credentialTest(ctx, typeName, data, h)
 			}
 		}

@@ -43,9 +43,7 @@ func (p *Package) RegisterHooks(ctx context.Context, h *runtime.Hooks) error {
 		nodes[i] = p.nodes[short]
 	}
 	p.mu.Unlock()
-	if err := p.preparePool(ctx, names); err != nil {
-		return fmt.Errorf("n8n package %s: %w", p.Name, err)
-	}
+	p.preparePool(names)
 	for _, n := range nodes {
 		for _, f := range n.Functions {
 			if f.Hook == "" {
@@ -71,21 +69,20 @@ func (p *Package) RegisterHooks(ctx context.Context, h *runtime.Hooks) error {
 }
 
 // instance is one runtime of the pool, with its copy of each function
-// by hook name.
+// by hook name: those of the first `resolved` nodes of the package's
+// fnNodes.
 type instance struct {
-	p   *Package
-	fns map[string]goja.Value
+	p        *Package
+	fns      map[string]goja.Value
+	resolved int
 }
 
-// preparePool makes the pool on first use, notes the nodes whose
-// functions run, and gives every runtime made so far the functions of
-// the nodes new to it. Twins are made when calls need them (grow) and
-// get all the noted nodes' functions. Preparations run one at a time: two
-// taking the idle runtimes at once could each wait for the other's.
-func (p *Package) preparePool(ctx context.Context, names []string) error {
-	p.prepMu.Lock()
-	defer p.prepMu.Unlock()
+// preparePool makes the pool on first use and notes the nodes whose
+// functions run. A runtime finds a node's functions when a call takes it
+// (take), so nothing waits here for runtimes in use.
+func (p *Package) preparePool(names []string) {
 	p.poolMu.Lock()
+	defer p.poolMu.Unlock()
 	if p.pool == nil {
 		n := p.runtimes
 		if n <= 0 {
@@ -93,57 +90,58 @@ func (p *Package) preparePool(ctx context.Context, names []string) error {
 		}
 		p.pool = make(chan *instance, n)
 		p.self = &instance{p: p, fns: map[string]goja.Value{}}
-		p.owner = p
 		p.made = 1
+		p.dropped = make(chan struct{})
 		p.pool <- p.self
 	}
-	var fresh []string
 	for _, name := range names {
-		if !slices.Contains(p.fnNodes, name) && !slices.Contains(fresh, name) {
-			fresh = append(fresh, name)
-		}
-	}
-	p.fnNodes = append(p.fnNodes, fresh...)
-	p.poolMu.Unlock()
-	if len(fresh) == 0 {
-		return nil
-	}
-	// Each runtime is updated while no call uses it. A runtime dropped
-	// meanwhile (release) lowers made, so it is read again each time.
-	var taken []*instance
-	defer func() {
-		for _, in := range taken {
-			p.release(in)
-		}
-	}()
-	for {
-		p.poolMu.Lock()
-		made := p.made
-		p.poolMu.Unlock()
-		if len(taken) >= made {
-			return nil
-		}
-		var in *instance
-		select {
-		case in = <-p.pool:
-		case <-ctx.Done():
-			p.forget(fresh)
-			return ctx.Err()
-		}
-		taken = append(taken, in)
-		if err := in.resolve(ctx, fresh); err != nil {
-			p.forget(fresh)
-			return err
+		if !slices.Contains(p.fnNodes, name) {
+			p.fnNodes = append(p.fnNodes, name)
 		}
 	}
 }
 
-// forget takes back nodes a failed preparation noted, so that the next
-// one prepares them again.
-func (p *Package) forget(names []string) {
-	p.poolMu.Lock()
-	defer p.poolMu.Unlock()
-	p.fnNodes = slices.DeleteFunc(p.fnNodes, func(n string) bool { return slices.Contains(names, n) })
+// take takes a runtime for a call: an idle one, a twin made while the
+// pool has room, or the first one released. A runtime a limit broke
+// (sandbox.broken) is dropped, here or in release. The runtime has the
+// functions of every node noted so far.
+func (p *Package) take(ctx context.Context) (*instance, error) {
+	for {
+		var in *instance
+		select {
+		case in = <-p.pool:
+		default:
+			var err error
+			if in, err = p.grow(ctx); err != nil {
+				return nil, err
+			}
+			if in == nil {
+				p.poolMu.Lock()
+				dropped := p.dropped
+				p.poolMu.Unlock()
+				select {
+				case in = <-p.pool:
+				case <-dropped:
+					continue // room for a twin again
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				}
+			}
+		}
+		if in.p.sb.broken.Load() {
+			p.drop()
+			continue
+		}
+		p.poolMu.Lock()
+		names := p.fnNodes[in.resolved:len(p.fnNodes):len(p.fnNodes)]
+		p.poolMu.Unlock()
+		if err := in.resolve(ctx, names); err != nil {
+			p.release(in)
+			return nil, err
+		}
+		in.resolved += len(names)
+		return in, nil
+	}
 }
 
 // release puts a runtime back in the pool, or drops it when a limit
@@ -152,13 +150,21 @@ func (p *Package) forget(names []string) {
 // promise reaction again. A twin is made in its place when needed.
 func (p *Package) release(in *instance) {
 	if in.p.sb.broken.Load() {
-		p.poolMu.Lock()
-		p.made--
-		p.poolMu.Unlock()
-		p.sb.log.Debug().Msg("a runtime for the package's functions was interrupted and is dropped")
+		p.drop()
 		return
 	}
 	p.pool <- in
+}
+
+// drop forgets a broken runtime, waking calls waiting for one: there is
+// room for a twin.
+func (p *Package) drop() {
+	p.poolMu.Lock()
+	p.made--
+	close(p.dropped)
+	p.dropped = make(chan struct{})
+	p.poolMu.Unlock()
+	p.sb.log.Debug().Msg("a runtime for the package's functions was interrupted and is dropped")
 }
 
 // resolve finds the named nodes' functions in the instance's runtime.
@@ -191,6 +197,7 @@ func (p *Package) grow(ctx context.Context) (*instance, error) {
 	twin, err := p.twin(ctx)
 	if err == nil {
 		err = twin.self.resolve(ctx, names)
+		twin.self.resolved = len(names)
 	}
 	if err != nil {
 		p.poolMu.Lock()
@@ -209,8 +216,11 @@ func (p *Package) twin(ctx context.Context) (*Package, error) {
 		credIdx: p.credIdx, lazy: p.lazy, inModules: p.inModules, nodes: map[string]*Node{}, creds: map[string]*Credential{}, owner: p}
 	twin.self = &instance{p: twin, fns: map[string]goja.Value{}}
 	var err error
-	if twin.sb, err = newSandbox(p.Name, p.src, p.inModules, p.progs, p.sb.limits, p.sb.log); err == nil && !p.lazy {
-		err = twin.loadAll(ctx)
+	if twin.sb, err = newSandbox(p.Name, p.src, p.inModules, p.progs, p.sb.limits, p.sb.log); err == nil {
+		twin.sb.redact = twin.redactLog
+		if !p.lazy {
+			err = twin.loadAll(ctx)
+		}
 	}
 	return twin, err
 }
@@ -223,29 +233,38 @@ func (f *jsFunction) run(ctx context.Context, frame jsCall, start func(*jsCall, 
 		return p.closedError("running " + f.while())
 	}
 	in, nested := p.nestedIn(ctx)
-	if !nested {
-		select {
-		case in = <-p.pool:
-		default:
-			var err error
-			if in, err = p.grow(ctx); err != nil {
-				return fmt.Errorf("%s: %w", f.while(), err)
-			}
-			if in == nil {
-				select {
-				case in = <-p.pool:
-				case <-ctx.Done():
-					return fmt.Errorf("%s: %w", f.while(), ctx.Err())
-				}
-			}
+	if nested {
+		fn, err := in.function(f)
+		if err != nil {
+			return err
 		}
-		defer p.release(in)
+		return in.p.callJS(ctx, f.while(), frame, func(c *jsCall) (goja.Value, error) { return start(c, fn) }, finish)
 	}
+	// A runtime that broke while this call waited for it is given up
+	// (callJS says so): the call runs again on another.
+	for attempt := 1; ; attempt++ {
+		in, err := p.take(ctx)
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.while(), err)
+		}
+		fn, err := in.function(f)
+		if err == nil {
+			err = in.p.callJS(ctx, f.while(), frame, func(c *jsCall) (goja.Value, error) { return start(c, fn) }, finish)
+		}
+		p.release(in)
+		if !errors.Is(err, errRuntimeBroken) || attempt == 3 {
+			return err
+		}
+	}
+}
+
+// function is f as the instance's runtime holds it.
+func (in *instance) function(f *jsFunction) (goja.Callable, error) {
 	fn, ok := goja.AssertFunction(in.fns[f.fn.Hook])
 	if !ok {
-		return fmt.Errorf("%s: the function is missing from a runtime of the package", f.while())
+		return nil, fmt.Errorf("%s: the function is missing from a runtime of the package", f.while())
 	}
-	return in.p.callJS(ctx, f.while(), frame, func(c *jsCall) (goja.Value, error) { return start(c, fn) }, finish)
+	return fn, nil
 }
 
 // nestedIn reports the pool runtime ctx's call runs on, if any.
@@ -379,6 +398,9 @@ func (p *Package) callJS(ctx context.Context, while string, frame jsCall, start 
 			return fmt.Errorf("%s: %w", while, err)
 		}
 		defer p.unlock()
+		if p.sb.broken.Load() {
+			return fmt.Errorf("%s: %w", while, errRuntimeBroken)
+		}
 		ctx = context.WithValue(ctx, callKey{}, p)
 	}
 	ctx, cancel := context.WithTimeout(ctx, p.sb.limits.Timeout)
@@ -404,6 +426,11 @@ func (p *Package) callJS(ctx context.Context, while string, frame jsCall, start 
 		return finish(c, v)
 	})
 }
+
+// errRuntimeBroken is a call given up before it started because a limit
+// broke the runtime while the call waited for it (see sandbox.broken);
+// the caller runs it on another runtime.
+var errRuntimeBroken = errors.New("the package's runtime was stopped by a limit while this call waited for it")
 
 // lock takes the package's runtime, giving up when ctx ends: first the
 // turn among function calls, which waits with ctx, then mu, which loading

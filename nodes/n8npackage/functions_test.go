@@ -1,6 +1,7 @@
 package n8npackage_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -18,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
 
 	"github.com/noderun/noderun/credentials"
@@ -436,6 +438,103 @@ func (slowLogin) HTTPRequest(ctx context.Context, _ map[string]any) (any, error)
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// A call waiting for the only runtime while a limit breaks it runs on a
+// twin made in its place; credential code waiting behind it runs on a
+// spare.
+func TestCallsWaitingForABrokenRuntime(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	l := n8npackage.Loader{FunctionRuntimes: 1, Limits: n8npackage.Limits{Timeout: 300 * time.Millisecond}}
+	pkg, err := l.Load(ctx, filepath.Join("testdata", "gizmos"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	nt, err := pkg.NodeType(ctx, "gizmo", 0)
+	require.NoError(t, err)
+	hooks := &runtime.Hooks{}
+	require.NoError(t, pkg.RegisterHooks(ctx, hooks))
+	engine := &runtime.Engine{Hooks: hooks, Retry: runtime.RetryPolicy{Disabled: true}}
+	srv, ping := newGizmoServer(t), newPingServer(t)
+	spun := make(chan error, 1)
+	go func() {
+		res, err := engine.Execute(ctx, runtime.Run{Node: nt, Parameters: map[string]any{"operation": "spinsAsync"},
+			Credentials: credentials.Map{"gizmoApi": {"baseUrl": srv.URL, "session": "s"}}})
+		if err == nil {
+			err = res.Err
+		}
+		spun <- err
+	}()
+	time.Sleep(100 * time.Millisecond) // the spinning call holds the runtime
+	var wg sync.WaitGroup
+	var res runtime.Result
+	var runErr, preAuthErr error
+	var session map[string]any
+	wg.Go(func() {
+		res, runErr = engine.Execute(ctx, runtime.Run{Node: nt, Parameters: map[string]any{"operation": "tagged", "tag": "t"},
+			Credentials: credentials.Map{"gizmoApi": {"baseUrl": ping.URL, "session": "s"}}})
+	})
+	wg.Go(func() {
+		session, preAuthErr = nt.CredentialTypes["gizmoApi"].PreAuthenticate(ctx, map[string]any{"baseUrl": "http://gizmo", "password": "pw"}, gizmoHelpers{})
+	})
+	wg.Wait()
+	require.ErrorContains(t, <-spun, "package code ran longer than 300ms")
+	require.NoError(t, runErr)
+	require.Nil(t, res.Err)
+	require.Equal(t, map[string]any{"id": "t"}, res.Items[0].JSON)
+	require.NoError(t, preAuthErr)
+	require.Equal(t, map[string]any{"session": "tok-n1"}, session)
+}
+
+// A limit reached while a Go task runs (a request answering late) stops
+// the promise reaction that task resumes: goja hands that interrupt to
+// the resolver, not to noderun, so the runtime counts as broken as soon
+// as a limit asks it to stop.
+func TestLimitDuringGoWorkBreaksTheRuntime(t *testing.T) {
+	ctx := context.Background()
+	l := n8npackage.Loader{FunctionRuntimes: 1, Limits: n8npackage.Limits{Timeout: 300 * time.Millisecond}}
+	pkg, err := l.Load(ctx, filepath.Join("testdata", "tokens"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	nt, err := pkg.NodeType(ctx, "gizmo", 2)
+	require.NoError(t, err)
+	test := nt.CredentialTests["gizmoApiTest"]
+	data := map[string]any{"url": "http://x", "user": "bob", "password": "pw", "mode": "request"}
+	_, err = test(ctx, "gizmoApi", data, lateLogin{})
+	require.ErrorContains(t, err, "context deadline exceeded")
+	for range 2 {
+		r, err := test(ctx, "gizmoApi", data, slowLogin{})
+		require.NoError(t, err)
+		require.Equal(t, "Hello bob (string)", r.Message)
+	}
+}
+
+// lateLogin answers after the package's time limit, not watching ctx.
+type lateLogin struct{}
+
+func (lateLogin) HTTPRequest(context.Context, map[string]any) (any, error) {
+	time.Sleep(400 * time.Millisecond)
+	return `{"who":"bob"}`, nil
+}
+
+// What package code logs in a credential test function, with this.logger
+// or console, has the credential's secrets masked.
+func TestPackageLogsAreMasked(t *testing.T) {
+	ctx := context.Background()
+	var logs bytes.Buffer
+	l := n8npackage.Loader{Logger: zerolog.New(&logs).Level(zerolog.DebugLevel)}
+	pkg, err := l.Load(ctx, filepath.Join("testdata", "tokens"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	nt, err := pkg.NodeType(ctx, "gizmo", 2)
+	require.NoError(t, err)
+	res, err := (&runtime.Engine{}).TestCredential(ctx, nt, "gizmoApi",
+		credentials.Map{"gizmoApi": {"url": "http://x", "user": "bob", "password": "pw-Secret-77", "mode": "log"}})
+	require.NoError(t, err)
+	require.Equal(t, "logged", res.Message)
+	require.Contains(t, logs.String(), "testing as bob with ")
+	require.Contains(t, logs.String(), "console sees ")
+	require.NotContains(t, logs.String(), "pw-Secret-77")
 }
 
 // gizmoHelpers answers the gizmoApi preAuthentication's two requests.

@@ -106,16 +106,18 @@ type Package struct {
 	turnOnce sync.Once
 	// runtimes is Loader.FunctionRuntimes; pool holds the idle runtimes
 	// that run route functions: this package's and twins' (functions.go).
-	// owner is the package a twin serves (itself for the package), self
-	// its place in the pool.
+	// owner is the package a twin serves (itself for the package; set when
+	// made, never changed), self its place in the pool.
 	runtimes int
 	pool     chan *instance
 	owner    *Package
 	self     *instance
 	poolMu   sync.Mutex
-	prepMu   sync.Mutex
 	made     int
 	fnNodes  []string
+	// dropped is closed, and replaced, when a broken runtime is dropped:
+	// calls waiting for a runtime may make a twin.
+	dropped chan struct{}
 	// spare runs credential code once the package's own runtime was
 	// interrupted (see release); made when needed.
 	spare   *Package
@@ -188,6 +190,7 @@ func (l *Loader) Load(ctx context.Context, pkgPath string) (*Package, error) {
 		return nil, fmt.Errorf("n8n package: %w", err)
 	}
 	p := &Package{nodes: map[string]*Node{}, creds: map[string]*Credential{}}
+	p.owner = p
 	if fi.IsDir() {
 		root, rel, inModules, err := packageRoot(pkgPath)
 		if err != nil {
@@ -219,6 +222,7 @@ func (l *Loader) Load(ctx context.Context, pkgPath string) (*Package, error) {
 		p.Close()
 		return nil, err
 	}
+	p.sb.redact = p.redactLog
 	if !p.lazy {
 		if err := p.loadAll(ctx); err != nil {
 			p.Close()

@@ -91,10 +91,14 @@ type sandbox struct {
 	wf      map[string]goja.Value // n8n-workflow by requiring file
 	hostWF  *goja.Object
 	// broken is set once a limit (time, heap, cancellation, stack depth)
-	// stopped code on the runtime: goja leaves an async function stopped
-	// mid-run on its stacks, and the runtime runs no promise reaction
-	// again. Function calls then use other runtimes (Package.release).
+	// stopped, or was asked to stop, code on the runtime: goja leaves an
+	// async function stopped mid-run on its stacks, and the runtime runs
+	// no promise reaction again. Function calls then use other runtimes
+	// (Package.take, release; credentialRuntime).
 	broken atomic.Bool
+	// redact masks the running call's secrets in what package code logs
+	// (Package.redactLog).
+	redact func(string) string
 }
 
 type jsTimer struct {
@@ -274,6 +278,9 @@ func (s *sandbox) natives() *goja.Object {
 		lv, err := zerolog.ParseLevel(level)
 		if err != nil {
 			lv = zerolog.InfoLevel
+		}
+		if s.redact != nil {
+			msg = s.redact(msg)
 		}
 		s.log.WithLevel(lv).Str("from", "package").Msg(msg)
 	})
@@ -474,6 +481,9 @@ func (s *sandbox) run(ctx context.Context, while string, f func() error) (err er
 		defer cancel()
 	}
 	stop := context.AfterFunc(ctx, func() {
+		// Whatever the interrupt stops, perhaps a promise reaction a Go
+		// task runs, whose error goja hands the resolver and no caller.
+		s.broken.Store(true)
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			s.vm.Interrupt(&LimitError{Limit: "time", While: while, msg: fmt.Sprintf("package code ran longer than %v", s.limits.Timeout)})
 		} else {
@@ -537,9 +547,6 @@ func (s *sandbox) protect(f func() error) (err error) {
 // loop fires the referenced timers in due order until none is left.
 func (s *sandbox) loop(ctx context.Context) error {
 	for {
-		if err := ctx.Err(); err != nil {
-			return &LimitError{Limit: "time", msg: fmt.Sprintf("timers still firing after %v", s.limits.Timeout)}
-		}
 		var next *jsTimer
 		var nextID int64
 		for id, t := range s.timers {
@@ -549,6 +556,9 @@ func (s *sandbox) loop(ctx context.Context) error {
 		}
 		if next == nil {
 			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return &LimitError{Limit: "time", msg: fmt.Sprintf("timers still firing after %v", s.limits.Timeout)}
 		}
 		s.now = next.due
 		if next.repeat {
@@ -572,6 +582,7 @@ func (s *sandbox) watchHeap(while string, base uint64, done <-chan struct{}) {
 	defer tick.Stop()
 	for {
 		if used := heapObjects(); used > base && used-base > s.limits.MaxHeapGrowth {
+			s.broken.Store(true)
 			s.vm.Interrupt(&LimitError{Limit: "heap", While: while, msg: fmt.Sprintf("package code grew the heap by more than %d MiB", s.limits.MaxHeapGrowth>>20)})
 			return
 		}

@@ -135,8 +135,7 @@ func (p *Package) credentialTestMembers(guard func(*goja.Object, string) goja.Va
 		return c.async(func(ctx context.Context) (any, error) {
 			v, err := h.HTTPRequest(ctx, ho)
 			var ne *runtime.NodeError
-			var oe *runtime.RequestOptionsError
-			if errors.As(err, &oe) {
+			if oe, ok := err.(*runtime.RequestOptionsError); ok {
 				oe.Member = "helpers.request"
 			}
 			if errors.As(err, &ne) {
@@ -380,8 +379,7 @@ func (p *Package) nodeMembers(env *thisEnv, guard func(*goja.Object, string) goj
 		hc := c.item("helpers.requestWithAuthentication")
 		return c.async(func(ctx context.Context) (any, error) {
 			v, err := hc.HTTPRequestWithAuthentication(ctx, typ, opts)
-			var oe *runtime.RequestOptionsError
-			if errors.As(err, &oe) {
+			if oe, ok := err.(*runtime.RequestOptionsError); ok {
 				oe.Member = "helpers.requestWithAuthentication"
 			}
 			return v, err
@@ -427,11 +425,31 @@ func (p *Package) logger() *goja.Object {
 			case "error":
 				ev = p.sb.log.Error()
 			}
-			ev.Str("from", "package").Msg(call.Argument(0).String())
+			ev.Str("from", "package").Msg(p.redactLog(call.Argument(0).String()))
 			return goja.Undefined()
 		})
 	}
 	return o
+}
+
+// redactLog masks the running call's secrets in a line package code
+// logs (this.logger, console, pino): a route function's run's, or those
+// a credential's code handles. A line logged while no call runs (at load)
+// holds no credential and is kept; one logged in a call noderun cannot
+// mask for (an authenticate function) is withheld.
+func (p *Package) redactLog(msg string) string {
+	c := p.cur
+	switch {
+	case c == nil:
+		return msg
+	case c.hc != nil:
+		return c.hc.Redact(msg)
+	case c.credHelpers != nil:
+		if r, ok := c.credHelpers.(node.Redactor); ok {
+			return r.Redact(msg)
+		}
+	}
+	return "[a line package code logged, withheld: noderun cannot mask secrets in it here]"
 }
 
 func optionsArg(c *jsCall, v goja.Value, member string) map[string]any {
@@ -553,27 +571,27 @@ func (c *jsCall) extractValue(desc *node.Description, path string, v any) any {
 func (p *Package) preAuthentication(typeName string, fn goja.Value) node.PreAuthenticateFunc {
 	while := "credential type " + typeName + ": preAuthentication"
 	return func(ctx context.Context, data map[string]any, h node.CredentialHelpers) (map[string]any, error) {
-		if q, err := p.credentialRuntime(ctx, typeName); err != nil || q != nil {
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", while, err)
-			}
-			return q.Type.PreAuthenticate(ctx, data, h)
-		}
-		call, ok := goja.AssertFunction(fn)
-		if !ok {
-			return nil, fmt.Errorf("%s is not a function", while)
-		}
 		var out map[string]any
-		frame := jsCall{credType: typeName, credHelpers: h}
-		err := p.callJS(ctx, while, frame, func(c *jsCall) (goja.Value, error) {
-			return call(c.this(), toJS(c.vm, data))
-		}, func(c *jsCall, v goja.Value) error {
-			m, ok := fromJS(v).(map[string]any)
-			if !ok && v != nil && !goja.IsUndefined(v) && !goja.IsNull(v) {
-				return fmt.Errorf("%s returned %s, not an object of credential fields", while, v.String())
+		err := p.withCredentialRuntime(ctx, typeName, while, func(spare *Credential) (err error) {
+			if spare != nil {
+				out, err = spare.Type.PreAuthenticate(ctx, data, h)
+				return err
 			}
-			out = m
-			return nil
+			call, ok := goja.AssertFunction(fn)
+			if !ok {
+				return fmt.Errorf("%s is not a function", while)
+			}
+			frame := jsCall{credType: typeName, credHelpers: h}
+			return p.callJS(ctx, while, frame, func(c *jsCall) (goja.Value, error) {
+				return call(c.this(), toJS(c.vm, data))
+			}, func(c *jsCall, v goja.Value) error {
+				m, ok := fromJS(v).(map[string]any)
+				if !ok && v != nil && !goja.IsUndefined(v) && !goja.IsNull(v) {
+					return fmt.Errorf("%s returned %s, not an object of credential fields", while, v.String())
+				}
+				out = m
+				return nil
+			})
 		})
 		return out, err
 	}
@@ -584,39 +602,60 @@ func (p *Package) preAuthentication(typeName string, fn goja.Value) node.PreAuth
 func (p *Package) authenticate(typeName string, inst *goja.Object, fn goja.Value) node.AuthenticateFunc {
 	while := "credential type " + typeName + ": authenticate"
 	return func(ctx context.Context, data map[string]any, request map[string]any) (map[string]any, error) {
-		if q, err := p.credentialRuntime(ctx, typeName); err != nil || q != nil {
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", while, err)
-			}
-			return q.Type.AuthenticateRequest(ctx, data, request)
-		}
-		call, ok := goja.AssertFunction(fn)
-		if !ok {
-			return nil, fmt.Errorf("%s is not a function", while)
-		}
 		var out map[string]any
-		err := p.callJS(ctx, while, jsCall{credType: typeName}, func(c *jsCall) (goja.Value, error) {
-			return call(inst, toJS(c.vm, data), toJS(c.vm, request))
-		}, func(c *jsCall, v goja.Value) error {
-			m, ok := fromJS(v).(map[string]any)
-			if !ok {
-				return fmt.Errorf("%s returned %v, not the request options", while, v)
+		err := p.withCredentialRuntime(ctx, typeName, while, func(spare *Credential) (err error) {
+			if spare != nil {
+				out, err = spare.Type.AuthenticateRequest(ctx, data, request)
+				return err
 			}
-			out = m
-			return nil
+			call, ok := goja.AssertFunction(fn)
+			if !ok {
+				return fmt.Errorf("%s is not a function", while)
+			}
+			return p.callJS(ctx, while, jsCall{credType: typeName}, func(c *jsCall) (goja.Value, error) {
+				return call(inst, toJS(c.vm, data), toJS(c.vm, request))
+			}, func(c *jsCall, v goja.Value) error {
+				m, ok := fromJS(v).(map[string]any)
+				if !ok {
+					return fmt.Errorf("%s returned %v, not the request options", while, v)
+				}
+				out = m
+				return nil
+			})
 		})
 		return out, err
 	}
 }
 
+// withCredentialRuntime runs call, credential code of type typeName: on
+// the package's own runtime (spare nil), or once a limit broke that (see
+// sandbox.broken) on a spare twin, through the type as the twin
+// evaluated it. A call given up because the runtime broke while it
+// waited for it (errRuntimeBroken) runs again.
+func (p *Package) withCredentialRuntime(ctx context.Context, typeName, while string, call func(spare *Credential) error) error {
+	for attempt := 1; ; attempt++ {
+		spare, err := p.credentialRuntime(ctx, typeName)
+		if err != nil {
+			return fmt.Errorf("%s: %w", while, err)
+		}
+		err = call(spare)
+		if !errors.Is(err, errRuntimeBroken) || attempt == 3 {
+			return err
+		}
+	}
+}
+
 // credentialRuntime returns nil while the package's own runtime runs
-// its credential code. Once a limit interrupted code on it (see
-// sandbox.broken), it returns credential type typeName as evaluated in
-// a spare twin, made afresh whenever the last one broke too. A twin runs
-// its own code.
+// its credential code, and a twin's, which runs its own. Once a limit
+// broke the package's runtime, it returns credential type typeName as
+// evaluated in a spare twin, made afresh whenever the last one broke
+// too.
 func (p *Package) credentialRuntime(ctx context.Context, typeName string) (*Credential, error) {
-	if !p.sb.broken.Load() || p.owner != nil && p.owner != p {
+	if !p.sb.broken.Load() || p.owner != p {
 		return nil, nil
+	}
+	if p.src.closed() {
+		return nil, p.closedError("running credential code after a limit stopped its runtime")
 	}
 	p.spareMu.Lock()
 	spare := p.spare
@@ -633,6 +672,9 @@ func (p *Package) credentialRuntime(ctx context.Context, typeName string) (*Cred
 	c, err := spare.Credential(ctx, typeName)
 	if err != nil {
 		return nil, fmt.Errorf("a runtime for credential code: %w", err)
+	}
+	if c.Type.PreAuthenticate == nil && c.Type.AuthenticateRequest == nil {
+		return nil, fmt.Errorf("a runtime for credential code: credential type %q has no code there", typeName)
 	}
 	return c, nil
 }

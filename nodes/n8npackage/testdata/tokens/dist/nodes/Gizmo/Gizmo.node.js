@@ -54,6 +54,11 @@ class GizmoV2 {
                     if (mode === 'number') {
                         return { status: 'OK', message: 42 };
                     }
+                    if (mode === 'log') {
+                        this.logger.info('testing as ' + user + ' with ' + password);
+                        console.log('console sees', password);
+                        return { status: 'OK', message: 'logged' };
+                    }
                     if (mode === 'sync') {
                         return { status: 'OK', message: 'sync ' + credential.type };
                     }
