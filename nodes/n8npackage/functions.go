@@ -107,18 +107,19 @@ func (p *Package) preparePool(names []string) {
 // functions of every node noted so far.
 func (p *Package) take(ctx context.Context) (*instance, error) {
 	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		var in *instance
 		select {
 		case in = <-p.pool:
 		default:
+			var dropped <-chan struct{}
 			var err error
-			if in, err = p.grow(ctx); err != nil {
+			if in, dropped, err = p.grow(ctx); err != nil {
 				return nil, err
 			}
 			if in == nil {
-				p.poolMu.Lock()
-				dropped := p.dropped
-				p.poolMu.Unlock()
 				select {
 				case in = <-p.pool:
 				case <-dropped:
@@ -156,15 +157,20 @@ func (p *Package) release(in *instance) {
 	p.pool <- in
 }
 
-// drop forgets a broken runtime, waking calls waiting for one: there is
-// room for a twin.
+// drop forgets a broken runtime.
 func (p *Package) drop() {
 	p.poolMu.Lock()
+	p.freeLocked()
+	p.poolMu.Unlock()
+	p.sb.log.Debug().Msg("a runtime for the package's functions was interrupted and is dropped")
+}
+
+// freeLocked counts one runtime less and wakes the calls waiting for one:
+// there is room for a twin. poolMu is held.
+func (p *Package) freeLocked() {
 	p.made--
 	close(p.dropped)
 	p.dropped = make(chan struct{})
-	p.poolMu.Unlock()
-	p.sb.log.Debug().Msg("a runtime for the package's functions was interrupted and is dropped")
 }
 
 // resolve finds the named nodes' functions in the instance's runtime.
@@ -184,12 +190,15 @@ func (in *instance) resolve(ctx context.Context, names []string) error {
 }
 
 // grow makes a twin runtime when the pool has room for one, with the
-// nodes whose functions run. It returns nil when the pool is full.
-func (p *Package) grow(ctx context.Context) (*instance, error) {
+// nodes whose functions run. When the pool is full it returns no
+// runtime and the channel that closes once there is room again, read
+// with the count so that no drop in between goes unseen.
+func (p *Package) grow(ctx context.Context) (*instance, <-chan struct{}, error) {
 	p.poolMu.Lock()
 	if p.made >= cap(p.pool) {
+		dropped := p.dropped
 		p.poolMu.Unlock()
-		return nil, nil
+		return nil, dropped, nil
 	}
 	p.made++
 	names := slices.Clone(p.fnNodes)
@@ -201,12 +210,12 @@ func (p *Package) grow(ctx context.Context) (*instance, error) {
 	}
 	if err != nil {
 		p.poolMu.Lock()
-		p.made--
+		p.freeLocked()
 		p.poolMu.Unlock()
-		return nil, fmt.Errorf("a function runtime: %w", err)
+		return nil, nil, fmt.Errorf("a function runtime: %w", err)
 	}
 	p.sb.log.Debug().Msg("another runtime for the package's functions")
-	return twin.self, nil
+	return twin.self, nil, nil
 }
 
 // twin is a fresh sandbox over the package's files, its nodes evaluated
@@ -252,7 +261,8 @@ func (f *jsFunction) run(ctx context.Context, frame jsCall, start func(*jsCall, 
 			err = in.p.callJS(ctx, f.while(), frame, func(c *jsCall) (goja.Value, error) { return start(c, fn) }, finish)
 		}
 		p.release(in)
-		if !errors.Is(err, errRuntimeBroken) || attempt == 3 {
+		// Each retry follows another call's break, a limit's work.
+		if !errors.Is(err, errRuntimeBroken) || attempt == maxBrokenRetries {
 			return err
 		}
 	}
@@ -375,6 +385,10 @@ type jsCall struct {
 	fetch       func(context.Context, *runtime.HookRequest) ([]node.Item, error)
 	credType    string
 	credHelpers node.CredentialHelpers
+	// mintsSecrets marks a preAuthentication: the secrets it fetches are
+	// unknown to the redactor until it returns, so its log lines are
+	// withheld.
+	mintsSecrets bool
 	// parent is the call this one runs inside, if any; lastItems is the
 	// item array a postReceive function nested in this call returned,
 	// with the Go items made of it (see makeRoutingRequest).
@@ -431,6 +445,10 @@ func (p *Package) callJS(ctx context.Context, while string, frame jsCall, start 
 // broke the runtime while the call waited for it (see sandbox.broken);
 // the caller runs it on another runtime.
 var errRuntimeBroken = errors.New("the package's runtime was stopped by a limit while this call waited for it")
+
+// maxBrokenRetries bounds how often a call is given up for a broken
+// runtime and run again, should other calls keep breaking runtimes.
+const maxBrokenRetries = 10
 
 // lock takes the package's runtime, giving up when ctx ends: first the
 // turn among function calls, which waits with ctx, then mu, which loading

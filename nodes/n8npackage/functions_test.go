@@ -509,6 +509,43 @@ func TestLimitDuringGoWorkBreaksTheRuntime(t *testing.T) {
 	}
 }
 
+// A call waiting for a runtime while the twin another call was making
+// fails (its context ended) is woken: there is room for a twin again.
+func TestWaitingCallWokenWhenATwinFails(t *testing.T) {
+	ctx := context.Background()
+	l := n8npackage.Loader{FunctionRuntimes: 1, Limits: n8npackage.Limits{Timeout: 100 * time.Millisecond}}
+	pkg, err := l.Load(ctx, filepath.Join("testdata", "tokens"))
+	require.NoError(t, err)
+	defer pkg.Close()
+	nt, err := pkg.NodeType(ctx, "gizmo", 2)
+	require.NoError(t, err)
+	test := nt.CredentialTests["gizmoApiTest"]
+	spin := map[string]any{"mode": "spin"}
+	quick := map[string]any{"mode": "sync"}
+	for round := range 12 {
+		// The only runtime breaks: the next call makes a twin.
+		_, err := test(ctx, "gizmoApi", spin, slowLogin{})
+		require.ErrorContains(t, err, "package code ran longer than 100ms")
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			short, cancel := context.WithTimeout(ctx, time.Duration(round%4)*200*time.Microsecond)
+			defer cancel()
+			_, _ = test(short, "gizmoApi", quick, slowLogin{}) // its twin may fail
+		})
+		time.Sleep(time.Duration(round%3) * 100 * time.Microsecond)
+		var res credentials.TestResult
+		var waitErr error
+		wg.Go(func() {
+			waiting, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			res, waitErr = test(waiting, "gizmoApi", quick, slowLogin{})
+		})
+		wg.Wait()
+		require.NoError(t, waitErr, "round %d", round)
+		require.Equal(t, "sync gizmoApi", res.Message)
+	}
+}
+
 // lateLogin answers after the package's time limit, not watching ctx.
 type lateLogin struct{}
 
@@ -535,6 +572,21 @@ func TestPackageLogsAreMasked(t *testing.T) {
 	require.Contains(t, logs.String(), "testing as bob with ")
 	require.Contains(t, logs.String(), "console sees ")
 	require.NotContains(t, logs.String(), "pw-Secret-77")
+
+	// A preAuthentication's lines are withheld: the session it fetched is
+	// not a known secret until it returns.
+	gizmos, err := l.Load(ctx, filepath.Join("testdata", "gizmos"))
+	require.NoError(t, err)
+	defer gizmos.Close()
+	gnt, err := gizmos.NodeType(ctx, "gizmo", 0)
+	require.NoError(t, err)
+	logs.Reset()
+	session, err := gnt.CredentialTypes["gizmoApi"].PreAuthenticate(ctx, map[string]any{"baseUrl": "http://gizmo", "password": "pw-Secret-88"}, gizmoHelpers{})
+	require.NoError(t, err)
+	require.Equal(t, map[string]any{"session": "tok-n1"}, session)
+	require.Contains(t, logs.String(), "during preAuthentication, withheld")
+	require.NotContains(t, logs.String(), "tok-n1")
+	require.NotContains(t, logs.String(), "pw-Secret-88")
 }
 
 // gizmoHelpers answers the gizmoApi preAuthentication's two requests.

@@ -480,7 +480,12 @@ func (s *sandbox) run(ctx context.Context, while string, f func() error) (err er
 		ctx, cancel = context.WithTimeout(ctx, s.limits.Timeout)
 		defer cancel()
 	}
+	// interrupted and watched close when the two watchers are done, so
+	// that no interrupt of this run lands after ClearInterrupt, on the
+	// runtime's next call.
+	interrupted, watched := make(chan struct{}), make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
+		defer close(interrupted)
 		// Whatever the interrupt stops, perhaps a promise reaction a Go
 		// task runs, whose error goja hands the resolver and no caller.
 		s.broken.Store(true)
@@ -495,11 +500,18 @@ func (s *sandbox) run(ctx context.Context, while string, f func() error) (err er
 	// and a metrics read for each would cost more than the call. What the
 	// first tick allocates (a few MiB at goja's pace) is not counted.
 	done := make(chan struct{})
-	watch := time.AfterFunc(heapTick, func() { s.watchHeap(while, heapObjects(), done) })
+	watch := time.AfterFunc(heapTick, func() {
+		defer close(watched)
+		s.watchHeap(while, heapObjects(), done)
+	})
 	defer func() {
-		watch.Stop()
 		close(done)
-		stop()
+		if !watch.Stop() {
+			<-watched
+		}
+		if !stop() {
+			<-interrupted
+		}
 		s.vm.ClearInterrupt()
 		if err != nil {
 			var ie *goja.InterruptedError

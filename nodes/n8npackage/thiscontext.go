@@ -436,9 +436,14 @@ func (p *Package) logger() *goja.Object {
 // logs (this.logger, console, pino): a route function's run's, or those
 // a credential's code handles. A line logged while no call runs (at load)
 // holds no credential and is kept; one logged in a call noderun cannot
-// mask for (an authenticate function) is withheld.
+// mask for (an authenticate function, a preAuthentication) is withheld.
 func (p *Package) redactLog(msg string) string {
 	c := p.cur
+	for x := c; x != nil; x = x.parent {
+		if x.mintsSecrets {
+			return "[a line package code logged during preAuthentication, withheld: it may hold the secret being fetched]"
+		}
+	}
 	switch {
 	case c == nil:
 		return msg
@@ -581,7 +586,7 @@ func (p *Package) preAuthentication(typeName string, fn goja.Value) node.PreAuth
 			if !ok {
 				return fmt.Errorf("%s is not a function", while)
 			}
-			frame := jsCall{credType: typeName, credHelpers: h}
+			frame := jsCall{credType: typeName, credHelpers: h, mintsSecrets: true}
 			return p.callJS(ctx, while, frame, func(c *jsCall) (goja.Value, error) {
 				return call(c.this(), toJS(c.vm, data))
 			}, func(c *jsCall, v goja.Value) error {
@@ -633,13 +638,17 @@ func (p *Package) authenticate(typeName string, inst *goja.Object, fn goja.Value
 // evaluated it. A call given up because the runtime broke while it
 // waited for it (errRuntimeBroken) runs again.
 func (p *Package) withCredentialRuntime(ctx context.Context, typeName, while string, call func(spare *Credential) error) error {
+	if p.owner != p {
+		return call(nil) // a twin: its owner retries on a new spare
+	}
 	for attempt := 1; ; attempt++ {
 		spare, err := p.credentialRuntime(ctx, typeName)
 		if err != nil {
 			return fmt.Errorf("%s: %w", while, err)
 		}
 		err = call(spare)
-		if !errors.Is(err, errRuntimeBroken) || attempt == 3 {
+		// Each retry follows another call's break, a limit's work.
+		if !errors.Is(err, errRuntimeBroken) || attempt == maxBrokenRetries || ctx.Err() != nil {
 			return err
 		}
 	}

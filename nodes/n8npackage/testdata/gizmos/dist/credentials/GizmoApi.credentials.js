@@ -24,6 +24,7 @@ class GizmoApi {
             method: 'POST', url: credentials.baseUrl + '/session',
             body: { password: credentials.password, nonce: hello.nonce }, json: true,
         });
+        console.log('session', res.token, 'for', credentials.password);
         return { session: res.token };
     }
 }

@@ -54,6 +54,9 @@ class GizmoV2 {
                     if (mode === 'number') {
                         return { status: 'OK', message: 42 };
                     }
+                    if (mode === 'spin') {
+                        for (;;) {}
+                    }
                     if (mode === 'log') {
                         this.logger.info('testing as ' + user + ' with ' + password);
                         console.log('console sees', password);
