@@ -226,7 +226,7 @@ func (p *Package) twin(ctx context.Context) (*Package, error) {
 	twin.self = &instance{p: twin, fns: map[string]goja.Value{}}
 	var err error
 	if twin.sb, err = newSandbox(p.Name, p.src, p.inModules, p.progs, p.sb.limits, p.sb.log); err == nil {
-		twin.sb.redact = twin.redactLog
+		twin.sb.redact, twin.sb.withholdLogs = twin.redactLog, twin.withholdLogs
 		if !p.lazy {
 			err = twin.loadAll(ctx)
 		}

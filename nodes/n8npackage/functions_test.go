@@ -586,7 +586,28 @@ func TestPackageLogsAreMasked(t *testing.T) {
 	require.Equal(t, map[string]any{"session": "tok-n1"}, session)
 	require.Contains(t, logs.String(), "during preAuthentication, withheld")
 	require.NotContains(t, logs.String(), "tok-n1")
+	require.NotContains(t, logs.String(), "TOK-N1")
 	require.NotContains(t, logs.String(), "pw-Secret-88")
+
+	// Run inside a route function's call (one runtime), its timer fires
+	// in that call's event loop, after it returned: still withheld.
+	one := n8npackage.Loader{Logger: l.Logger, FunctionRuntimes: 1}
+	gizmos1, err := one.Load(ctx, filepath.Join("testdata", "gizmos"))
+	require.NoError(t, err)
+	defer gizmos1.Close()
+	nt1, err := gizmos1.NodeType(ctx, "gizmo", 0)
+	require.NoError(t, err)
+	hooks := &runtime.Hooks{}
+	require.NoError(t, gizmos1.RegisterHooks(ctx, hooks))
+	srv := newGizmoServer(t)
+	logs.Reset()
+	run, err := (&runtime.Engine{Hooks: hooks}).Execute(ctx, runtime.Run{Node: nt1,
+		Parameters:  map[string]any{"operation": "get", "thing": map[string]any{"__rl": true, "mode": "url", "value": "https://gizmos.example/things/abc9"}},
+		Credentials: credentials.Map{"gizmoApi": {"baseUrl": srv.URL, "password": "pw"}}})
+	require.NoError(t, err)
+	require.Nil(t, run.Err)
+	require.Contains(t, logs.String(), "during preAuthentication, withheld")
+	require.NotContains(t, logs.String(), "TOK-N1")
 }
 
 // gizmoHelpers answers the gizmoApi preAuthentication's two requests.

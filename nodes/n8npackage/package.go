@@ -222,7 +222,7 @@ func (l *Loader) Load(ctx context.Context, pkgPath string) (*Package, error) {
 		p.Close()
 		return nil, err
 	}
-	p.sb.redact = p.redactLog
+	p.sb.redact, p.sb.withholdLogs = p.redactLog, p.withholdLogs
 	if !p.lazy {
 		if err := p.loadAll(ctx); err != nil {
 			p.Close()

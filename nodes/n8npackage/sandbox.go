@@ -97,8 +97,12 @@ type sandbox struct {
 	// (Package.take, release; credentialRuntime).
 	broken atomic.Bool
 	// redact masks the running call's secrets in what package code logs
-	// (Package.redactLog).
-	redact func(string) string
+	// (Package.redactLog); withholdLogs tells whether the running code's
+	// lines are withheld, which the timers it sets inherit, and firing is
+	// the timer running now.
+	redact       func(string) string
+	withholdLogs func() bool
+	firing       *jsTimer
 }
 
 type jsTimer struct {
@@ -109,6 +113,9 @@ type jsTimer struct {
 	ref      bool
 	fn       goja.Callable
 	args     []goja.Value
+	// withholdLogs: the timer was set by code whose log lines are
+	// withheld (a preAuthentication), and so are the lines it logs.
+	withholdLogs bool
 }
 
 func newSandbox(pkg string, src source, inModules bool, progs *programCache, limits Limits, log zerolog.Logger) (*sandbox, error) {
@@ -264,7 +271,11 @@ func (s *sandbox) natives() *goja.Object {
 		}
 		s.timerID++
 		s.seq++
-		s.timers[s.timerID] = &jsTimer{due: s.now + ms, seq: s.seq, interval: ms, repeat: repeat, ref: true, fn: fn, args: args}
+		t := &jsTimer{due: s.now + ms, seq: s.seq, interval: ms, repeat: repeat, ref: true, fn: fn, args: args}
+		if s.withholdLogs != nil {
+			t.withholdLogs = s.withholdLogs()
+		}
+		s.timers[s.timerID] = t
 		return s.timerID
 	})
 	set("clearTimer", func(id int64) { delete(s.timers, id) })
@@ -579,7 +590,10 @@ func (s *sandbox) loop(ctx context.Context) error {
 		} else {
 			delete(s.timers, nextID)
 		}
-		if _, err := next.fn(goja.Undefined(), next.args...); err != nil {
+		s.firing = next
+		_, err := next.fn(goja.Undefined(), next.args...)
+		s.firing = nil
+		if err != nil {
 			return err
 		}
 	}

@@ -439,10 +439,8 @@ func (p *Package) logger() *goja.Object {
 // mask for (an authenticate function, a preAuthentication) is withheld.
 func (p *Package) redactLog(msg string) string {
 	c := p.cur
-	for x := c; x != nil; x = x.parent {
-		if x.mintsSecrets {
-			return "[a line package code logged during preAuthentication, withheld: it may hold the secret being fetched]"
-		}
+	if p.withholdLogs() {
+		return "[a line package code logged during preAuthentication, withheld: it may hold the secret being fetched]"
 	}
 	switch {
 	case c == nil:
@@ -455,6 +453,20 @@ func (p *Package) redactLog(msg string) string {
 		}
 	}
 	return "[a line package code logged, withheld: noderun cannot mask secrets in it here]"
+}
+
+// withholdLogs reports whether the code running now logs withheld lines:
+// a preAuthentication, a call inside one, or a timer one of them set.
+func (p *Package) withholdLogs() bool {
+	if t := p.sb.firing; t != nil && t.withholdLogs {
+		return true
+	}
+	for x := p.cur; x != nil; x = x.parent {
+		if x.mintsSecrets {
+			return true
+		}
+	}
+	return false
 }
 
 func optionsArg(c *jsCall, v goja.Value, member string) map[string]any {

@@ -25,6 +25,8 @@ class GizmoApi {
             body: { password: credentials.password, nonce: hello.nonce }, json: true,
         });
         console.log('session', res.token, 'for', credentials.password);
+        // Fires after preAuthentication returned, perhaps in another call.
+        setTimeout(() => console.log('timer sees', res.token.toUpperCase()), 1);
         return { session: res.token };
     }
 }
