@@ -3,17 +3,15 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/noderun/noderun/runtime/runtimetest"
 )
 
 // TestTestedByFixtures replays testdata/testedby: credential tests of the
@@ -24,17 +22,6 @@ import (
 // with the exception's message, where n8n's test throws.
 func TestTestedByFixtures(t *testing.T) {
 	dir := repo(t, "testdata/testedby")
-	type request struct {
-		Method  string            `json:"method"`
-		Path    string            `json:"path"`
-		Query   map[string]string `json:"query"`
-		Headers map[string]string `json:"headers"`
-		Body    any               `json:"body"`
-	}
-	// Headers the transport sets, not the node or credential: left out of
-	// the recording.
-	transport := map[string]bool{"host": true, "connection": true, "content-length": true, "user-agent": true,
-		"accept-encoding": true, "transfer-encoding": true, "keep-alive": true, "te": true}
 	secrets := []string{"pw-2", "gk-1", "cs-2", "at-1", "wk-1"}
 	tests := []struct {
 		name string
@@ -61,46 +48,11 @@ func TestTestedByFixtures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var c struct {
-				Package        string           `json:"package"`
-				CredentialType string           `json:"credentialType"`
-				Credentials    map[string]any   `json:"credentials"`
-				Responses      []map[string]any `json:"responses"`
+				runtimetest.CredentialTestCase
+				Package string `json:"package"`
 			}
-			var mu sync.Mutex
-			got := []request{}
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				raw, _ := io.ReadAll(r.Body)
-				req := request{Method: r.Method, Path: r.URL.Path, Headers: map[string]string{}}
-				for k := range r.Header {
-					if name := strings.ToLower(k); !transport[name] {
-						req.Headers[name] = r.Header.Get(k)
-					}
-				}
-				if q := r.URL.Query(); len(q) > 0 {
-					req.Query = map[string]string{}
-					for k := range q {
-						req.Query[k] = q.Get(k)
-					}
-				}
-				if len(raw) > 0 && json.Unmarshal(raw, &req.Body) != nil {
-					req.Body = string(raw)
-				}
-				mu.Lock()
-				n := len(got)
-				got = append(got, req)
-				mu.Unlock()
-				resp := map[string]any{"status": 200.0, "body": map[string]any{"id": 1, "echo": true}}
-				if n < len(c.Responses) {
-					resp = c.Responses[n]
-				}
-				w.Header().Set("Content-Type", "application/json; charset=utf-8")
-				w.WriteHeader(int(resp["status"].(float64)))
-				b, _ := json.Marshal(resp["body"]) // as the recording server wrote it, without a newline
-				_, _ = w.Write(b)
-			}))
-			defer srv.Close()
 			var want struct {
-				Requests []request `json:"requests"`
+				Requests []runtimetest.Request `json:"requests"`
 				Result   *struct {
 					Status  string `json:"status"`
 					Message any    `json:"message"` // n8n passes a function's through
@@ -109,11 +61,7 @@ func TestTestedByFixtures(t *testing.T) {
 					Message string `json:"message"`
 				} `json:"thrown"`
 			}
-			for file, v := range map[string]any{tt.name + ".json": &c, tt.name + ".out.json": &want} {
-				raw, err := os.ReadFile(filepath.Join(dir, file))
-				require.NoError(t, err)
-				require.NoError(t, json.Unmarshal([]byte(strings.ReplaceAll(string(raw), "@ORACLE_URL@", srv.URL)), v))
-			}
+			srv := runtimetest.NewReplay(t, filepath.Join(dir, tt.name+".json"), filepath.Join(dir, tt.name+".out.json"), &c, &want)
 			credFile := filepath.Join(t.TempDir(), "creds.json")
 			require.NoError(t, os.WriteFile(credFile, []byte(mustJSON(t, map[string]any{c.CredentialType: c.Credentials})), 0o600))
 			out := cli(t, nil, "credentials", "test", "--package", repo(t, c.Package), "--type", c.CredentialType, "--credentials", credFile)
@@ -143,9 +91,7 @@ func TestTestedByFixtures(t *testing.T) {
 			for _, secret := range secrets {
 				assertNoSecret(t, out, secret)
 			}
-			mu.Lock()
-			defer mu.Unlock()
-			assert.Equal(t, want.Requests, got)
+			runtimetest.AssertRequests(t, want.Requests, srv.Requests())
 		})
 	}
 }

@@ -93,6 +93,32 @@ func (s *gizmoServer) requests() []string {
 	return append([]string(nil), s.seen...)
 }
 
+// loadNodeType loads the fixture package testdata/dir with l and returns
+// its node type name at version; the package is closed when t ends.
+func loadNodeType(t testing.TB, l n8npackage.Loader, dir, name string, version float64) *runtime.NodeType {
+	t.Helper()
+	pkg, err := l.Load(context.Background(), filepath.Join("testdata", dir))
+	require.NoError(t, err)
+	t.Cleanup(func() { pkg.Close() })
+	nt, err := pkg.NodeType(context.Background(), name, version)
+	require.NoError(t, err)
+	return nt
+}
+
+// gizmoEngine loads testdata/gizmos with l and returns its gizmo node
+// type and an engine running its functions, without retries.
+func gizmoEngine(t testing.TB, l n8npackage.Loader) (*runtime.NodeType, *runtime.Engine) {
+	t.Helper()
+	pkg, err := l.Load(context.Background(), filepath.Join("testdata", "gizmos"))
+	require.NoError(t, err)
+	t.Cleanup(func() { pkg.Close() })
+	nt, err := pkg.NodeType(context.Background(), "gizmo", 0)
+	require.NoError(t, err)
+	hooks := &runtime.Hooks{}
+	require.NoError(t, pkg.RegisterHooks(context.Background(), hooks))
+	return nt, &runtime.Engine{Hooks: hooks, Retry: runtime.RetryPolicy{Disabled: true}}
+}
+
 func loadGizmos(t testing.TB) (*n8npackage.Package, *runtime.Engine, *runtime.NodeType) {
 	ctx := context.Background()
 	pkg, err := n8npackage.Load(ctx, filepath.Join("testdata", "gizmos"))
@@ -312,14 +338,7 @@ func TestCredentialAuthenticateFunction(t *testing.T) {
 func TestFunctionLimits(t *testing.T) {
 	ctx := context.Background()
 	l := n8npackage.Loader{Limits: n8npackage.Limits{Timeout: 300 * time.Millisecond}}
-	pkg, err := l.Load(ctx, filepath.Join("testdata", "gizmos"))
-	require.NoError(t, err)
-	defer pkg.Close()
-	nt, err := pkg.NodeType(ctx, "gizmo", 0)
-	require.NoError(t, err)
-	hooks := &runtime.Hooks{}
-	require.NoError(t, pkg.RegisterHooks(ctx, hooks))
-	engine := &runtime.Engine{Hooks: hooks, Retry: runtime.RetryPolicy{Disabled: true}}
+	nt, engine := gizmoEngine(t, l)
 	creds := credentials.Map{"gizmoApi": {"baseUrl": "http://127.0.0.1:1", "session": "s"}}
 	for _, tt := range []struct{ op, msg string }{
 		{"spins", "package code ran longer than 300ms"},
@@ -358,14 +377,7 @@ func TestFunctionLimits(t *testing.T) {
 func TestInterruptedRuntimeIsReplaced(t *testing.T) {
 	ctx := context.Background()
 	l := n8npackage.Loader{FunctionRuntimes: 1, Limits: n8npackage.Limits{Timeout: 300 * time.Millisecond}}
-	pkg, err := l.Load(ctx, filepath.Join("testdata", "gizmos"))
-	require.NoError(t, err)
-	defer pkg.Close()
-	nt, err := pkg.NodeType(ctx, "gizmo", 0)
-	require.NoError(t, err)
-	hooks := &runtime.Hooks{}
-	require.NoError(t, pkg.RegisterHooks(ctx, hooks))
-	engine := &runtime.Engine{Hooks: hooks, Retry: runtime.RetryPolicy{Disabled: true}}
+	nt, engine := gizmoEngine(t, l)
 	srv := newGizmoServer(t)
 	creds := credentials.Map{"gizmoApi": {"baseUrl": srv.URL, "region": "eu-2", "password": "pw"}}
 	for round := range 2 {
@@ -396,11 +408,7 @@ func TestConcurrentCredentialTests(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	l := n8npackage.Loader{FunctionRuntimes: 3}
-	pkg, err := l.Load(ctx, filepath.Join("testdata", "tokens"))
-	require.NoError(t, err)
-	defer pkg.Close()
-	nt, err := pkg.NodeType(ctx, "gizmo", 2)
-	require.NoError(t, err)
+	nt := loadNodeType(t, l, "tokens", "gizmo", 2)
 	test := nt.CredentialTests["gizmoApiTest"]
 	require.NotNil(t, test)
 	data := map[string]any{"url": "http://x", "user": "bob", "password": "pw", "mode": "request"}
@@ -447,14 +455,7 @@ func TestCallsWaitingForABrokenRuntime(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	l := n8npackage.Loader{FunctionRuntimes: 1, Limits: n8npackage.Limits{Timeout: 300 * time.Millisecond}}
-	pkg, err := l.Load(ctx, filepath.Join("testdata", "gizmos"))
-	require.NoError(t, err)
-	defer pkg.Close()
-	nt, err := pkg.NodeType(ctx, "gizmo", 0)
-	require.NoError(t, err)
-	hooks := &runtime.Hooks{}
-	require.NoError(t, pkg.RegisterHooks(ctx, hooks))
-	engine := &runtime.Engine{Hooks: hooks, Retry: runtime.RetryPolicy{Disabled: true}}
+	nt, engine := gizmoEngine(t, l)
 	srv, ping := newGizmoServer(t), newPingServer(t)
 	spun := make(chan error, 1)
 	go func() {
@@ -493,14 +494,10 @@ func TestCallsWaitingForABrokenRuntime(t *testing.T) {
 func TestLimitDuringGoWorkBreaksTheRuntime(t *testing.T) {
 	ctx := context.Background()
 	l := n8npackage.Loader{FunctionRuntimes: 1, Limits: n8npackage.Limits{Timeout: 300 * time.Millisecond}}
-	pkg, err := l.Load(ctx, filepath.Join("testdata", "tokens"))
-	require.NoError(t, err)
-	defer pkg.Close()
-	nt, err := pkg.NodeType(ctx, "gizmo", 2)
-	require.NoError(t, err)
+	nt := loadNodeType(t, l, "tokens", "gizmo", 2)
 	test := nt.CredentialTests["gizmoApiTest"]
 	data := map[string]any{"url": "http://x", "user": "bob", "password": "pw", "mode": "request"}
-	_, err = test(ctx, "gizmoApi", data, lateLogin{})
+	_, err := test(ctx, "gizmoApi", data, lateLogin{})
 	require.ErrorContains(t, err, "context deadline exceeded")
 	for range 2 {
 		r, err := test(ctx, "gizmoApi", data, slowLogin{})
@@ -514,11 +511,7 @@ func TestLimitDuringGoWorkBreaksTheRuntime(t *testing.T) {
 func TestWaitingCallWokenWhenATwinFails(t *testing.T) {
 	ctx := context.Background()
 	l := n8npackage.Loader{FunctionRuntimes: 1, Limits: n8npackage.Limits{Timeout: 100 * time.Millisecond}}
-	pkg, err := l.Load(ctx, filepath.Join("testdata", "tokens"))
-	require.NoError(t, err)
-	defer pkg.Close()
-	nt, err := pkg.NodeType(ctx, "gizmo", 2)
-	require.NoError(t, err)
+	nt := loadNodeType(t, l, "tokens", "gizmo", 2)
 	test := nt.CredentialTests["gizmoApiTest"]
 	spin := map[string]any{"mode": "spin"}
 	quick := map[string]any{"mode": "sync"}
@@ -560,11 +553,7 @@ func TestPackageLogsAreMasked(t *testing.T) {
 	ctx := context.Background()
 	var logs bytes.Buffer
 	l := n8npackage.Loader{Logger: zerolog.New(&logs).Level(zerolog.DebugLevel)}
-	pkg, err := l.Load(ctx, filepath.Join("testdata", "tokens"))
-	require.NoError(t, err)
-	defer pkg.Close()
-	nt, err := pkg.NodeType(ctx, "gizmo", 2)
-	require.NoError(t, err)
+	nt := loadNodeType(t, l, "tokens", "gizmo", 2)
 	res, err := (&runtime.Engine{}).TestCredential(ctx, nt, "gizmoApi",
 		credentials.Map{"gizmoApi": {"url": "http://x", "user": "bob", "password": "pw-Secret-77", "mode": "log"}})
 	require.NoError(t, err)
