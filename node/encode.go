@@ -110,6 +110,28 @@ func appendNumber(dst []byte, f float64) []byte {
 	return append(dst, FormatNumber(f)...)
 }
 
+// Truthy is JavaScript's ToBoolean of a value as noderun holds JSON and
+// expression results: nil, false, "", 0 and NaN are false; any other
+// value, an object or array included, is true. A caller with its own
+// undefined value tests for it first.
+func Truthy(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return x
+	case string:
+		return x != ""
+	case float64:
+		return x != 0 && !math.IsNaN(x)
+	case int:
+		return x != 0
+	case int64:
+		return x != 0
+	}
+	return true
+}
+
 // FormatNumber writes a number as JavaScript's Number::toString(10)
 // does: the shortest digits that round-trip, in plain or exponent form
 // by ECMAScript's rules (1e+21, 1e-7, 0.000001, NaN, Infinity).

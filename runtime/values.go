@@ -3,7 +3,6 @@ package runtime
 import (
 	"encoding/json"
 	"maps"
-	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -342,22 +341,8 @@ func jsString(v any) string {
 // formatNumber writes a float64 as JavaScript's Number#toString does.
 func formatNumber(f float64) string { return node.FormatNumber(f) }
 
-// truthy is JavaScript truthiness.
-func truthy(v any) bool {
-	switch t := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return t
-	case string:
-		return t != ""
-	case float64:
-		return t != 0 && !math.IsNaN(t)
-	case int:
-		return t != 0
-	}
-	return !expr.IsUndefined(v)
-}
+// truthy is JavaScript truthiness, undefined included.
+func truthy(v any) bool { return !expr.IsUndefined(v) && node.Truthy(v) }
 
 // isEmptyBody is axios's removeEmptyBody test: {}, the empty string, [] and null.
 func isEmptyBody(v any) bool {

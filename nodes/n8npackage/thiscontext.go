@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"math"
 	"strconv"
 	"strings"
 
@@ -119,7 +118,7 @@ func (p *Package) credentialTestMembers(guard func(*goja.Object, string) goja.Va
 		if err != nil {
 			c.throw(fmt.Errorf("helpers.request: %w (%s)", err, c.where()))
 		}
-		if !truthy(ho["json"]) {
+		if !node.Truthy(ho["json"]) {
 			ho["encoding"] = "text" // the request library parses only with json: true
 			if !hasHeader(ho["headers"], "accept") {
 				hs, _ := ho["headers"].(map[string]any)
@@ -191,21 +190,6 @@ func hasHeader(headers any, name string) bool {
 		}
 	}
 	return false
-}
-
-// truthy is JavaScript's ToBoolean of a value fromJS exported.
-func truthy(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return x
-	case string:
-		return x != ""
-	case float64:
-		return x != 0 && !math.IsNaN(x)
-	}
-	return true
 }
 
 // this is a fresh `this` for the running call: IExecuteSingleFunctions,

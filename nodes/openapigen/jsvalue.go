@@ -188,17 +188,8 @@ func decodeValue(dec *json.Decoder) (any, error) {
 
 // truthy is JavaScript's ToBoolean.
 func truthy(v any) bool {
-	switch x := v.(type) {
-	case nil, undefinedValue:
-		return false
-	case bool:
-		return x
-	case float64:
-		return x != 0 && !math.IsNaN(x)
-	case string:
-		return x != ""
-	}
-	return true
+	_, undefined := v.(undefinedValue)
+	return !undefined && node.Truthy(v)
 }
 
 // numberString is JavaScript's Number.prototype.toString() for a float64.

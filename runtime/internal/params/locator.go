@@ -230,10 +230,10 @@ func ValidLocator(v any) bool {
 		case float64, int, int64:
 			return true
 		default:
-			return truthy(x)
+			return node.Truthy(x)
 		}
 	}
-	return truthy(v)
+	return node.Truthy(v)
 }
 
 // jsToString is `value?.value?.toString() || ”` for the scalars a stored
@@ -253,22 +253,4 @@ func jsToString(v any) string {
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	}
 	return fmt.Sprint(v)
-}
-
-func truthy(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return x
-	case string:
-		return x != ""
-	case float64:
-		return x != 0 && x == x
-	case int:
-		return x != 0
-	case int64:
-		return x != 0
-	}
-	return true
 }

@@ -1,14 +1,16 @@
-package n8npackage
+package node_test
 
 import (
 	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/noderun/noderun/node"
 )
 
-// TestTruthy: truthy is JavaScript's ToBoolean (helpers.request's json
-// option), NaN false.
+// TestTruthy: Truthy is JavaScript's ToBoolean (helpers.request's json
+// option, locator values, send.paginate), NaN false.
 func TestTruthy(t *testing.T) {
 	tests := []struct {
 		v    any
@@ -23,10 +25,12 @@ func TestTruthy(t *testing.T) {
 		{math.NaN(), false},
 		{-1.5, true},
 		{math.Inf(1), true},
+		{0, false},
+		{int64(3), true},
 		{map[string]any{}, true},
 		{[]any{}, true},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, truthy(tt.v), "%#v", tt.v)
+		assert.Equal(t, tt.want, node.Truthy(tt.v), "%#v", tt.v)
 	}
 }
